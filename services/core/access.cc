@@ -1,0 +1,61 @@
+#include "services/core/access.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace pqtrack::core {
+namespace {
+
+const char* Describe(Action a) {
+  switch (a) {
+    case Action::kReadAssembly:
+      return "read terms, sessions and batches";
+    case Action::kManageAssembly:
+      return "create terms, sessions and batches";
+    case Action::kReadUnits:
+      return "read units";
+    case Action::kManageUnits:
+      return "create or change units";
+    case Action::kRecordItem:
+      return "record items";
+    case Action::kReadItems:
+      return "read items";
+    case Action::kManageUsers:
+      return "manage users and their tokens";
+    case Action::kOwnTokens:
+      return "manage its own tokens";
+  }
+  return "do this";
+}
+
+bool Allowed(Role role, Action a) {
+  switch (a) {
+    case Action::kReadAssembly:
+    case Action::kReadUnits:
+    case Action::kOwnTokens:
+      return role != Role::kUnspecified;
+    case Action::kManageAssembly:
+    case Action::kRecordItem:
+      return role == Role::kAdmin || role == Role::kLiaison;
+    case Action::kReadItems:
+      return role == Role::kAdmin || role == Role::kLiaison ||
+             role == Role::kLeader || role == Role::kResponder;
+    case Action::kManageUnits:
+    case Action::kManageUsers:
+      return role == Role::kAdmin;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::Status Authorize(const Principal& who, Action action) {
+  if (Allowed(who.role, action)) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "role ", Name(who.role), " may not ", Describe(action)));
+}
+
+bool SeesWholeMinistry(const Principal& who) {
+  return who.role == Role::kAdmin || who.role == Role::kLiaison;
+}
+
+}  // namespace pqtrack::core

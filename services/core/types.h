@@ -1,0 +1,163 @@
+// Provides the domain records of pqtrack: terms, sessions, batches, units,
+// items and their kind-specific details, users, tokens, the calling
+// principal, and the item filter. Plain values; no behaviour.
+#ifndef PQTRACK_SERVICES_CORE_TYPES_H_
+#define PQTRACK_SERVICES_CORE_TYPES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "services/core/enums.h"
+
+namespace pqtrack::core {
+
+using Day = absl::CivilDay;
+
+struct Term {
+  int64_t id = 0;
+  std::string code;
+  int number = 0;
+  int start_year = 0;
+  int end_year = 0;
+  absl::Time create_time;
+};
+
+struct Session {
+  int64_t id = 0;
+  int64_t term_id = 0;
+  std::string term_code;
+  int number = 0;
+  SessionKind kind = SessionKind::kUnspecified;
+  std::optional<Day> opens_on;
+  std::optional<Day> closes_on;
+  std::string note;
+};
+
+struct Batch {
+  int64_t id = 0;
+  int64_t session_id = 0;
+  BatchPhase phase = BatchPhase::kUnspecified;
+  std::string forwarding_body;
+  std::string document_number;
+  std::optional<Day> received_on;
+  std::string note;
+  int64_t item_count = 0;
+};
+
+struct Unit {
+  std::string code;
+  std::string name_vi;
+  std::string name_en;
+  std::string parent_code;
+  UnitKind kind = UnitKind::kUnspecified;
+  std::optional<Day> valid_from;
+  std::optional<Day> valid_to;
+  std::string successor_code;
+  int depth = 0;
+};
+
+struct PetitionDetails {
+  int64_t batch_id = 0;
+  std::vector<std::string> delegations;
+  std::string field;
+};
+
+struct QuestionDetails {
+  std::string deputy_name;
+  std::string delegation;
+  std::string addressee;
+  QuestionForm form = QuestionForm::kUnspecified;
+  std::optional<Day> asked_on;
+};
+
+struct DocumentDetails {
+  std::string sender;
+  std::string document_number;
+  std::optional<Day> document_date;
+  bool requires_response = false;
+};
+
+struct TaskDetails {
+  std::string assigned_by;
+  std::string source_document;
+  std::optional<Day> source_date;
+};
+
+using ItemDetails = std::variant<std::monostate, PetitionDetails,
+                                 QuestionDetails, DocumentDetails, TaskDetails>;
+
+struct Item {
+  int64_t id = 0;
+  ItemKind kind = ItemKind::kUnspecified;
+  std::string external_ref;
+  std::string title;
+  std::string body;
+  std::optional<Day> received_on;
+  int64_t session_id = 0;
+  std::optional<Day> due_on;
+  ItemStatus status = ItemStatus::kUnspecified;
+  std::string lead_unit_code;
+  std::vector<std::string> coordinating_unit_codes;
+  int64_t version = 0;
+  absl::Time create_time;
+  absl::Time update_time;
+  ItemDetails details;
+};
+
+struct User {
+  int64_t id = 0;
+  std::string login;
+  std::string display_name;
+  Role role = Role::kUnspecified;
+  std::string unit_code;
+  std::string email;
+  absl::Time create_time;
+};
+
+struct Token {
+  int64_t id = 0;
+  std::string user_login;
+  std::string label;
+  absl::Time create_time;
+  std::optional<absl::Time> expire_time;
+  std::optional<absl::Time> revoke_time;
+  std::optional<absl::Time> last_use_time;
+};
+
+// Who is calling: the user behind a valid token.
+struct Principal {
+  int64_t user_id = 0;
+  std::string login;
+  Role role = Role::kUnspecified;
+  std::string unit_code;  // may be empty for ADMIN, LIAISON and SERVICE
+  int64_t token_id = 0;
+};
+
+// Filters of ListItems; unset members do not filter.
+struct ItemFilter {
+  ItemKind kind = ItemKind::kUnspecified;
+  int64_t session_id = 0;
+  int64_t batch_id = 0;
+  std::string lead_unit_code;
+  std::vector<ItemStatus> statuses;
+  std::optional<Day> received_from;
+  std::optional<Day> received_to;
+  std::optional<Day> due_before;
+};
+
+// A page request: at most `size` rows after the row with id `after_id`
+// (0 = from the start), in descending id order for items and ascending
+// order elsewhere.
+struct PageRequest {
+  int size = 50;
+  int64_t after_id = 0;
+};
+
+}  // namespace pqtrack::core
+
+#endif  // PQTRACK_SERVICES_CORE_TYPES_H_

@@ -1,0 +1,116 @@
+// Provides Db, the gateway to PostgreSQL: a bounded pool of libpqxx
+// connections (a connection is never shared between threads) and Transact(),
+// which runs one use case in one transaction with prepared statements only.
+//
+// Thread-safety: Db is thread-safe. A Tx belongs to the thread running the
+// transaction and must not escape the callback.
+#ifndef PQTRACK_SERVICES_STORE_DB_H_
+#define PQTRACK_SERVICES_STORE_DB_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/store/params.h"
+
+
+namespace pqtrack::store {
+
+// A named SQL statement. Statements are prepared on each connection the
+// first time they are used there.
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+
+// One connection of the pool, with the names it has prepared.
+struct PooledConnection {
+  explicit PooledConnection(const std::string& url) : conn(url) {}
+  pqxx::connection conn;
+  absl::flat_hash_set<std::string> prepared;
+};
+
+// A transaction in progress.
+class Tx {
+ public:
+  Tx(pqxx::dbtransaction& txn, PooledConnection& conn)
+      : txn_(txn), conn_(conn) {}
+
+  // Executes a prepared statement. Throws libpqxx exceptions, which
+  // Db::Transact maps to a status.
+  pqxx::result Exec(const Statement& s, const Params& params);
+  template <typename... Args>
+  pqxx::result Run(const Statement& s, const Args&... args) {
+    return Exec(s, Params(args...));
+  }
+  // Executes SQL text with no parameters (migrations only).
+  pqxx::result ExecScript(const std::string& sql);
+
+ private:
+  pqxx::dbtransaction& txn_;
+  PooledConnection& conn_;
+};
+
+class Db {
+ public:
+  struct Options {
+    // libpq connection string or URL.
+    std::string url;
+    // Most connections open at once.
+    int max_connections = 8;
+    // How long Transact waits for a free connection before UNAVAILABLE.
+    absl::Duration acquire_timeout = absl::Seconds(10);
+  };
+
+  // Opens the first connection, so an unreachable database is reported
+  // here (UNAVAILABLE, with libpq's reason).
+  static absl::StatusOr<std::unique_ptr<Db>> Connect(Options options);
+  ~Db();
+
+  // Runs `fn` in one transaction (READ COMMITTED) and commits when it returns
+  // OK; any other status, or an exception, rolls everything back. A
+  // serialization failure or deadlock runs `fn` again, up to 5 times.
+  // libpqxx exceptions become statuses (errors.h).
+  absl::Status Transact(absl::FunctionRef<absl::Status(Tx&)> fn);
+
+  template <typename T>
+  absl::StatusOr<T> Transact(absl::FunctionRef<absl::StatusOr<T>(Tx&)> fn) {
+    std::optional<T> out;
+    absl::Status s = Transact([&](Tx& tx) -> absl::Status {
+      absl::StatusOr<T> r = fn(tx);
+      if (!r.ok()) return r.status();
+      out = std::move(r).value();
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    return std::move(*out);
+  }
+
+  const std::string& url() const { return options_.url; }
+
+ private:
+  explicit Db(Options options) : options_(std::move(options)) {}
+  absl::StatusOr<std::unique_ptr<PooledConnection>> Acquire();
+  void Release(std::unique_ptr<PooledConnection> conn, bool healthy);
+  absl::StatusOr<std::unique_ptr<PooledConnection>> Open();
+
+  const Options options_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace pqtrack::store
+
+#endif  // PQTRACK_SERVICES_STORE_DB_H_

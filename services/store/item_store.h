@@ -1,0 +1,64 @@
+// Provides ItemStore: items, their coordinating units and their event
+// history in PostgreSQL. Every change to an item appends an event in the
+// same transaction. Each method is one transaction. Thread-safe (through
+// Db).
+//
+// Visibility: methods that read take `scope_unit`. nullopt sees every item;
+// a unit code sees only items whose lead or a coordinating unit is that unit
+// or under it (an empty code sees nothing). Invisible items are NOT_FOUND.
+#ifndef PQTRACK_SERVICES_STORE_ITEM_STORE_H_
+#define PQTRACK_SERVICES_STORE_ITEM_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/core/types.h"
+#include "services/store/db.h"
+
+namespace pqtrack::store {
+
+class ItemStore {
+ public:
+  // `db` must outlive this object.
+  explicit ItemStore(Db* db) : db_(*db) {}
+
+  struct RecordResult {
+    core::Item item;
+    // True when `request_id` had been recorded before with the same
+    // request hash; nothing was written this time.
+    bool replayed = false;
+  };
+
+  // Records a validated item for `actor` (a user id) and appends its
+  // "RECORDED" event. Checks its references: the session, the batch (whose
+  // session becomes the item's), the lead and coordinating units (existing,
+  // internal, valid on the day received), each failing with
+  // INVALID_ARGUMENT naming the field. ALREADY_EXISTS when `request_id` was
+  // used with another `request_hash`, or the sender already has an item
+  // with this external reference.
+  absl::StatusOr<RecordResult> RecordItem(int64_t actor, const core::Item& item,
+                                          const std::string& request_id,
+                                          const std::string& request_hash,
+                                          absl::Time now);
+
+  absl::StatusOr<core::Item> GetItem(const std::optional<std::string>& scope_unit,
+                                     int64_t id);
+
+  // Items matching `filter`, newest first: at most page.size with id below
+  // page.after_id (0: from the newest). `*more` tells whether more follow.
+  // INVALID_ARGUMENT when filter.lead_unit_code names no unit.
+  absl::StatusOr<std::vector<core::Item>> ListItems(
+      const std::optional<std::string>& scope_unit,
+      const core::ItemFilter& filter, const core::PageRequest& page,
+      bool* more);
+
+ private:
+  Db& db_;
+};
+
+}  // namespace pqtrack::store
+
+#endif  // PQTRACK_SERVICES_STORE_ITEM_STORE_H_

@@ -1,0 +1,235 @@
+#include "services/store/user_store.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "services/store/rows.h"
+
+namespace pqtrack::store {
+namespace {
+
+constexpr Statement kFindInternalUnit{
+    "user_find_unit", "SELECT id, kind FROM units WHERE code = $1"};
+
+constexpr Statement kInsertUser{
+    "user_insert",
+    R"sql(INSERT INTO users (login, display_name, role, unit_id, email,
+                             created_at)
+          VALUES ($1, $2, $3, $4, $5, $6)
+          ON CONFLICT (login) DO NOTHING
+          RETURNING id)sql"};
+
+#define PQTRACK_USER_COLUMNS                                           \
+  "u.id, u.login, u.display_name, u.role, un.code, u.email, "          \
+  "(extract(epoch FROM u.created_at) * 1000000)::bigint "              \
+  "FROM users u LEFT JOIN units un ON un.id = u.unit_id "
+
+constexpr Statement kGetUser{
+    "user_get", "SELECT " PQTRACK_USER_COLUMNS "WHERE u.login = $1"};
+constexpr Statement kListUsers{
+    "user_list", "SELECT " PQTRACK_USER_COLUMNS
+                 "WHERE u.id > $1 ORDER BY u.id LIMIT $2"};
+
+#define PQTRACK_TOKEN_COLUMNS                                                \
+  "t.id, u.login, t.label, "                                                 \
+  "(extract(epoch FROM t.created_at) * 1000000)::bigint, "                   \
+  "(extract(epoch FROM t.expires_at) * 1000000)::bigint, "                   \
+  "(extract(epoch FROM t.revoked_at) * 1000000)::bigint, "                   \
+  "(extract(epoch FROM t.last_used_at) * 1000000)::bigint, t.user_id "        \
+  "FROM tokens t JOIN users u ON u.id = t.user_id "
+
+constexpr Statement kInsertToken{
+    "token_insert",
+    R"sql(INSERT INTO tokens (user_id, secret_hash, label, created_at,
+                              expires_at)
+          SELECT id, $2, $3, $4, $5 FROM users WHERE login = $1
+          RETURNING id)sql"};
+constexpr Statement kGetToken{
+    "token_get", "SELECT " PQTRACK_TOKEN_COLUMNS "WHERE t.id = $1"};
+constexpr Statement kRevokeToken{
+    "token_revoke",
+    "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"};
+constexpr Statement kListTokens{
+    "token_list",
+    "SELECT " PQTRACK_TOKEN_COLUMNS
+    "WHERE ($1::text IS NULL OR u.login = $1)"
+    "  AND ($2 OR (t.revoked_at IS NULL AND"
+    "              (t.expires_at IS NULL OR t.expires_at > $3)))"
+    " ORDER BY t.id"};
+
+constexpr Statement kAuthenticate{
+    "token_authenticate",
+    R"sql(SELECT u.id, u.login, u.role, un.code, t.id,
+                 (t.last_used_at IS NULL OR
+                  t.last_used_at < $2::timestamptz - interval '1 minute')
+            FROM tokens t
+            JOIN users u ON u.id = t.user_id
+            LEFT JOIN units un ON un.id = u.unit_id
+           WHERE t.secret_hash = $1 AND t.revoked_at IS NULL
+             AND (t.expires_at IS NULL OR t.expires_at > $2))sql"};
+constexpr Statement kTouchToken{
+    "token_touch", "UPDATE tokens SET last_used_at = $2 WHERE id = $1"};
+
+constexpr Statement kCountUsers{"user_count", "SELECT count(*) FROM users"};
+constexpr Statement kLockUsers{"user_lock",
+                               "SELECT pg_advisory_xact_lock(727176)"};
+constexpr Statement kEnsureAdmin{
+    "user_ensure_admin",
+    R"sql(INSERT INTO users (login, display_name, role, created_at)
+          VALUES ($1, 'Administrator', 'ADMIN', $2)
+          ON CONFLICT (login) DO UPDATE SET role = 'ADMIN')sql"};
+
+core::User UserFromRow(const pqxx::row& r) {
+  core::User u;
+  u.id = Int(r[0]);
+  u.login = Text(r[1]);
+  u.display_name = Text(r[2]);
+  u.role = core::ParseEnum<core::Role>(Text(r[3]))
+               .value_or(core::Role::kUnspecified);
+  u.unit_code = Text(r[4]);
+  u.email = Text(r[5]);
+  u.create_time = TimeOf(r[6]);
+  return u;
+}
+
+core::Token TokenFromRow(const pqxx::row& r) {
+  core::Token t;
+  t.id = Int(r[0]);
+  t.user_login = Text(r[1]);
+  t.label = Text(r[2]);
+  t.create_time = TimeOf(r[3]);
+  t.expire_time = OptionalTimeOf(r[4]);
+  t.revoke_time = OptionalTimeOf(r[5]);
+  t.last_use_time = OptionalTimeOf(r[6]);
+  return t;
+}
+
+}  // namespace
+
+absl::StatusOr<core::User> UserStore::CreateUser(const core::User& user,
+                                                 absl::Time now) {
+  return db_.Transact<core::User>([&](Tx& tx) -> absl::StatusOr<core::User> {
+    std::optional<int64_t> unit_id;
+    if (!user.unit_code.empty()) {
+      const pqxx::result unit = tx.Run(kFindInternalUnit, user.unit_code);
+      if (unit.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("user.unit_code: no unit \"", user.unit_code, "\""));
+      }
+      if (Text(unit[0][1]) == "EXTERNAL_AGENCY") {
+        return absl::InvalidArgumentError(
+            absl::StrCat("user.unit_code: \"", user.unit_code,
+                         "\" is an external agency, not a unit of the "
+                         "ministry"));
+      }
+      unit_id = Int(unit[0][0]);
+    }
+    const pqxx::result r =
+        tx.Run(kInsertUser, user.login, user.display_name,
+               std::string(core::Name(user.role)), unit_id, user.email, now);
+    if (r.empty()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("user.login: \"", user.login, "\" is taken"));
+    }
+    return UserFromRow(tx.Run(kGetUser, user.login)[0]);
+  });
+}
+
+absl::StatusOr<std::vector<core::User>> UserStore::ListUsers(
+    const core::PageRequest& page, bool* more) {
+  return db_.Transact<std::vector<core::User>>(
+      [&](Tx& tx) -> absl::StatusOr<std::vector<core::User>> {
+        std::vector<core::User> out;
+        const pqxx::result r = tx.Run(kListUsers, page.after_id, page.size + 1);
+        for (const pqxx::row& row : r) out.push_back(UserFromRow(row));
+        *more = static_cast<int>(out.size()) > page.size;
+        if (*more) out.resize(page.size);
+        return out;
+      });
+}
+
+absl::StatusOr<core::User> UserStore::GetUser(const std::string& login) {
+  return db_.Transact<core::User>([&](Tx& tx) -> absl::StatusOr<core::User> {
+    const pqxx::result r = tx.Run(kGetUser, login);
+    if (r.empty()) {
+      return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
+    }
+    return UserFromRow(r[0]);
+  });
+}
+
+absl::StatusOr<core::Token> UserStore::IssueToken(
+    const std::string& login, const std::string& label,
+    std::optional<absl::Time> expire_time, const std::string& secret_hash,
+    absl::Time now) {
+  return db_.Transact<core::Token>([&](Tx& tx) -> absl::StatusOr<core::Token> {
+    const pqxx::result r =
+        tx.Run(kInsertToken, login, secret_hash, label, now, expire_time);
+    if (r.empty()) {
+      return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
+    }
+    return TokenFromRow(tx.Run(kGetToken, Int(r[0][0]))[0]);
+  });
+}
+
+absl::StatusOr<core::Token> UserStore::RevokeToken(
+    int64_t token_id, std::optional<int64_t> owner_id, absl::Time now) {
+  return db_.Transact<core::Token>([&](Tx& tx) -> absl::StatusOr<core::Token> {
+    const pqxx::result found = tx.Run(kGetToken, token_id);
+    if (found.empty() || (owner_id && Int(found[0][7]) != *owner_id)) {
+      return absl::NotFoundError(absl::StrCat("no token ", token_id));
+    }
+    tx.Run(kRevokeToken, token_id, now);
+    return TokenFromRow(tx.Run(kGetToken, token_id)[0]);
+  });
+}
+
+absl::StatusOr<std::vector<core::Token>> UserStore::ListTokens(
+    const std::string& login, bool include_inactive, absl::Time now) {
+  return db_.Transact<std::vector<core::Token>>(
+      [&](Tx& tx) -> absl::StatusOr<std::vector<core::Token>> {
+        std::vector<core::Token> out;
+        for (const pqxx::row& r :
+             tx.Run(kListTokens, NullIfEmpty(login), include_inactive, now)) {
+          out.push_back(TokenFromRow(r));
+        }
+        return out;
+      });
+}
+
+absl::StatusOr<core::Principal> UserStore::Authenticate(
+    const std::string& secret_hash, absl::Time now) {
+  return db_.Transact<core::Principal>(
+      [&](Tx& tx) -> absl::StatusOr<core::Principal> {
+        const pqxx::result r = tx.Run(kAuthenticate, secret_hash, now);
+        if (r.empty()) {
+          return absl::UnauthenticatedError(
+              "the bearer token is unknown, revoked or expired");
+        }
+        core::Principal p;
+        p.user_id = Int(r[0][0]);
+        p.login = Text(r[0][1]);
+        p.role = core::ParseEnum<core::Role>(Text(r[0][2]))
+                     .value_or(core::Role::kUnspecified);
+        p.unit_code = Text(r[0][3]);
+        p.token_id = Int(r[0][4]);
+        if (Bool(r[0][5])) tx.Run(kTouchToken, p.token_id, now);
+        return p;
+      });
+}
+
+absl::StatusOr<bool> UserStore::BootstrapAdmin(const std::string& login,
+                                               const std::string& secret_hash,
+                                               bool only_if_no_users,
+                                               absl::Time now) {
+  return db_.Transact<bool>([&](Tx& tx) -> absl::StatusOr<bool> {
+    tx.Run(kLockUsers);
+    if (only_if_no_users && Int(tx.Run(kCountUsers)[0][0]) > 0) return false;
+    tx.Run(kEnsureAdmin, login, now);
+    tx.Run(kInsertToken, login, secret_hash,
+           only_if_no_users ? "first start" : "recovery", now, Null{});
+    return true;
+  });
+}
+
+}  // namespace pqtrack::store
