@@ -1,0 +1,70 @@
+// Provides the shared state of the pqtrack CLI commands and the helpers they
+// use: the lazily opened connection, the chosen output format, enum names as
+// typed on the command line, and the function each command group uses to
+// register itself.
+#ifndef PQTRACK_CLIENTS_CLI_CLI_H_
+#define PQTRACK_CLIENTS_CLI_CLI_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "clients/common/connection.h"
+#include "clients/common/output.h"
+#include "pqtrack/v1/common.pb.h"
+
+namespace pqtrack::cli {
+
+struct Context {
+  client::ConnectionOptions connection;
+  std::string output = "table";
+  int exit_code = 0;
+
+  bool json() const { return output == "json"; }
+  // Opens the connection on first use.
+  const client::Connection& conn();
+
+ private:
+  std::unique_ptr<client::Connection> conn_;
+};
+
+// Turns "2024-05-20" into a Date; throws CLI::ValidationError naming the
+// option otherwise (CLI11 prints it and exits 2).
+v1::Date ParseDateOption(const std::string& option, const std::string& value);
+
+// A CLI11 validator that accepts YYYY-MM-DD naming a real day.
+CLI::Validator DateValidator();
+
+// A fresh request id for an idempotent create.
+std::string NewRequestId();
+
+// Upper-case enum name without its prefix, e.g. ITEM_STATUS_RECEIVED ->
+// RECEIVED.
+std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value);
+
+// Calls one unary rpc, e.g.
+//   Call(ctx, &v1::ItemService::Stub::GetItem, req, &resp)
+// On failure prints the status, sets ctx.exit_code and returns false.
+template <typename Stub, typename Req, typename Resp>
+bool Call(Context& ctx,
+          grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
+                                       Resp*),
+          const Req& req, Resp* resp) {
+  Stub stub(ctx.conn().channel());
+  const grpc::Status st =
+      (stub.*method)(ctx.conn().NewContext().get(), req, resp);
+  if (st.ok()) return true;
+  ctx.exit_code = client::PrintError(st);
+  return false;
+}
+
+void AddAssemblyCommands(CLI::App& app, Context& ctx);
+void AddUnitCommands(CLI::App& app, Context& ctx);
+void AddItemCommands(CLI::App& app, Context& ctx);
+void AddAdminCommands(CLI::App& app, Context& ctx);
+
+}  // namespace pqtrack::cli
+
+#endif  // PQTRACK_CLIENTS_CLI_CLI_H_

@@ -1,0 +1,50 @@
+// Provides the connection settings every client shares (server address,
+// bearer token, output format), their environment variables, and the
+// channel and per-call context built from them.
+#ifndef PQTRACK_CLIENTS_COMMON_CONNECTION_H_
+#define PQTRACK_CLIENTS_COMMON_CONNECTION_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include "absl/status/statusor.h"
+
+namespace pqtrack::client {
+
+// Environment variables read when the flags are not given.
+inline constexpr char kServerEnv[] = "PQTRACK_SERVER";
+inline constexpr char kTokenEnv[] = "PQTRACK_TOKEN";
+inline constexpr char kTokenFileEnv[] = "PQTRACK_TOKEN_FILE";
+inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
+
+struct ConnectionOptions {
+  std::string server;
+  std::string token;
+  std::string token_file;
+  // Seconds each call may take.
+  int timeout_seconds = 30;
+};
+
+// Fills empty fields from the environment and defaults; reads the token from
+// token_file when no token is given. FAILED_PRECONDITION when the token file
+// cannot be read.
+absl::Status ResolveConnection(ConnectionOptions& options);
+
+class Connection {
+ public:
+  explicit Connection(const ConnectionOptions& options);
+  // A context carrying the bearer token and the deadline. One per call.
+  std::unique_ptr<grpc::ClientContext> NewContext() const;
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+
+ private:
+  ConnectionOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+}  // namespace pqtrack::client
+
+#endif  // PQTRACK_CLIENTS_COMMON_CONNECTION_H_

@@ -1,0 +1,111 @@
+#include "clients/common/output.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/common/utf8.h"
+
+namespace pqtrack::client {
+namespace {
+
+const char* CodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::OK: return "OK";
+    case grpc::CANCELLED: return "CANCELLED";
+    case grpc::UNKNOWN: return "UNKNOWN";
+    case grpc::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::NOT_FOUND: return "NOT_FOUND";
+    case grpc::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    case grpc::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::ABORTED: return "ABORTED";
+    case grpc::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::INTERNAL: return "INTERNAL";
+    case grpc::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::DATA_LOSS: return "DATA_LOSS";
+    default: return "UNKNOWN";
+  }
+}
+
+std::string Pad(const std::string& s, int width) {
+  return s + std::string(std::max(0, width - DisplayWidth(s)), ' ');
+}
+
+}  // namespace
+
+void Table::AddRow(std::vector<std::string> cells) {
+  cells.resize(headers_.size());
+  rows_.push_back(std::move(cells));
+}
+
+void Table::SetMaxWidth(size_t column, int max_width) {
+  if (max_widths_.size() <= column) max_widths_.resize(column + 1, 0);
+  max_widths_[column] = max_width;
+}
+
+void Table::Print(std::ostream& out) const {
+  std::vector<std::vector<std::string>> cells;
+  cells.push_back(headers_);
+  for (const auto& r : rows_) cells.push_back(r);
+  for (auto& row : cells) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c < max_widths_.size() && max_widths_[c] > 0) {
+        row[c] = TruncateToWidth(row[c], max_widths_[c]);
+      }
+    }
+  }
+  std::vector<int> widths(headers_.size(), 0);
+  for (const auto& row : cells) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+    }
+  }
+  for (const auto& row : cells) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      line += c + 1 == row.size() ? row[c] : Pad(row[c], widths[c]) + "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << "\n";
+  }
+}
+
+void PrintFields(std::ostream& out,
+                 const std::vector<std::pair<std::string, std::string>>& kv) {
+  int width = 0;
+  for (const auto& [k, v] : kv) width = std::max(width, DisplayWidth(k));
+  for (const auto& [k, v] : kv) {
+    if (v.empty()) continue;
+    out << Pad(k + ":", width + 1) << " " << v << "\n";
+  }
+}
+
+void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  out << json;
+  if (json.empty() || json.back() != '\n') out << "\n";
+}
+
+std::string FormatDate(const v1::Date& d) {
+  if (d.year() == 0) return "";
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+int PrintError(const grpc::Status& status) {
+  std::cerr << "error: " << CodeName(status.error_code()) << ": "
+            << status.error_message() << std::endl;
+  return 1;
+}
+
+}  // namespace pqtrack::client

@@ -1,0 +1,53 @@
+// Provides client output: aligned tables whose columns are measured in
+// terminal columns (so Vietnamese text lines up), key/value blocks, JSON of
+// any response message, and the one way errors are printed.
+#ifndef PQTRACK_CLIENTS_COMMON_OUTPUT_H_
+#define PQTRACK_CLIENTS_COMMON_OUTPUT_H_
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <grpcpp/support/status.h>
+
+#include "google/protobuf/message.h"
+#include "pqtrack/v1/common.pb.h"
+
+namespace pqtrack::client {
+
+enum class OutputFormat { kTable, kJson };
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers)
+      : headers_(std::move(headers)) {}
+  // A row with as many cells as headers (missing cells print empty).
+  void AddRow(std::vector<std::string> cells);
+  // Cells wider than `max_width` columns are cut with "…" (0: no limit).
+  void SetMaxWidth(size_t column, int max_width);
+  void Print(std::ostream& out) const;
+  size_t size() const { return rows_.size(); }
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<int> max_widths_;
+};
+
+// Prints "key: value" lines with the values aligned; empty values skipped.
+void PrintFields(std::ostream& out,
+                 const std::vector<std::pair<std::string, std::string>>& kv);
+
+// Prints `message` as JSON (proto field names, enums by name, every field).
+void PrintJson(std::ostream& out, const google::protobuf::Message& message);
+
+// "YYYY-MM-DD", or "" for an unset date.
+std::string FormatDate(const v1::Date& d);
+
+// Prints "error: CODE: message" to stderr and returns the exit code 1.
+int PrintError(const grpc::Status& status);
+
+}  // namespace pqtrack::client
+
+#endif  // PQTRACK_CLIENTS_COMMON_OUTPUT_H_

@@ -1,0 +1,53 @@
+// Provides the conversions between pqtrack.v1 messages and core records.
+// FromProto functions check what only the wire can get wrong (dates that are
+// not real days, unknown or UNSPECIFIED enums) and record it in the given
+// Violations under the field's name; everything else is core's to validate.
+#ifndef PQTRACK_SERVICES_API_CONVERT_H_
+#define PQTRACK_SERVICES_API_CONVERT_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "pqtrack/v1/admin.pb.h"
+#include "pqtrack/v1/assembly.pb.h"
+#include "pqtrack/v1/common.pb.h"
+#include "pqtrack/v1/item.pb.h"
+#include "pqtrack/v1/unit.pb.h"
+#include "services/core/types.h"
+#include "services/core/validation.h"
+
+namespace pqtrack::api {
+
+namespace v1 = ::pqtrack::v1;
+
+// Dates. `present` is the message's has_ bit.
+std::optional<core::Day> DateFromProto(core::Violations& v,
+                                       const std::string& field, bool present,
+                                       const v1::Date& d, bool required);
+void SetDate(const std::optional<core::Day>& day, v1::Date* out);
+
+void TimeToProto(absl::Time t, google::protobuf::Timestamp* out);
+absl::Time TimeFromProto(const google::protobuf::Timestamp& ts);
+
+void ToProto(const core::Term& in, v1::Term* out);
+void ToProto(const core::Session& in, v1::Session* out);
+void ToProto(const core::Batch& in, v1::Batch* out);
+void ToProto(const core::Unit& in, v1::Unit* out);
+void ToProto(const core::User& in, v1::User* out);
+void ToProto(const core::Token& in, v1::Token* out);
+void ToProto(const core::Item& in, v1::Item* out);
+
+core::Term FromProto(const v1::Term& in);
+core::Session FromProto(core::Violations& v, const v1::CreateSessionRequest& in);
+core::Batch FromProto(core::Violations& v, const v1::CreateBatchRequest& in);
+core::Unit FromProto(core::Violations& v, const std::string& prefix,
+                     const v1::Unit& in, bool kind_required);
+core::User FromProto(core::Violations& v, const v1::User& in);
+core::Item FromProto(core::Violations& v, const v1::Item& in);
+core::ItemFilter FromProto(core::Violations& v, const v1::ListItemsRequest& in);
+
+}  // namespace pqtrack::api
+
+#endif  // PQTRACK_SERVICES_API_CONVERT_H_

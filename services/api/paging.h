@@ -1,0 +1,30 @@
+// Provides page tokens: opaque strings that carry where the next page starts
+// and a fingerprint of the query's filters, so a token sent with other
+// filters is rejected instead of returning a wrong page.
+#ifndef PQTRACK_SERVICES_API_PAGING_H_
+#define PQTRACK_SERVICES_API_PAGING_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+
+namespace pqtrack::api {
+
+// A fingerprint of `request` ignoring the named page fields.
+std::string QueryFingerprint(const google::protobuf::Message& request);
+
+std::string EncodePageToken(int64_t after_id, const std::string& fingerprint);
+
+// 0 for an empty token. INVALID_ARGUMENT on "page_token" when the token is
+// malformed or belongs to another query.
+absl::StatusOr<int64_t> DecodePageToken(const std::string& token,
+                                        const std::string& fingerprint);
+
+// Deterministic serialization of a message (map and field order fixed).
+std::string DeterministicBytes(const google::protobuf::Message& message);
+
+}  // namespace pqtrack::api
+
+#endif  // PQTRACK_SERVICES_API_PAGING_H_

@@ -1,0 +1,151 @@
+// Provides the gRPC implementations of the pqtrack.v1 services and
+// ApiServices, which owns them with their stores and registers them on a
+// server builder. Each rpc authenticates, authorizes, converts and validates
+// its request, runs one store use case (one transaction), and maps the
+// result back; an absl::Status becomes a grpc::Status in exactly one place
+// (services/common/grpc_status.h). Thread-safe.
+#ifndef PQTRACK_SERVICES_API_SERVICES_H_
+#define PQTRACK_SERVICES_API_SERVICES_H_
+
+#include <memory>
+
+#include <grpcpp/server_builder.h>
+
+#include "pqtrack/v1/admin.grpc.pb.h"
+#include "pqtrack/v1/assembly.grpc.pb.h"
+#include "pqtrack/v1/item.grpc.pb.h"
+#include "pqtrack/v1/unit.grpc.pb.h"
+#include "services/api/auth.h"
+#include "services/common/clock.h"
+#include "services/store/assembly_store.h"
+#include "services/store/db.h"
+#include "services/store/item_store.h"
+#include "services/store/unit_store.h"
+#include "services/store/user_store.h"
+
+namespace pqtrack::api {
+
+// What every service needs. Owned by ApiServices.
+struct ServiceDeps {
+  ServiceDeps(store::Db* db, const Clock* clock)
+      : assembly(db), units(db), users(db), items(db), clock(*clock),
+        auth(&users, clock) {}
+  store::AssemblyStore assembly;
+  store::UnitStore units;
+  store::UserStore users;
+  store::ItemStore items;
+  const Clock& clock;
+  Authenticator auth;
+};
+
+class AssemblyServiceImpl final : public v1::AssemblyService::Service {
+ public:
+  explicit AssemblyServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status CreateTerm(grpc::ServerContext* ctx,
+                          const v1::CreateTermRequest* req,
+                          v1::CreateTermResponse* resp) override;
+  grpc::Status ListTerms(grpc::ServerContext* ctx,
+                         const v1::ListTermsRequest* req,
+                         v1::ListTermsResponse* resp) override;
+  grpc::Status CreateSession(grpc::ServerContext* ctx,
+                             const v1::CreateSessionRequest* req,
+                             v1::CreateSessionResponse* resp) override;
+  grpc::Status ListSessions(grpc::ServerContext* ctx,
+                            const v1::ListSessionsRequest* req,
+                            v1::ListSessionsResponse* resp) override;
+  grpc::Status CreateBatch(grpc::ServerContext* ctx,
+                           const v1::CreateBatchRequest* req,
+                           v1::CreateBatchResponse* resp) override;
+  grpc::Status ListBatches(grpc::ServerContext* ctx,
+                           const v1::ListBatchesRequest* req,
+                           v1::ListBatchesResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
+class UnitServiceImpl final : public v1::UnitService::Service {
+ public:
+  explicit UnitServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status CreateUnit(grpc::ServerContext* ctx,
+                          const v1::CreateUnitRequest* req,
+                          v1::CreateUnitResponse* resp) override;
+  grpc::Status UpdateUnit(grpc::ServerContext* ctx,
+                          const v1::UpdateUnitRequest* req,
+                          v1::UpdateUnitResponse* resp) override;
+  grpc::Status ListUnits(grpc::ServerContext* ctx,
+                         const v1::ListUnitsRequest* req,
+                         v1::ListUnitsResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
+class ItemServiceImpl final : public v1::ItemService::Service {
+ public:
+  explicit ItemServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status RecordItem(grpc::ServerContext* ctx,
+                          const v1::RecordItemRequest* req,
+                          v1::RecordItemResponse* resp) override;
+  grpc::Status GetItem(grpc::ServerContext* ctx, const v1::GetItemRequest* req,
+                       v1::GetItemResponse* resp) override;
+  grpc::Status ListItems(grpc::ServerContext* ctx,
+                         const v1::ListItemsRequest* req,
+                         v1::ListItemsResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
+class AdminServiceImpl final : public v1::AdminService::Service {
+ public:
+  explicit AdminServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status CreateUser(grpc::ServerContext* ctx,
+                          const v1::CreateUserRequest* req,
+                          v1::CreateUserResponse* resp) override;
+  grpc::Status ListUsers(grpc::ServerContext* ctx,
+                         const v1::ListUsersRequest* req,
+                         v1::ListUsersResponse* resp) override;
+  grpc::Status IssueToken(grpc::ServerContext* ctx,
+                          const v1::IssueTokenRequest* req,
+                          v1::IssueTokenResponse* resp) override;
+  grpc::Status RevokeToken(grpc::ServerContext* ctx,
+                           const v1::RevokeTokenRequest* req,
+                           v1::RevokeTokenResponse* resp) override;
+  grpc::Status ListTokens(grpc::ServerContext* ctx,
+                          const v1::ListTokensRequest* req,
+                          v1::ListTokensResponse* resp) override;
+  grpc::Status WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest* req,
+                      v1::WhoAmIResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
+// Owns the stores and services for one database.
+class ApiServices {
+ public:
+  // `db` and `clock` must outlive this object.
+  ApiServices(store::Db* db, const Clock* clock)
+      : deps_(db, clock),
+        assembly_(&deps_),
+        units_(&deps_),
+        items_(&deps_),
+        admin_(&deps_) {}
+
+  // Registers every service; this object must outlive the server built.
+  void RegisterAll(grpc::ServerBuilder& builder);
+
+  ServiceDeps& deps() { return deps_; }
+
+ private:
+  ServiceDeps deps_;
+  AssemblyServiceImpl assembly_;
+  UnitServiceImpl units_;
+  ItemServiceImpl items_;
+  AdminServiceImpl admin_;
+};
+
+}  // namespace pqtrack::api
+
+#endif  // PQTRACK_SERVICES_API_SERVICES_H_

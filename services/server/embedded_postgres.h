@@ -1,0 +1,81 @@
+// Provides EmbeddedPostgres, a private PostgreSQL cluster kept in a data
+// directory: initdb on first start, then start and stop with its owner. It
+// listens only on a Unix socket inside the data directory (no TCP port) and
+// trusts local connections, which only its own user (and root) can make,
+// because the socket directory is 0700.
+//
+// PostgreSQL refuses to run as root: when this process is root, the cluster
+// runs as an unprivileged user (default "postgres", else "nobody").
+//
+// Layout under the data directory:
+//   postgres/      the cluster (PGDATA)
+//   run/           the socket directory
+//   postgres.log   the server log
+//
+// Not thread-safe; one owner.
+#ifndef PQTRACK_SERVICES_SERVER_EMBEDDED_POSTGRES_H_
+#define PQTRACK_SERVICES_SERVER_EMBEDDED_POSTGRES_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/server/process.h"
+
+namespace pqtrack::server {
+
+class EmbeddedPostgres {
+ public:
+  struct Options {
+    // Directory holding the cluster; created when missing.
+    std::string data_dir;
+    // Directory holding initdb, pg_ctl and postgres. Empty: the newest
+    // /usr/lib/postgresql/*/bin.
+    std::string bin_dir;
+    // User to run PostgreSQL as when this process is root. Empty: "postgres"
+    // when it exists, else "nobody".
+    std::string run_as_user;
+    // Database created for pqtrack.
+    std::string database = "pqtrack";
+  };
+
+  // Initialises the cluster if needed, starts it (stopping first a cluster
+  // left running by a process that died), waits until it accepts
+  // connections, and creates the database. Errors name the step and quote
+  // PostgreSQL's own output.
+  static absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> Start(
+      Options options);
+
+  // Stops the cluster if it is running.
+  ~EmbeddedPostgres();
+
+  // Fast shutdown: open connections are closed, committed work is kept.
+  absl::Status Stop();
+
+  // libpq connection string for `database` (default: Options::database).
+  std::string ConnectionString(const std::string& database = "") const;
+
+  // Path of the socket directory.
+  const std::string& socket_dir() const { return socket_dir_; }
+
+  // Connection string for the cluster of a data directory whose server is
+  // already running (started by another process).
+  static std::string ConnectionStringFor(const std::string& data_dir,
+                                         const std::string& database);
+
+ private:
+  EmbeddedPostgres() = default;
+  absl::StatusOr<ProcessResult> PgCtl(const std::vector<std::string>& args);
+
+  Options options_;
+  std::string pgdata_;
+  std::string socket_dir_;
+  std::string log_file_;
+  std::optional<RunAs> run_as_;
+  bool running_ = false;
+};
+
+}  // namespace pqtrack::server
+
+#endif  // PQTRACK_SERVICES_SERVER_EMBEDDED_POSTGRES_H_

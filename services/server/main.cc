@@ -1,0 +1,284 @@
+// pqtrack-server: the gRPC server of pqtrack.
+//
+//   pqtrack-server [--listen ADDR] [--data-dir DIR] [--database-url URL]
+//   pqtrack-server issue-admin-token [--data-dir DIR] [--database-url URL]
+//
+// Without a database URL the server runs its own PostgreSQL cluster in the
+// data directory (see embedded_postgres.h). SIGINT and SIGTERM shut it down
+// cleanly: calls in flight finish (up to --shutdown-grace), then the
+// embedded PostgreSQL stops.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "services/api/auth.h"
+#include "services/api/services.h"
+#include "services/common/clock.h"
+#include "services/common/status_macros.h"
+#include "services/server/data_dir_lock.h"
+#include "services/server/embedded_postgres.h"
+#include "services/store/db.h"
+#include "services/store/migrations.h"
+#include "services/store/user_store.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "Address to serve gRPC on, host:port. Port 0 picks a free port; the "
+          "chosen address is printed as \"listening on HOST:PORT\".");
+ABSL_FLAG(std::string, database_url, "",
+          "PostgreSQL connection URL or libpq string. Default: the "
+          "PQTRACK_DATABASE_URL environment variable; when both are empty, "
+          "an embedded PostgreSQL in --data-dir.");
+ABSL_FLAG(std::string, data_dir, "",
+          "Directory for the embedded PostgreSQL cluster, the first admin "
+          "token and the lock that keeps a second server out. Default: "
+          "PQTRACK_DATA_DIR, else ./pqtrack-data.");
+ABSL_FLAG(std::string, pg_bin_dir, "",
+          "Directory of initdb and pg_ctl. Default: the newest "
+          "/usr/lib/postgresql/*/bin.");
+ABSL_FLAG(std::string, pg_user, "",
+          "When run as root: the unprivileged user that runs the embedded "
+          "PostgreSQL. Default: postgres, else nobody.");
+ABSL_FLAG(int, db_pool_size, 16, "Most database connections open at once.");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "On SIGINT/SIGTERM, how long calls in flight may take to finish.");
+ABSL_FLAG(std::string, admin_login, "admin",
+          "Login of the administrator created on first start (and by "
+          "issue-admin-token).");
+
+namespace pqtrack::server {
+namespace {
+
+constexpr char kUsage[] =
+    "pqtrack-server: the pqtrack gRPC server.\n\n"
+    "Usage:\n"
+    "  pqtrack-server [flags]                     serve\n"
+    "  pqtrack-server issue-admin-token [flags]   print a new admin token "
+    "(recovery;\n"
+    "                                             run on the server host)\n\n"
+    "Without --database-url (or PQTRACK_DATABASE_URL) the server keeps its "
+    "own\nPostgreSQL cluster in --data-dir. On first start it creates the "
+    "user \"admin\"\nand writes its token to DATA_DIR/admin.token (mode "
+    "0600).\n\nFlag names take '-' or '_' alike: --data-dir is --data_dir.";
+
+std::string DataDir() {
+  std::string dir = absl::GetFlag(FLAGS_data_dir);
+  if (dir.empty()) {
+    const char* env = std::getenv("PQTRACK_DATA_DIR");
+    dir = env != nullptr && *env != '\0' ? env : "pqtrack-data";
+  }
+  return std::filesystem::absolute(dir).lexically_normal().string();
+}
+
+std::string DatabaseUrl() {
+  std::string url = absl::GetFlag(FLAGS_database_url);
+  if (url.empty()) {
+    const char* env = std::getenv("PQTRACK_DATABASE_URL");
+    if (env != nullptr) url = env;
+  }
+  return url;
+}
+
+int Fail(const absl::Status& s) {
+  std::cerr << "pqtrack-server: " << s.message() << std::endl;
+  return 1;
+}
+
+absl::Status WriteSecretFile(const std::string& path,
+                             const std::string& secret) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                      0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  const std::string line = secret + "\n";
+  const bool ok = fchmod(fd, 0600) == 0 &&
+                  write(fd, line.data(), line.size()) ==
+                      static_cast<ssize_t>(line.size());
+  close(fd);
+  if (!ok) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+EmbeddedPostgres::Options PgOptions(const std::string& data_dir) {
+  EmbeddedPostgres::Options o;
+  o.data_dir = data_dir;
+  o.bin_dir = absl::GetFlag(FLAGS_pg_bin_dir);
+  o.run_as_user = absl::GetFlag(FLAGS_pg_user);
+  return o;
+}
+
+absl::StatusOr<std::unique_ptr<store::Db>> OpenDatabase(const std::string& url) {
+  store::Db::Options o;
+  o.url = url;
+  o.max_connections = absl::GetFlag(FLAGS_db_pool_size);
+  PQ_ASSIGN_OR_RETURN(auto db, store::Db::Connect(o));
+  PQ_ASSIGN_OR_RETURN(const int applied, store::Migrate(*db));
+  if (applied > 0) {
+    std::cout << "applied " << applied << " schema migration(s)" << std::endl;
+  }
+  return db;
+}
+
+int IssueAdminToken() {
+  const std::string data_dir = DataDir();
+  std::string url = DatabaseUrl();
+  std::unique_ptr<DataDirLock> lock;
+  std::unique_ptr<EmbeddedPostgres> pg;
+  if (url.empty()) {
+    if (DataDirLock::IsHeld(data_dir)) {
+      // The server is running: talk to its cluster through the socket.
+      url = EmbeddedPostgres::ConnectionStringFor(data_dir, "pqtrack");
+    } else {
+      auto l = DataDirLock::Acquire(data_dir);
+      if (!l.ok()) return Fail(l.status());
+      lock = std::move(l).value();
+      auto started = EmbeddedPostgres::Start(PgOptions(data_dir));
+      if (!started.ok()) return Fail(started.status());
+      pg = std::move(started).value();
+      url = pg->ConnectionString();
+    }
+  }
+  auto db = OpenDatabase(url);
+  if (!db.ok()) return Fail(db.status());
+  store::UserStore users(db->get());
+  const std::string secret = api::NewTokenSecret();
+  auto issued =
+      users.BootstrapAdmin(absl::GetFlag(FLAGS_admin_login),
+                           api::HashTokenSecret(secret), false, absl::Now());
+  if (!issued.ok()) return Fail(issued.status());
+  std::cout << secret << std::endl;
+  std::cerr << "a new token for " << absl::GetFlag(FLAGS_admin_login)
+            << " (shown once; revoke lost ones with `pqtrack token revoke`)"
+            << std::endl;
+  return 0;
+}
+
+int Serve() {
+  // Signals are taken by a dedicated thread: block them everywhere first.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const std::string data_dir = DataDir();
+  auto lock = DataDirLock::Acquire(data_dir);
+  if (!lock.ok()) return Fail(lock.status());
+
+  std::string url = DatabaseUrl();
+  std::unique_ptr<EmbeddedPostgres> pg;
+  if (url.empty()) {
+    auto started = EmbeddedPostgres::Start(PgOptions(data_dir));
+    if (!started.ok()) return Fail(started.status());
+    pg = std::move(started).value();
+    url = pg->ConnectionString();
+    std::cout << "embedded PostgreSQL running in " << data_dir
+              << "/postgres (socket " << pg->socket_dir() << ")" << std::endl;
+  }
+  auto db = OpenDatabase(url);
+  if (!db.ok()) return Fail(db.status());
+
+  api::ApiServices services(db->get(), RealClock::Get());
+  {
+    const std::string secret = api::NewTokenSecret();
+    auto created = services.deps().users.BootstrapAdmin(
+        absl::GetFlag(FLAGS_admin_login), api::HashTokenSecret(secret), true,
+        absl::Now());
+    if (!created.ok()) return Fail(created.status());
+    if (*created) {
+      const std::string path = data_dir + "/admin.token";
+      if (absl::Status s = WriteSecretFile(path, secret); !s.ok()) {
+        return Fail(s);
+      }
+      std::cout << "first start: created user " << absl::GetFlag(FLAGS_admin_login)
+                << "; its token is in " << path << " (mode 0600)" << std::endl;
+    }
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  const std::string listen = absl::GetFlag(FLAGS_listen);
+  int port = 0;
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  services.RegisterAll(builder);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return Fail(absl::UnavailableError(
+        absl::StrCat("cannot listen on ", listen,
+                     " (address in use or not valid?)")));
+  }
+  const size_t colon = listen.rfind(':');
+  const std::string host =
+      colon == std::string::npos ? listen : listen.substr(0, colon);
+  std::cout << "listening on " << host << ":" << port << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
+            << ", shutting down" << std::endl;
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  server->Wait();
+  server.reset();
+  db->reset();
+  if (pg != nullptr) {
+    if (absl::Status s = pg->Stop(); !s.ok()) return Fail(s);
+  }
+  std::cout << "stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace
+}  // namespace pqtrack::server
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(pqtrack::server::kUsage);
+  // Accept --data-dir as well as Abseil's --data_dir.
+  std::vector<std::string> normalized(argv, argv + argc);
+  std::vector<char*> raw;
+  for (std::string& a : normalized) {
+    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+      const size_t end = std::min(a.find('='), a.size());
+      for (size_t i = 2; i < end; ++i) {
+        if (a[i] == '-') a[i] = '_';
+      }
+    }
+    raw.push_back(a.data());
+  }
+  std::vector<char*> args =
+      absl::ParseCommandLine(static_cast<int>(raw.size()), raw.data());
+  if (args.size() == 1) return pqtrack::server::Serve();
+  if (args.size() == 2 && std::string(args[1]) == "issue-admin-token") {
+    return pqtrack::server::IssueAdminToken();
+  }
+  std::cerr << "pqtrack-server: unknown command \"" << args[1]
+            << "\"; see --help" << std::endl;
+  return 2;
+}
