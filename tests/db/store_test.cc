@@ -1,0 +1,465 @@
+// The store against a real PostgreSQL (a fresh database per test).
+#include <pqxx/pqxx>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/store/assembly_store.h"
+#include "services/store/item_store.h"
+#include "services/store/migrations.h"
+#include "services/store/unit_store.h"
+#include "services/store/user_store.h"
+#include "tests/testing/pg_fixture.h"
+
+namespace pqtrack::store {
+namespace {
+
+using ::testing::HasSubstr;
+using core::Day;
+
+const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2024, 11, 2, 9, 0, 0),
+                                        absl::UTCTimeZone());
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = testing::NewMigratedDb();
+    ASSERT_NE(db_, nullptr);
+    assembly_ = std::make_unique<AssemblyStore>(db_.get());
+    units_ = std::make_unique<UnitStore>(db_.get());
+    users_ = std::make_unique<UserStore>(db_.get());
+    items_ = std::make_unique<ItemStore>(db_.get());
+  }
+
+  void AddUnit(const std::string& code, const std::string& parent,
+               core::UnitKind kind) {
+    core::Unit u;
+    u.code = code;
+    u.name_vi = "Đơn vị " + code;
+    u.parent_code = parent;
+    u.kind = kind;
+    ASSERT_TRUE(units_->CreateUnit(u, kNow).ok()) << code;
+  }
+
+  // Ministry BNV with departments TL (with division TL1) and CCVC, and an
+  // external agency EXT; term XV, session 7, batch 1; user "liaison".
+  void Seed() {
+    AddUnit("BNV", "", core::UnitKind::kMinistry);
+    AddUnit("TL", "BNV", core::UnitKind::kDepartment);
+    AddUnit("TL1", "TL", core::UnitKind::kDivision);
+    AddUnit("CCVC", "BNV", core::UnitKind::kDepartment);
+    AddUnit("EXT", "", core::UnitKind::kExternalAgency);
+    ASSERT_TRUE(assembly_->CreateTerm({0, "XV", 15, 2021, 2026, {}}, kNow).ok());
+    core::Session s;
+    s.term_code = "XV";
+    s.number = 7;
+    s.kind = core::SessionKind::kRegular;
+    s.opens_on = Day(2024, 5, 20);
+    s.closes_on = Day(2024, 6, 29);
+    auto session = assembly_->CreateSession(s, kNow);
+    ASSERT_TRUE(session.ok()) << session.status();
+    session_id_ = session->id;
+    core::Batch b;
+    b.session_id = session_id_;
+    b.phase = core::BatchPhase::kAfterSession;
+    b.forwarding_body = "Ban Dân nguyện";
+    b.document_number = "123/BDN";
+    b.received_on = Day(2024, 7, 20);
+    auto batch = assembly_->CreateBatch(b, kNow);
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    batch_id_ = batch->id;
+    core::User user;
+    user.login = "liaison";
+    user.display_name = "Liaison";
+    user.role = core::Role::kLiaison;
+    auto u = users_->CreateUser(user, kNow);
+    ASSERT_TRUE(u.ok()) << u.status();
+    actor_ = u->id;
+  }
+
+  core::Item Petition(const std::string& title) {
+    core::Item it;
+    it.kind = core::ItemKind::kPetition;
+    it.title = title;
+    it.received_on = Day(2024, 7, 20);
+    it.details = core::PetitionDetails{batch_id_, {"Hà Nội"}, "Tiền lương"};
+    return it;
+  }
+
+  absl::StatusOr<ItemStore::RecordResult> Record(const core::Item& it,
+                                                 const std::string& rid,
+                                                 const std::string& hash = "h") {
+    return items_->RecordItem(actor_, it, rid, hash, kNow);
+  }
+
+  int64_t Count(const std::string& table) {
+    pqxx::connection c(db_->url());
+    pqxx::work w(c);
+    return w.exec("SELECT count(*) FROM " + table)[0][0].as<int64_t>();
+  }
+
+  std::unique_ptr<Db> db_;
+  std::unique_ptr<AssemblyStore> assembly_;
+  std::unique_ptr<UnitStore> units_;
+  std::unique_ptr<UserStore> users_;
+  std::unique_ptr<ItemStore> items_;
+  int64_t session_id_ = 0, batch_id_ = 0, actor_ = 0;
+};
+
+TEST_F(StoreTest, MigrationsAppliedTwiceChangeNothing) {
+  auto again = Migrate(*db_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, 0);
+  EXPECT_EQ(Count("schema_migrations"),
+            static_cast<int64_t>(EmbeddedMigrations().size()));
+}
+
+TEST(MigrationTest, FreshDatabaseGetsEveryMigrationOnce) {
+  Db::Options o;
+  o.url = testing::NewDatabase();
+  auto db = Db::Connect(o);
+  ASSERT_TRUE(db.ok());
+  auto first = Migrate(**db);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, static_cast<int>(EmbeddedMigrations().size()));
+  EXPECT_EQ(*Migrate(**db), 0);
+}
+
+TEST_F(StoreTest, NewerSchemaIsRefused) {
+  {
+    pqxx::connection c(db_->url());
+    pqxx::work w(c);
+    w.exec("INSERT INTO schema_migrations VALUES (9999, '9999_future', now())");
+    w.commit();
+  }
+  auto r = Migrate(*db_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("schema is at version 9999, newer than this "
+                        "pqtrack-server knows"));
+}
+
+TEST(DbTest, UnreachableDatabaseIsUnavailable) {
+  Db::Options o;
+  o.url = "host=/nonexistent-socket-dir port=1 dbname=x connect_timeout=2";
+  auto db = Db::Connect(o);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(StoreTest, RecordAppendsAnEventInTheSameTransaction) {
+  Seed();
+  core::Item it = Petition("Kiến nghị về tiền lương");
+  it.lead_unit_code = "TL";
+  it.coordinating_unit_codes = {"CCVC"};
+  auto r = Record(it, "req-00000001");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->replayed);
+  EXPECT_EQ(r->item.status, core::ItemStatus::kAssigned);
+  EXPECT_EQ(r->item.session_id, session_id_);
+  EXPECT_EQ(r->item.version, 1);
+  EXPECT_EQ(r->item.coordinating_unit_codes, std::vector<std::string>{"CCVC"});
+  pqxx::connection c(db_->url());
+  pqxx::work w(c);
+  const pqxx::result ev = w.exec_params(
+      "SELECT actor_id, kind, after->>'title', after->>'lead_unit_code',"
+      " after->'coordinating_unit_codes'->>0 FROM events WHERE item_id = $1",
+      r->item.id);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0][0].as<int64_t>(), actor_);
+  EXPECT_EQ(ev[0][1].as<std::string>(), "RECORDED");
+  EXPECT_EQ(ev[0][2].as<std::string>(), "Kiến nghị về tiền lương");
+  EXPECT_EQ(ev[0][3].as<std::string>(), "TL");
+  EXPECT_EQ(ev[0][4].as<std::string>(), "CCVC");
+}
+
+TEST_F(StoreTest, EventsAreAppendOnly) {
+  Seed();
+  ASSERT_TRUE(Record(Petition("x"), "req-00000001").ok());
+  pqxx::connection c(db_->url());
+  for (const char* sql : {"UPDATE events SET kind = 'X'", "DELETE FROM events",
+                          "TRUNCATE events"}) {
+    pqxx::work w(c);
+    EXPECT_THROW(w.exec(sql), pqxx::sql_error) << sql;
+  }
+}
+
+TEST_F(StoreTest, RequestIdReplaysOrConflicts) {
+  Seed();
+  auto first = Record(Petition("a"), "req-00000001", "hash-a");
+  ASSERT_TRUE(first.ok());
+  auto again = Record(Petition("a"), "req-00000001", "hash-a");
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->item.id, first->item.id);
+  auto other = Record(Petition("b"), "req-00000001", "hash-b");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(other.status().message()),
+              HasSubstr("request_id: \"req-00000001\" was already used"));
+  EXPECT_EQ(Count("items"), 1);
+  EXPECT_EQ(Count("events"), 1);
+}
+
+TEST_F(StoreTest, ExternalReferenceIsUniquePerSender) {
+  Seed();
+  core::Item a = Petition("a");
+  a.external_ref = "KN-01";
+  ASSERT_TRUE(Record(a, "req-00000001").ok());
+  core::Item b = Petition("b");
+  b.external_ref = "KN-01";
+  auto dup = Record(b, "req-00000002");
+  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(dup.status().message()),
+              HasSubstr("item.external_ref:"));
+  // The same reference from another sender is another item.
+  core::Item doc;
+  doc.kind = core::ItemKind::kDocument;
+  doc.title = "Công văn";
+  doc.external_ref = "KN-01";
+  doc.received_on = Day(2024, 10, 1);
+  doc.details = core::DocumentDetails{"UBND Hà Nội", "1/UBND", Day(2024, 9, 30),
+                                      true};
+  EXPECT_TRUE(Record(doc, "req-00000003").ok());
+}
+
+TEST_F(StoreTest, ReferencesMustExist) {
+  Seed();
+  core::Item it = Petition("x");
+  std::get<core::PetitionDetails>(it.details).batch_id = 999;
+  EXPECT_THAT(std::string(Record(it, "req-00000001").status().message()),
+              HasSubstr("item.petition.batch_id: no batch 999"));
+  it = Petition("x");
+  it.session_id = session_id_ + 1;
+  EXPECT_THAT(std::string(Record(it, "req-00000002").status().message()),
+              HasSubstr("item.session_id: batch"));
+  it = Petition("x");
+  it.lead_unit_code = "NOPE";
+  EXPECT_THAT(std::string(Record(it, "req-00000003").status().message()),
+              HasSubstr("item.lead_unit_code: no unit \"NOPE\""));
+  it.lead_unit_code = "EXT";
+  EXPECT_THAT(std::string(Record(it, "req-00000004").status().message()),
+              HasSubstr("is an external agency"));
+  it.lead_unit_code = "TL";
+  it.coordinating_unit_codes = {"GONE"};
+  const auto s = Record(it, "req-00000005").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("item.coordinating_unit_codes: no unit \"GONE\""));
+  core::Item doc;
+  doc.kind = core::ItemKind::kDocument;
+  doc.title = "Công văn";
+  doc.received_on = Day(2024, 10, 1);
+  doc.session_id = 424242;
+  doc.details = core::DocumentDetails{"UBND", "1/UBND", Day(2024, 9, 30), true};
+  EXPECT_THAT(std::string(Record(doc, "req-00000006").status().message()),
+              HasSubstr("item.session_id: no session 424242"));
+  EXPECT_EQ(Count("items"), 0);
+  EXPECT_EQ(Count("events"), 0);
+}
+
+TEST_F(StoreTest, UnitMustExistOnTheDayReceived) {
+  Seed();
+  auto updated = units_->UpdateUnit(
+      "CCVC",
+      [](core::Unit& u) {
+        u.valid_to = Day(2024, 6, 30);
+        return absl::OkStatus();
+      },
+      kNow);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  core::Item it = Petition("x");
+  it.lead_unit_code = "CCVC";
+  EXPECT_THAT(std::string(Record(it, "req-00000001").status().message()),
+              HasSubstr("did not exist on 2024-07-20"));
+}
+
+TEST_F(StoreTest, LeadersSeeTheirSubtreeOnly) {
+  Seed();
+  core::Item led_by_division = Petition("division");
+  led_by_division.lead_unit_code = "TL1";
+  core::Item coordinated = Petition("coordinated");
+  coordinated.lead_unit_code = "CCVC";
+  coordinated.coordinating_unit_codes = {"TL"};
+  core::Item other = Petition("other");
+  other.lead_unit_code = "CCVC";
+  core::Item triage = Petition("triage");
+  const int64_t a = Record(led_by_division, "req-00000001")->item.id;
+  const int64_t b = Record(coordinated, "req-00000002")->item.id;
+  const int64_t c = Record(other, "req-00000003")->item.id;
+  const int64_t d = Record(triage, "req-00000004")->item.id;
+
+  const std::optional<std::string> tl = "TL";
+  EXPECT_TRUE(items_->GetItem(tl, a).ok());
+  EXPECT_TRUE(items_->GetItem(tl, b).ok());
+  EXPECT_EQ(items_->GetItem(tl, c).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(items_->GetItem(tl, d).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(items_->GetItem(std::string("TL1"), b).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(items_->GetItem(std::string(""), a).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(items_->GetItem(std::nullopt, d).ok());
+
+  bool more = true;
+  auto listed = items_->ListItems(tl, {}, {50, 0}, &more);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].id, b);
+  EXPECT_EQ((*listed)[1].id, a);
+  EXPECT_FALSE(more);
+  auto everything = items_->ListItems(std::nullopt, {}, {50, 0}, &more);
+  EXPECT_EQ(everything->size(), 4u);
+}
+
+TEST_F(StoreTest, ListFiltersAndPages) {
+  Seed();
+  for (int i = 0; i < 7; ++i) {
+    core::Item it = Petition("p" + std::to_string(i));
+    if (i % 2 == 0) it.lead_unit_code = "TL1";
+    it.received_on = Day(2024, 7, 20 + i);
+    it.due_on = Day(2024, 9, 1 + i);
+    ASSERT_TRUE(Record(it, "req-0000000" + std::to_string(i)).ok());
+  }
+  core::ItemFilter f;
+  f.lead_unit_code = "TL";  // subtree: TL1 counts
+  bool more = false;
+  EXPECT_EQ(items_->ListItems(std::nullopt, f, {50, 0}, &more)->size(), 4u);
+  f = {};
+  f.statuses = {core::ItemStatus::kReceived};
+  EXPECT_EQ(items_->ListItems(std::nullopt, f, {50, 0}, &more)->size(), 3u);
+  f = {};
+  f.received_from = Day(2024, 7, 22);
+  f.received_to = Day(2024, 7, 24);
+  EXPECT_EQ(items_->ListItems(std::nullopt, f, {50, 0}, &more)->size(), 3u);
+  f = {};
+  f.due_before = Day(2024, 9, 3);
+  EXPECT_EQ(items_->ListItems(std::nullopt, f, {50, 0}, &more)->size(), 2u);
+  f = {};
+  f.kind = core::ItemKind::kQuestion;
+  EXPECT_EQ(items_->ListItems(std::nullopt, f, {50, 0}, &more)->size(), 0u);
+  f = {};
+  f.batch_id = batch_id_;
+  f.session_id = session_id_;
+  EXPECT_EQ(items_->ListItems(std::nullopt, f, {50, 0}, &more)->size(), 7u);
+  f = {};
+  f.lead_unit_code = "NOPE";
+  EXPECT_EQ(items_->ListItems(std::nullopt, f, {50, 0}, &more).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // Pages of 3: 3 + 3 + 1, newest first, no overlap.
+  std::vector<int64_t> seen;
+  core::PageRequest page{3, 0};
+  for (int n = 0; n < 3; ++n) {
+    auto got = items_->ListItems(std::nullopt, {}, page, &more);
+    ASSERT_TRUE(got.ok());
+    for (const auto& it : *got) seen.push_back(it.id);
+    EXPECT_EQ(more, n < 2);
+    if (!got->empty()) page.after_id = got->back().id;
+  }
+  ASSERT_EQ(seen.size(), 7u);
+  EXPECT_TRUE(std::is_sorted(seen.rbegin(), seen.rend()));
+}
+
+TEST_F(StoreTest, UnitTreeOrderAndCycles) {
+  Seed();
+  auto units = units_->ListUnits("", false, Day(2024, 11, 2));
+  ASSERT_TRUE(units.ok());
+  std::vector<std::string> order;
+  for (const auto& u : *units) order.push_back(u.code + ":" + std::to_string(u.depth));
+  EXPECT_EQ(order, (std::vector<std::string>{"BNV:0", "CCVC:1", "TL:1", "TL1:2",
+                                             "EXT:0"}));
+  auto sub = units_->ListUnits("TL", false, Day(2024, 11, 2));
+  EXPECT_EQ(sub->size(), 2u);
+  EXPECT_EQ(units_->ListUnits("NOPE", false, Day(2024, 11, 2)).status().code(),
+            absl::StatusCode::kNotFound);
+
+  auto cycle = units_->UpdateUnit(
+      "TL",
+      [](core::Unit& u) {
+        u.parent_code = "TL1";
+        return absl::OkStatus();
+      },
+      kNow);
+  EXPECT_EQ(cycle.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(cycle.status().message()),
+              HasSubstr("cannot move under its own subtree"));
+  core::Unit under_ext;
+  under_ext.code = "X1";
+  under_ext.name_vi = "x";
+  under_ext.parent_code = "EXT";
+  under_ext.kind = core::UnitKind::kDivision;
+  EXPECT_THAT(std::string(units_->CreateUnit(under_ext, kNow).status().message()),
+              HasSubstr("is an external agency"));
+  core::Unit dup;
+  dup.code = "TL";
+  dup.name_vi = "x";
+  dup.parent_code = "BNV";
+  dup.kind = core::UnitKind::kDepartment;
+  EXPECT_EQ(units_->CreateUnit(dup, kNow).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  // Expired units are hidden unless asked for.
+  ASSERT_TRUE(units_->UpdateUnit("CCVC",
+                                 [](core::Unit& u) {
+                                   u.valid_to = Day(2024, 1, 1);
+                                   return absl::OkStatus();
+                                 },
+                                 kNow)
+                  .ok());
+  EXPECT_EQ(units_->ListUnits("", false, Day(2024, 11, 2))->size(), 4u);
+  EXPECT_EQ(units_->ListUnits("", true, Day(2024, 11, 2))->size(), 5u);
+}
+
+TEST_F(StoreTest, TokensAuthenticateUntilRevokedOrExpired) {
+  Seed();
+  auto t = users_->IssueToken("liaison", "laptop", kNow + absl::Hours(1),
+                              "hash-1", kNow);
+  ASSERT_TRUE(t.ok()) << t.status();
+  auto p = users_->Authenticate("hash-1", kNow);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->login, "liaison");
+  EXPECT_EQ(p->role, core::Role::kLiaison);
+  EXPECT_EQ(users_->Authenticate("hash-1", kNow + absl::Hours(2)).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(users_->Authenticate("nope", kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(users_->RevokeToken(t->id, actor_ + 1, kNow).status().code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(users_->RevokeToken(t->id, actor_, kNow).ok());
+  EXPECT_EQ(users_->Authenticate("hash-1", kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(users_->IssueToken("ghost", "", std::nullopt, "h2", kNow)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, BootstrapAdminOnlyOnFirstStart) {
+  EXPECT_TRUE(*users_->BootstrapAdmin("admin", "first", true, kNow));
+  EXPECT_FALSE(*users_->BootstrapAdmin("admin", "second", true, kNow));
+  EXPECT_EQ(users_->Authenticate("second", kNow).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(*users_->BootstrapAdmin("admin", "recovery", false, kNow));
+  auto p = users_->Authenticate("recovery", kNow);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->role, core::Role::kAdmin);
+}
+
+TEST_F(StoreTest, UsersNeedAnInternalUnit) {
+  Seed();
+  core::User u;
+  u.login = "resp";
+  u.display_name = "R";
+  u.role = core::Role::kResponder;
+  u.unit_code = "EXT";
+  EXPECT_THAT(std::string(users_->CreateUser(u, kNow).status().message()),
+              HasSubstr("user.unit_code: \"EXT\" is an external agency"));
+  u.unit_code = "NOPE";
+  EXPECT_THAT(std::string(users_->CreateUser(u, kNow).status().message()),
+              HasSubstr("user.unit_code: no unit \"NOPE\""));
+  u.unit_code = "TL";
+  ASSERT_TRUE(users_->CreateUser(u, kNow).ok());
+  EXPECT_EQ(users_->CreateUser(u, kNow).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace pqtrack::store

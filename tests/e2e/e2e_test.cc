@@ -1,0 +1,247 @@
+// End to end: the real pqtrack-server binary (embedded PostgreSQL, port 0)
+// driven by the real pqtrack CLI, plus the standard health and reflection
+// services over TCP.
+#include <signal.h>
+
+#include <fstream>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "probes.grpc.pb.h"
+#include "reflection_probe.grpc.pb.h"
+#include "services/server/process.h"
+#include "tests/testing/pg_fixture.h"
+#include "tests/testing/subprocess.h"
+
+namespace pqtrack {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Cli {
+  int code;
+  std::string out;
+};
+
+class E2eTest : public ::testing::Test {
+ protected:
+  // Starts the server on `dir_` and returns its address.
+  std::string StartServer() {
+    server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
+        PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir",
+        dir_.path()});
+    const auto line = server_->WaitForLine("listening on ");
+    if (!line) {
+      ADD_FAILURE() << "the server did not start:\n" << server_->output();
+      return "";
+    }
+    address_ = line->substr(line->find("listening on ") + 13);
+    return address_;
+  }
+
+  Cli Run(std::vector<std::string> args, bool with_token = true) {
+    std::vector<std::string> argv = {PQTRACK_CLI_BIN, "--server", address_};
+    if (with_token) {
+      argv.push_back("--token-file");
+      argv.push_back(token_file_.empty() ? dir_.path() + "/admin.token"
+                                         : token_file_);
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = server::RunProcess(argv, std::nullopt);
+    EXPECT_TRUE(r.ok());
+    return {r->exit_code, r->output};
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::Subprocess> server_;
+  std::string address_;
+  std::string token_file_;
+};
+
+TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
+  ASSERT_FALSE(StartServer().empty());
+  EXPECT_THAT(server_->output(), HasSubstr("first start: created user admin"));
+
+  // Health without a token; reflection lists our services.
+  auto channel =
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  {
+    auto health = grpc::health::v1::Health::NewStub(channel);
+    grpc::ClientContext ctx;
+    grpc::health::v1::HealthCheckResponse resp;
+    ASSERT_TRUE(health->Check(&ctx, {}, &resp).ok());
+    EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  }
+  {
+    auto reflection =
+        grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
+    grpc::ClientContext ctx;
+    auto stream = reflection->ServerReflectionInfo(&ctx);
+    grpc::reflection::v1alpha::ServerReflectionRequest req;
+    req.set_list_services("");
+    ASSERT_TRUE(stream->Write(req));
+    grpc::reflection::v1alpha::ServerReflectionResponse resp;
+    ASSERT_TRUE(stream->Read(&resp));
+    std::vector<std::string> names;
+    for (const auto& s : resp.list_services_response().service()) {
+      names.push_back(s.name());
+    }
+    EXPECT_THAT(names, ::testing::IsSupersetOf(
+                           {"pqtrack.v1.ItemService", "pqtrack.v1.AdminService",
+                            "pqtrack.v1.AssemblyService",
+                            "pqtrack.v1.UnitService", "grpc.health.v1.Health"}));
+    req.set_file_containing_symbol("pqtrack.v1.ItemService");
+    ASSERT_TRUE(stream->Write(req));
+    ASSERT_TRUE(stream->Read(&resp));
+    EXPECT_GT(resp.file_descriptor_response().file_descriptor_proto_size(), 0);
+    stream->WritesDone();
+    while (stream->Read(&resp)) {
+    }
+    EXPECT_TRUE(stream->Finish().ok());
+  }
+
+  // No token: UNAUTHENTICATED, printed, non-zero exit.
+  Cli r = Run({"unit", "list"}, /*with_token=*/false);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("error: UNAUTHENTICATED"));
+
+  r = Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("15 unit(s) created"));
+  r = Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"});
+  EXPECT_THAT(r.out, HasSubstr("0 unit(s) created, 15 already there"));
+  r = Run({"unit", "list"});
+  EXPECT_THAT(r.out, HasSubstr("  TL     DEPARTMENT    Vụ Tiền lương"));
+
+  ASSERT_EQ(Run({"term", "create", "--code", "XV", "--number", "15",
+                 "--start-year", "2021", "--end-year", "2026"})
+                .code,
+            0);
+  r = Run({"session", "create", "--term", "XV", "--number", "7", "--opens",
+           "2024-05-20", "--closes", "2024-06-29"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = Run({"batch", "create", "--session", "1", "--phase", "after", "--from",
+           "Ban Dân nguyện", "--document", "1/BDN", "--received", "2024-07-20"});
+  ASSERT_EQ(r.code, 0) << r.out;
+
+  r = Run({"item", "record", "petition", "--batch", "1", "--delegation",
+           "Hà Nội", "--delegation", "Nghệ An", "--field", "Tiền lương",
+           "--title", "Kiến nghị về tiền lương", "--received", "2024-07-20",
+           "--lead", "TL", "--coord", "CCVC", "--request-id", "e2e-petition-1"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("item 1 recorded (PETITION, ASSIGNED)"));
+  r = Run({"item", "record", "petition", "--batch", "1", "--delegation",
+           "Hà Nội", "--delegation", "Nghệ An", "--field", "Tiền lương",
+           "--title", "Kiến nghị về tiền lương", "--received", "2024-07-20",
+           "--lead", "TL", "--coord", "CCVC", "--request-id", "e2e-petition-1"});
+  EXPECT_THAT(r.out, HasSubstr("item 1 was already recorded"));
+  r = Run({"item", "record", "question", "--session", "1", "--deputy",
+           "Nguyễn Văn A", "--delegation", "Đà Nẵng", "--addressee",
+           "Bộ trưởng Bộ Nội vụ", "--asked", "2024-06-05", "--title",
+           "Chất vấn về biên chế", "--received", "2024-06-06", "--lead",
+           "TCBC"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = Run({"item", "record", "document", "--sender", "UBND tỉnh Nghệ An",
+           "--number", "123/UBND-VP", "--dated", "2024-10-01", "--title",
+           "Đề nghị hướng dẫn", "--received", "2024-10-03", "--due",
+           "2024-10-20", "--lead", "CCHC"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = Run({"item", "record", "task", "--assigned-by", "Văn phòng Chính phủ",
+           "--source-document", "45/TB-VPCP", "--title", "Báo cáo tình hình",
+           "--received", "2024-10-05", "--due", "2024-10-25"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("(TASK, RECEIVED)"));
+
+  // Bad input: the status and its message, non-zero exit, nothing written.
+  r = Run({"item", "record", "petition", "--batch", "99", "--delegation", "X",
+           "--field", "Y", "--title", "Z", "--received", "2024-07-20"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("error: INVALID_ARGUMENT: "
+                               "item.petition.batch_id: no batch 99"));
+  r = Run({"item", "record", "task", "--assigned-by", "A", "--source-document",
+           "B", "--title", "C", "--received", "2024-02-30"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("is not a date"));
+
+  r = Run({"item", "list"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("Kiến nghị về tiền lương"));
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5) << r.out;
+  r = Run({"item", "list", "--kind", "task", "--status", "received"});
+  EXPECT_THAT(r.out, HasSubstr("Báo cáo tình hình"));
+  EXPECT_THAT(r.out, Not(HasSubstr("Chất vấn")));
+  r = Run({"-o", "json", "item", "get", "1"});
+  EXPECT_THAT(r.out, HasSubstr("\"lead_unit_code\": \"TL\""));
+  EXPECT_THAT(r.out, HasSubstr("\"Nghệ An\""));
+  r = Run({"item", "list", "--page-size", "2"});
+  EXPECT_THAT(r.out, HasSubstr("more: --page-token"));
+  r = Run({"item", "list", "--page-size", "2", "--all"});
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5) << r.out;
+
+  // A responder of TL sees TL's item only.
+  ASSERT_EQ(Run({"user", "create", "--login", "tl.resp", "--name",
+                 "Trần Thị B", "--role", "responder", "--unit", "TL"})
+                .code,
+            0);
+  r = Run({"token", "issue", "--user", "tl.resp", "--label", "e2e"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string secret =
+      std::string(absl::StripAsciiWhitespace(r.out.substr(0, r.out.find('\n'))));
+  token_file_ = dir_.path() + "/resp.token";
+  std::ofstream(token_file_) << secret << "\n";
+  r = Run({"item", "list"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("Kiến nghị về tiền lương"));
+  EXPECT_THAT(r.out, Not(HasSubstr("Báo cáo")));
+  r = Run({"item", "get", "4"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("error: NOT_FOUND: no item 4"));
+  r = Run({"item", "record", "task", "--assigned-by", "A", "--source-document",
+           "B", "--title", "C", "--received", "2024-10-01"});
+  EXPECT_THAT(r.out, HasSubstr("error: PERMISSION_DENIED"));
+  token_file_.clear();
+
+  // A second server on the same data directory is refused.
+  {
+    testing::Subprocess second({PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0",
+                                "--data-dir", dir_.path()});
+    second.ReadToEnd();
+    EXPECT_EQ(second.Wait(), 1);
+    EXPECT_THAT(second.output(), HasSubstr("is in use by another pqtrack-server"));
+  }
+
+  // Recovery token from the host while the server runs.
+  {
+    auto rec = server::RunProcess({PQTRACK_SERVER_BIN, "issue-admin-token",
+                                   "--data-dir", dir_.path()},
+                                  std::nullopt);
+    ASSERT_TRUE(rec.ok());
+    ASSERT_EQ(rec->exit_code, 0) << rec->output;
+    token_file_ = dir_.path() + "/recovered.token";
+    std::ofstream(token_file_) << rec->output.substr(0, rec->output.find('\n'))
+                               << "\n";
+    r = Run({"whoami"});
+    EXPECT_THAT(r.out, HasSubstr("ADMIN"));
+    token_file_.clear();
+  }
+
+  // SIGTERM: clean shutdown, PostgreSQL stopped; a restart keeps the data.
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  EXPECT_EQ(server_->Wait(), 0) << server_->output();
+  EXPECT_THAT(server_->output(), HasSubstr("stopped"));
+  ASSERT_FALSE(StartServer().empty());
+  EXPECT_THAT(server_->output(), Not(HasSubstr("first start")));
+  r = Run({"item", "list"});
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5) << r.out;
+  server_->Signal(SIGINT);
+  server_->ReadToEnd();
+  EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
+
+}  // namespace
+}  // namespace pqtrack
