@@ -65,9 +65,9 @@ grpc::Status ParseRequest(grpc::ByteBuffer* buffer,
                           bad + ": must be valid UTF-8");
     }
   }
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                      "request: not a valid " + msg->GetTypeName() +
-                          " message");
+  return grpc::Status(
+      grpc::StatusCode::INVALID_ARGUMENT,
+      "request: not a valid " + msg->GetTypeName() + " message");
 }
 
 }  // namespace pqtrack::wire

@@ -18,7 +18,8 @@ std::string Role(int r) { return EnumLabel(v1::Role_descriptor(), r); }
 std::string Instant(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
   return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(ts.seconds()),
-                          absl::UTCTimeZone()) + " UTC";
+                          absl::UTCTimeZone()) +
+         " UTC";
 }
 
 void PrintUsers(const google::protobuf::RepeatedPtrField<v1::User>& users) {
@@ -42,11 +43,12 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
         return;
       }
       if (ctx.json()) return client::PrintJson(std::cout, resp);
-      client::PrintFields(std::cout, {{"login", resp.user().login()},
-                                      {"name", resp.user().display_name()},
-                                      {"role", Role(resp.user().role())},
-                                      {"unit", resp.user().unit_code()},
-                                      {"token", absl::StrCat(resp.token_id())}});
+      client::PrintFields(std::cout,
+                          {{"login", resp.user().login()},
+                           {"name", resp.user().display_name()},
+                           {"role", Role(resp.user().role())},
+                           {"unit", resp.user().unit_code()},
+                           {"token", absl::StrCat(resp.token_id())}});
     });
   }
 
@@ -150,7 +152,8 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
   {
     auto login = std::make_shared<std::string>();
     auto all = std::make_shared<bool>(false);
-    auto* c = token->add_subcommand("list", "List tokens (never their secrets)");
+    auto* c =
+        token->add_subcommand("list", "List tokens (never their secrets)");
     c->add_option("--user", *login, "Only this user's tokens (administrators)");
     c->add_flag("--all", *all, "Include revoked and expired tokens");
     c->callback([&ctx, login, all] {
@@ -160,8 +163,8 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
       v1::ListTokensResponse resp;
       if (!Call(ctx, &v1::AdminService::Stub::ListTokens, req, &resp)) return;
       if (ctx.json()) return client::PrintJson(std::cout, resp);
-      client::Table t({"ID", "USER", "LABEL", "ISSUED", "EXPIRES", "REVOKED",
-                       "LAST USED"});
+      client::Table t(
+          {"ID", "USER", "LABEL", "ISSUED", "EXPIRES", "REVOKED", "LAST USED"});
       for (const auto& tk : resp.tokens()) {
         t.AddRow({absl::StrCat(tk.id()), tk.user_login(), tk.label(),
                   Instant(tk.create_time()), Instant(tk.expire_time()),

@@ -25,8 +25,8 @@ void PrintSessions(Context& ctx, const v1::ListSessionsResponse& resp) {
 
 void PrintBatches(Context& ctx, const v1::ListBatchesResponse& resp) {
   if (ctx.json()) return client::PrintJson(std::cout, resp);
-  client::Table t({"ID", "SESSION", "PHASE", "RECEIVED", "FROM", "DOCUMENT",
-                   "ITEMS"});
+  client::Table t(
+      {"ID", "SESSION", "PHASE", "RECEIVED", "FROM", "DOCUMENT", "ITEMS"});
   for (const auto& b : resp.batches()) {
     t.AddRow({absl::StrCat(b.id()), absl::StrCat(b.session_id()),
               EnumLabel(v1::BatchPhase_descriptor(), b.phase()),
@@ -59,7 +59,8 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
       req.mutable_term()->set_start_year(*start);
       req.mutable_term()->set_end_year(*end);
       v1::CreateTermResponse resp;
-      if (!Call(ctx, &v1::AssemblyService::Stub::CreateTerm, req, &resp)) return;
+      if (!Call(ctx, &v1::AssemblyService::Stub::CreateTerm, req, &resp))
+        return;
       if (ctx.json()) return client::PrintJson(std::cout, resp);
       std::cout << "term " << resp.term().code() << " created (id "
                 << resp.term().id() << ")\n";
@@ -69,7 +70,9 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
     auto* c = term->add_subcommand("list", "List terms");
     c->callback([&ctx] {
       v1::ListTermsResponse resp;
-      if (!Call(ctx, &v1::AssemblyService::Stub::ListTerms, v1::ListTermsRequest(), &resp)) return;
+      if (!Call(ctx, &v1::AssemblyService::Stub::ListTerms,
+                v1::ListTermsRequest(), &resp))
+        return;
       if (ctx.json()) return client::PrintJson(std::cout, resp);
       client::Table t({"ID", "CODE", "NUMBER", "YEARS"});
       for (const auto& term : resp.terms()) {
@@ -113,11 +116,13 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
       *req.mutable_closes_on() = ParseDateOption("--closes", o->closes);
       req.set_note(o->note);
       v1::CreateSessionResponse resp;
-      if (!Call(ctx, &v1::AssemblyService::Stub::CreateSession, req, &resp)) return;
+      if (!Call(ctx, &v1::AssemblyService::Stub::CreateSession, req, &resp))
+        return;
       if (ctx.json()) return client::PrintJson(std::cout, resp);
       std::cout << "session " << resp.session().id() << " created: term "
                 << resp.session().term_code() << ", "
-                << EnumLabel(v1::SessionKind_descriptor(), resp.session().kind())
+                << EnumLabel(v1::SessionKind_descriptor(),
+                             resp.session().kind())
                 << " session " << resp.session().number() << "\n";
     });
   }
@@ -129,7 +134,8 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
       v1::ListSessionsRequest req;
       req.set_term_code(*term_code);
       v1::ListSessionsResponse resp;
-      if (!Call(ctx, &v1::AssemblyService::Stub::ListSessions, req, &resp)) return;
+      if (!Call(ctx, &v1::AssemblyService::Stub::ListSessions, req, &resp))
+        return;
       PrintSessions(ctx, resp);
     });
   }
@@ -165,7 +171,8 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
       *req.mutable_received_on() = ParseDateOption("--received", o->received);
       req.set_note(o->note);
       v1::CreateBatchResponse resp;
-      if (!Call(ctx, &v1::AssemblyService::Stub::CreateBatch, req, &resp)) return;
+      if (!Call(ctx, &v1::AssemblyService::Stub::CreateBatch, req, &resp))
+        return;
       if (ctx.json()) return client::PrintJson(std::cout, resp);
       std::cout << "batch " << resp.batch().id() << " created\n";
     });
@@ -178,7 +185,8 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
       v1::ListBatchesRequest req;
       req.set_session_id(*session_id);
       v1::ListBatchesResponse resp;
-      if (!Call(ctx, &v1::AssemblyService::Stub::ListBatches, req, &resp)) return;
+      if (!Call(ctx, &v1::AssemblyService::Stub::ListBatches, req, &resp))
+        return;
       PrintBatches(ctx, resp);
     });
   }

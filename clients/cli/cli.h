@@ -5,11 +5,10 @@
 #ifndef PQTRACK_CLIENTS_CLI_CLI_H_
 #define PQTRACK_CLIENTS_CLI_CLI_H_
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "clients/common/connection.h"
 #include "clients/common/output.h"
@@ -49,8 +48,7 @@ std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value);
 // On failure prints the status, sets ctx.exit_code and returns false.
 template <typename Stub, typename Req, typename Resp>
 bool Call(Context& ctx,
-          grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&,
-                                       Resp*),
+          grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
           const Req& req, Resp* resp) {
   Stub stub(ctx.conn().channel());
   const grpc::Status st =

@@ -42,7 +42,8 @@ void AddCommonOptions(CLI::App* c, CommonOpts& o) {
                 "records nothing new (default: a fresh key)");
 }
 
-void FillCommon(const CommonOpts& o, int64_t session, v1::RecordItemRequest& req) {
+void FillCommon(const CommonOpts& o, int64_t session,
+                v1::RecordItemRequest& req) {
   req.set_request_id(o.request_id.empty() ? NewRequestId() : o.request_id);
   v1::Item* it = req.mutable_item();
   it->set_title(o.title);
@@ -59,12 +60,11 @@ void FillCommon(const CommonOpts& o, int64_t session, v1::RecordItemRequest& req
   it->set_external_ref(o.ref);
   it->set_session_id(session);
   it->set_lead_unit_code(o.lead);
-  for (const std::string& c : o.coordinating) it->add_coordinating_unit_codes(c);
+  for (const std::string& c : o.coordinating)
+    it->add_coordinating_unit_codes(c);
 }
 
-std::string Status(int s) {
-  return EnumLabel(v1::ItemStatus_descriptor(), s);
-}
+std::string Status(int s) { return EnumLabel(v1::ItemStatus_descriptor(), s); }
 std::string Kind(int k) { return EnumLabel(v1::ItemKind_descriptor(), k); }
 
 void PrintItem(const v1::Item& it) {
@@ -84,7 +84,8 @@ void PrintItem(const v1::Item& it) {
   switch (it.details_case()) {
     case v1::Item::kPetition:
       kv.push_back({"batch", absl::StrCat(it.petition().batch_id())});
-      kv.push_back({"delegations", absl::StrJoin(it.petition().delegations(), ", ")});
+      kv.push_back(
+          {"delegations", absl::StrJoin(it.petition().delegations(), ", ")});
       kv.push_back({"field", it.petition().field()});
       break;
     case v1::Item::kQuestion:
@@ -99,7 +100,8 @@ void PrintItem(const v1::Item& it) {
       kv.push_back({"sender", it.document().sender()});
       kv.push_back({"document", it.document().document_number()});
       kv.push_back({"dated", FormatDate(it.document().document_date())});
-      kv.push_back({"needs reply", it.document().requires_response() ? "yes" : "no"});
+      kv.push_back(
+          {"needs reply", it.document().requires_response() ? "yes" : "no"});
       break;
     case v1::Item::kTask:
       kv.push_back({"assigned by", it.task().assigned_by()});
@@ -124,11 +126,11 @@ void Record(Context& ctx, v1::RecordItemRequest& req) {
 }
 
 const std::vector<std::string> kStatusNames = {
-    "received",  "assigned",        "in-progress",          "pending-approval",
-    "answered",  "transferred-out", "withdrawn",            "no-response-required",
+    "received", "assigned",        "in-progress", "pending-approval",
+    "answered", "transferred-out", "withdrawn",   "no-response-required",
     "duplicate"};
-const std::vector<std::string> kKindNames = {"petition", "question",
-                                             "document", "task"};
+const std::vector<std::string> kKindNames = {"petition", "question", "document",
+                                             "task"};
 
 int IndexOf(const std::vector<std::string>& names, const std::string& n) {
   for (size_t i = 0; i < names.size(); ++i) {
@@ -140,7 +142,8 @@ int IndexOf(const std::vector<std::string>& names, const std::string& n) {
 }  // namespace
 
 void AddItemCommands(CLI::App& app, Context& ctx) {
-  auto* item = app.add_subcommand("item", "Petitions, questions, documents, tasks");
+  auto* item =
+      app.add_subcommand("item", "Petitions, questions, documents, tasks");
   item->require_subcommand(1);
   auto* record = item->add_subcommand("record", "Record a new item");
   record->require_subcommand(1);
@@ -211,7 +214,8 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
       bool no_response = false;
     };
     auto o = std::make_shared<Opts>();
-    auto* c = record->add_subcommand("document", "An incoming official document");
+    auto* c =
+        record->add_subcommand("document", "An incoming official document");
     AddCommonOptions(c, *o);
     c->add_option("--session", o->session, "Session id, if any");
     c->add_option("--sender", o->sender, "Sending agency")->required();
@@ -303,7 +307,8 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
     c->add_option("--due-before", o->due_before,
                   "Due strictly before, YYYY-MM-DD")
         ->check(DateValidator());
-    c->add_option("--page-size", o->page_size, "Items per page (1-500, default 50)");
+    c->add_option("--page-size", o->page_size,
+                  "Items per page (1-500, default 50)");
     c->add_option("--page-token", o->page_token,
                   "Continue from a previous page");
     c->add_flag("--all", o->all, "Fetch every page");
@@ -327,7 +332,8 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
             ParseDateOption("--received-to", o->received_to);
       }
       if (!o->due_before.empty()) {
-        *req.mutable_due_before() = ParseDateOption("--due-before", o->due_before);
+        *req.mutable_due_before() =
+            ParseDateOption("--due-before", o->due_before);
       }
       req.set_page_size(o->page_size);
       req.set_page_token(o->page_token);
@@ -341,8 +347,8 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
         req.set_page_token(resp.next_page_token());
       }
       if (ctx.json()) return client::PrintJson(std::cout, all);
-      client::Table t({"ID", "KIND", "STATUS", "RECEIVED", "DUE", "LEAD",
-                       "REF", "TITLE"});
+      client::Table t(
+          {"ID", "KIND", "STATUS", "RECEIVED", "DUE", "LEAD", "REF", "TITLE"});
       t.SetMaxWidth(7, 60);
       for (const auto& it : all.items()) {
         t.AddRow({absl::StrCat(it.id()), Kind(it.kind()), Status(it.status()),

@@ -50,7 +50,8 @@ std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value) {
   // Strip the enum's own prefix: ITEM_STATUS_ for ItemStatus, etc.
   std::string prefix;
   for (char c : d->name()) {
-    if (isupper(static_cast<unsigned char>(c)) && !prefix.empty()) prefix += '_';
+    if (isupper(static_cast<unsigned char>(c)) && !prefix.empty())
+      prefix += '_';
     prefix += static_cast<char>(toupper(static_cast<unsigned char>(c)));
   }
   prefix += '_';

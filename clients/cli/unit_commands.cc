@@ -14,9 +14,9 @@
 namespace pqtrack::cli {
 namespace {
 
-const std::vector<std::string> kKinds = {"ministry", "department", "office",
-                                         "inspectorate", "division",
-                                         "external-agency"};
+const std::vector<std::string> kKinds = {"ministry", "department",
+                                         "office",   "inspectorate",
+                                         "division", "external-agency"};
 
 v1::UnitKind KindFromName(const std::string& name) {
   for (size_t i = 0; i < kKinds.size(); ++i) {
@@ -26,16 +26,15 @@ v1::UnitKind KindFromName(const std::string& name) {
 }
 
 void PrintUnit(Context& ctx, const v1::Unit& u) {
-  client::PrintFields(
-      std::cout,
-      {{"code", u.code()},
-       {"name (vi)", u.name_vi()},
-       {"name (en)", u.name_en()},
-       {"kind", EnumLabel(v1::UnitKind_descriptor(), u.kind())},
-       {"parent", u.parent_code()},
-       {"valid from", client::FormatDate(u.valid_from())},
-       {"valid to", client::FormatDate(u.valid_to())},
-       {"successor", u.successor_code()}});
+  client::PrintFields(std::cout,
+                      {{"code", u.code()},
+                       {"name (vi)", u.name_vi()},
+                       {"name (en)", u.name_en()},
+                       {"kind", EnumLabel(v1::UnitKind_descriptor(), u.kind())},
+                       {"parent", u.parent_code()},
+                       {"valid from", client::FormatDate(u.valid_from())},
+                       {"valid to", client::FormatDate(u.valid_to())},
+                       {"successor", u.successor_code()}});
   (void)ctx;
 }
 
@@ -134,8 +133,8 @@ int ImportUnits(Context& ctx, const std::string& path) {
       client::PrintError(st);
     }
   }
-  std::cout << created << " unit(s) created, " << existing
-            << " already there, " << failed << " failed\n";
+  std::cout << created << " unit(s) created, " << existing << " already there, "
+            << failed << " failed\n";
   return failed == 0 ? 0 : 1;
 }
 
@@ -172,7 +171,8 @@ void AddUnitCommands(CLI::App& app, Context& ctx) {
       u->set_parent_code(o->parent);
       u->set_kind(KindFromName(o->kind));
       if (!o->valid_from.empty()) {
-        *u->mutable_valid_from() = ParseDateOption("--valid-from", o->valid_from);
+        *u->mutable_valid_from() =
+            ParseDateOption("--valid-from", o->valid_from);
       }
       if (!o->valid_to.empty()) {
         *u->mutable_valid_to() = ParseDateOption("--valid-to", o->valid_to);
@@ -187,8 +187,8 @@ void AddUnitCommands(CLI::App& app, Context& ctx) {
   {
     struct Opts {
       std::string code;
-      std::optional<std::string> name_vi, name_en, parent, valid_from,
-          valid_to, successor;
+      std::optional<std::string> name_vi, name_en, parent, valid_from, valid_to,
+          successor;
     };
     auto o = std::make_shared<Opts>();
     auto* c = unit->add_subcommand(

@@ -1,11 +1,11 @@
 #include "clients/common/connection.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -24,7 +24,8 @@ absl::Status ResolveConnection(ConnectionOptions& o) {
   if (o.server.empty()) o.server = Env(kServerEnv);
   if (o.server.empty()) o.server = kDefaultServer;
   if (o.token.empty() && o.token_file.empty()) o.token = Env(kTokenEnv);
-  if (o.token.empty() && o.token_file.empty()) o.token_file = Env(kTokenFileEnv);
+  if (o.token.empty() && o.token_file.empty())
+    o.token_file = Env(kTokenFileEnv);
   if (o.token.empty() && !o.token_file.empty()) {
     std::ifstream in(o.token_file);
     std::string line;

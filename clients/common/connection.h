@@ -4,11 +4,11 @@
 #ifndef PQTRACK_CLIENTS_COMMON_CONNECTION_H_
 #define PQTRACK_CLIENTS_COMMON_CONNECTION_H_
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 

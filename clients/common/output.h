@@ -4,12 +4,12 @@
 #ifndef PQTRACK_CLIENTS_COMMON_OUTPUT_H_
 #define PQTRACK_CLIENTS_COMMON_OUTPUT_H_
 
+#include <grpcpp/support/status.h>
+
 #include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/support/status.h>
 
 #include "google/protobuf/message.h"
 #include "pqtrack/v1/common.pb.h"

@@ -110,8 +110,7 @@ grpc::Status AdminServiceImpl::ListTokens(grpc::ServerContext* ctx,
     if (!core::Authorize(who, Action::kManageUsers).ok()) {
       if (!login.empty() && login != who.login) {
         return absl::PermissionDeniedError(absl::StrCat(
-            "role ", core::Name(who.role),
-            " may only list its own tokens"));
+            "role ", core::Name(who.role), " may only list its own tokens"));
       }
       login = who.login;
     }

@@ -69,9 +69,9 @@ grpc::Status AssemblyServiceImpl::ListSessions(
   });
 }
 
-grpc::Status AssemblyServiceImpl::CreateBatch(
-    grpc::ServerContext* ctx, const v1::CreateBatchRequest* req,
-    v1::CreateBatchResponse* resp) {
+grpc::Status AssemblyServiceImpl::CreateBatch(grpc::ServerContext* ctx,
+                                              const v1::CreateBatchRequest* req,
+                                              v1::CreateBatchResponse* resp) {
   return Handle([&]() -> absl::Status {
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kManageAssembly));
@@ -86,9 +86,9 @@ grpc::Status AssemblyServiceImpl::CreateBatch(
   });
 }
 
-grpc::Status AssemblyServiceImpl::ListBatches(
-    grpc::ServerContext* ctx, const v1::ListBatchesRequest* req,
-    v1::ListBatchesResponse* resp) {
+grpc::Status AssemblyServiceImpl::ListBatches(grpc::ServerContext* ctx,
+                                              const v1::ListBatchesRequest* req,
+                                              v1::ListBatchesResponse* resp) {
   return Handle([&]() -> absl::Status {
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kReadAssembly));

@@ -4,9 +4,9 @@
 #ifndef PQTRACK_SERVICES_API_AUTH_H_
 #define PQTRACK_SERVICES_API_AUTH_H_
 
-#include <string>
-
 #include <grpcpp/server_context.h>
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "services/common/clock.h"

@@ -132,7 +132,8 @@ void ToProto(const core::Item& in, v1::Item* out) {
     auto* doc = out->mutable_document();
     doc->set_sender(d->sender);
     doc->set_document_number(d->document_number);
-    if (d->document_date) SetDate(d->document_date, doc->mutable_document_date());
+    if (d->document_date)
+      SetDate(d->document_date, doc->mutable_document_date());
     doc->set_requires_response(d->requires_response);
   } else if (const auto* d = std::get_if<core::TaskDetails>(&in.details)) {
     auto* t = out->mutable_task();
@@ -157,10 +158,10 @@ core::Session FromProto(core::Violations& v,
   s.term_code = in.term_code();
   s.number = in.number();
   s.kind = core::CheckEnum<core::SessionKind>(v, "kind", in.kind());
-  s.opens_on = DateFromProto(v, "opens_on", in.has_opens_on(), in.opens_on(),
-                             true);
-  s.closes_on = DateFromProto(v, "closes_on", in.has_closes_on(),
-                              in.closes_on(), true);
+  s.opens_on =
+      DateFromProto(v, "opens_on", in.has_opens_on(), in.opens_on(), true);
+  s.closes_on =
+      DateFromProto(v, "closes_on", in.has_closes_on(), in.closes_on(), true);
   s.note = in.note();
   return s;
 }
@@ -223,7 +224,8 @@ core::Item FromProto(core::Violations& v, const v1::Item& in) {
     case v1::Item::kPetition: {
       const auto& p = in.petition();
       it.details = core::PetitionDetails{
-          p.batch_id(), {p.delegations().begin(), p.delegations().end()},
+          p.batch_id(),
+          {p.delegations().begin(), p.delegations().end()},
           p.field()};
       break;
     }

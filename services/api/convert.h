@@ -40,7 +40,8 @@ void ToProto(const core::Token& in, v1::Token* out);
 void ToProto(const core::Item& in, v1::Item* out);
 
 core::Term FromProto(const v1::Term& in);
-core::Session FromProto(core::Violations& v, const v1::CreateSessionRequest& in);
+core::Session FromProto(core::Violations& v,
+                        const v1::CreateSessionRequest& in);
 core::Batch FromProto(core::Violations& v, const v1::CreateBatchRequest& in);
 core::Unit FromProto(core::Violations& v, const std::string& prefix,
                      const v1::Unit& in, bool kind_required);

@@ -4,9 +4,9 @@
 #ifndef PQTRACK_SERVICES_API_HANDLER_H_
 #define PQTRACK_SERVICES_API_HANDLER_H_
 
-#include <exception>
-
 #include <grpcpp/support/status.h>
+
+#include <exception>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"

@@ -30,7 +30,8 @@ std::string QueryFingerprint(const google::protobuf::Message& request) {
   const auto* desc = copy->GetDescriptor();
   const auto* refl = copy->GetReflection();
   for (const char* name : {"page_token", "page_size"}) {
-    if (const auto* f = desc->FindFieldByName(name)) refl->ClearField(copy.get(), f);
+    if (const auto* f = desc->FindFieldByName(name))
+      refl->ClearField(copy.get(), f);
   }
   return Sha256Hex(DeterministicBytes(*copy)).substr(0, 16);
 }
@@ -45,11 +46,13 @@ absl::StatusOr<int64_t> DecodePageToken(const std::string& token,
   std::string raw;
   int64_t id = 0;
   if (token.size() > 200 || !absl::WebSafeBase64Unescape(token, &raw)) {
-    return absl::InvalidArgumentError("page_token: not a token this server issued");
+    return absl::InvalidArgumentError(
+        "page_token: not a token this server issued");
   }
   std::vector<std::string> parts = absl::StrSplit(raw, ':');
   if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &id) || id <= 0) {
-    return absl::InvalidArgumentError("page_token: not a token this server issued");
+    return absl::InvalidArgumentError(
+        "page_token: not a token this server issued");
   }
   if (parts[1] != fingerprint) {
     return absl::InvalidArgumentError(

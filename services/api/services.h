@@ -7,9 +7,9 @@
 #ifndef PQTRACK_SERVICES_API_SERVICES_H_
 #define PQTRACK_SERVICES_API_SERVICES_H_
 
-#include <memory>
-
 #include <grpcpp/server_builder.h>
+
+#include <memory>
 
 #include "pqtrack/v1/admin.grpc.pb.h"
 #include "pqtrack/v1/assembly.grpc.pb.h"
@@ -28,7 +28,11 @@ namespace pqtrack::api {
 // What every service needs. Owned by ApiServices.
 struct ServiceDeps {
   ServiceDeps(store::Db* db, const Clock* clock)
-      : assembly(db), units(db), users(db), items(db), clock(*clock),
+      : assembly(db),
+        units(db),
+        users(db),
+        items(db),
+        clock(*clock),
         auth(&users, clock) {}
   store::AssemblyStore assembly;
   store::UnitStore units;

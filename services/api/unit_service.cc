@@ -39,8 +39,8 @@ grpc::Status UnitServiceImpl::UpdateUnit(grpc::ServerContext* ctx,
     const core::Unit given = FromProto(v, "unit.", req->unit(), false);
     core::CheckUnitCode(v, "unit.code", given.code, true);
     static const absl::flat_hash_set<std::string> kMaskable = {
-        "name_vi", "name_en", "parent_code", "valid_from", "valid_to",
-        "successor_code"};
+        "name_vi",    "name_en",  "parent_code",
+        "valid_from", "valid_to", "successor_code"};
     if (req->update_mask().empty()) v.Add("update_mask", "required");
     for (const std::string& f : req->update_mask()) {
       if (!kMaskable.contains(f)) {
@@ -50,24 +50,28 @@ grpc::Status UnitServiceImpl::UpdateUnit(grpc::ServerContext* ctx,
     PQ_RETURN_IF_ERROR(v.ToStatus());
     const absl::flat_hash_set<std::string> mask(req->update_mask().begin(),
                                                 req->update_mask().end());
-    PQ_ASSIGN_OR_RETURN(
-        const core::Unit stored,
-        d_.units.UpdateUnit(
-            given.code,
-            [&](core::Unit& u) -> absl::Status {
-              if (mask.contains("name_vi")) u.name_vi = given.name_vi;
-              if (mask.contains("name_en")) u.name_en = given.name_en;
-              if (mask.contains("parent_code")) u.parent_code = given.parent_code;
-              if (mask.contains("valid_from")) u.valid_from = given.valid_from;
-              if (mask.contains("valid_to")) u.valid_to = given.valid_to;
-              if (mask.contains("successor_code")) {
-                u.successor_code = given.successor_code;
-              }
-              core::Violations after;
-              core::ValidateUnit(after, "unit.", u);
-              return after.ToStatus();
-            },
-            d_.clock.Now()));
+    PQ_ASSIGN_OR_RETURN(const core::Unit stored,
+                        d_.units.UpdateUnit(
+                            given.code,
+                            [&](core::Unit& u) -> absl::Status {
+                              if (mask.contains("name_vi"))
+                                u.name_vi = given.name_vi;
+                              if (mask.contains("name_en"))
+                                u.name_en = given.name_en;
+                              if (mask.contains("parent_code"))
+                                u.parent_code = given.parent_code;
+                              if (mask.contains("valid_from"))
+                                u.valid_from = given.valid_from;
+                              if (mask.contains("valid_to"))
+                                u.valid_to = given.valid_to;
+                              if (mask.contains("successor_code")) {
+                                u.successor_code = given.successor_code;
+                              }
+                              core::Violations after;
+                              core::ValidateUnit(after, "unit.", u);
+                              return after.ToStatus();
+                            },
+                            d_.clock.Now()));
     ToProto(stored, resp->mutable_unit());
     return absl::OkStatus();
   });

@@ -50,8 +50,8 @@ bool Allowed(Role role, Action a) {
 
 absl::Status Authorize(const Principal& who, Action action) {
   if (Allowed(who.role, action)) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      "role ", Name(who.role), " may not ", Describe(action)));
+  return absl::PermissionDeniedError(
+      absl::StrCat("role ", Name(who.role), " may not ", Describe(action)));
 }
 
 bool SeesWholeMinistry(const Principal& who) {

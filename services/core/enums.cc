@@ -19,10 +19,9 @@ struct Names<ItemKind> {
 template <>
 struct Names<ItemStatus> {
   static constexpr std::array<std::string_view, 10> kNames = {
-      "UNSPECIFIED",      "RECEIVED",        "ASSIGNED",
-      "IN_PROGRESS",      "PENDING_APPROVAL", "ANSWERED",
-      "TRANSFERRED_OUT",  "WITHDRAWN",       "NO_RESPONSE_REQUIRED",
-      "DUPLICATE"};
+      "UNSPECIFIED",          "RECEIVED", "ASSIGNED",        "IN_PROGRESS",
+      "PENDING_APPROVAL",     "ANSWERED", "TRANSFERRED_OUT", "WITHDRAWN",
+      "NO_RESPONSE_REQUIRED", "DUPLICATE"};
 };
 template <>
 struct Names<Role> {
@@ -88,7 +87,7 @@ std::optional<E> EnumFromInt(int value) {
   return static_cast<E>(value);
 }
 
-#define PQTRACK_INSTANTIATE_ENUM(E)                     \
+#define PQTRACK_INSTANTIATE_ENUM(E)                         \
   template std::optional<E> ParseEnum<E>(std::string_view); \
   template std::optional<E> EnumFromInt<E>(int);
 PQTRACK_INSTANTIATE_ENUM(ItemKind)

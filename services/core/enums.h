@@ -22,7 +22,14 @@ enum class ItemStatus {
   kNoResponseRequired,
   kDuplicate,
 };
-enum class Role { kUnspecified, kAdmin, kLiaison, kLeader, kResponder, kService };
+enum class Role {
+  kUnspecified,
+  kAdmin,
+  kLiaison,
+  kLeader,
+  kResponder,
+  kService
+};
 enum class UnitKind {
   kUnspecified,
   kMinistry,

@@ -17,7 +17,8 @@ ItemStatus InitialStatus(const Item& item);
 // batch (given by the caller, who looks the batch up) for a petition, the
 // deputy for a question, the sending agency for a document and the
 // assigning authority for a task.
-std::string SenderOf(const Item& item, const std::string& batch_forwarding_body);
+std::string SenderOf(const Item& item,
+                     const std::string& batch_forwarding_body);
 
 }  // namespace pqtrack::core
 

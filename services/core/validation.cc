@@ -95,8 +95,8 @@ std::optional<Day> CheckDate(Violations& v, absl::string_view field,
   }
   if (!IsRealDate(year, month, day)) {
     v.Add(field, absl::StrCat(year, "-", month, "-", day,
-                              " is not a real calendar date between ",
-                              kMinYear, " and ", kMaxYear));
+                              " is not a real calendar date between ", kMinYear,
+                              " and ", kMaxYear));
     return std::nullopt;
   }
   return Day(year, month, day);
@@ -132,8 +132,7 @@ void CheckUnitCode(Violations& v, absl::string_view field,
     return;
   }
   if (code.size() > 32 || !AllOf(code, "-_.", false, true)) {
-    v.Add(field,
-          "must be 1-32 characters from A-Z, 0-9, '-', '_' and '.'");
+    v.Add(field, "must be 1-32 characters from A-Z, 0-9, '-', '_' and '.'");
   }
 }
 
@@ -151,8 +150,8 @@ void CheckRequestId(Violations& v, absl::string_view field,
 
 int CheckPageSize(Violations& v, absl::string_view field, int page_size) {
   if (page_size < 0 || page_size > 500) {
-    v.Add(field, absl::StrCat("must be between 0 and 500 (got ", page_size,
-                              ")"));
+    v.Add(field,
+          absl::StrCat("must be between 0 and 500 (got ", page_size, ")"));
     return 50;
   }
   return page_size == 0 ? 50 : page_size;
@@ -209,8 +208,7 @@ void ValidateUnit(Violations& v, absl::string_view p, const Unit& u) {
       v.Add(F(p, "parent_code"),
             absl::StrCat("must be empty for a ", Name(u.kind)));
     } else if (!root && u.parent_code.empty()) {
-      v.Add(F(p, "parent_code"),
-            absl::StrCat("required for a ", Name(u.kind)));
+      v.Add(F(p, "parent_code"), absl::StrCat("required for a ", Name(u.kind)));
     }
   }
   if (!u.code.empty() && u.parent_code == u.code) {
@@ -243,8 +241,9 @@ void ValidateUser(Violations& v, absl::string_view p, const User& u) {
         u.email.find('@', at + 1) != std::string::npos ||
         u.email.find_first_of(" \t\r\n") != std::string::npos ||
         !IsValidUtf8(u.email)) {
-      v.Add(F(p, "email"), "must be an address local@domain of at most 254 "
-                           "characters");
+      v.Add(F(p, "email"),
+            "must be an address local@domain of at most 254 "
+            "characters");
     }
   }
 }
@@ -281,9 +280,10 @@ void ValidateItem(Violations& v, absl::string_view p, const Item& item,
 
   const auto expect = [&](bool ok) {
     if (!ok && item.kind != ItemKind::kUnspecified) {
-      v.Add(F(p, "details"),
-            absl::StrCat("required: the ", absl::AsciiStrToLower(Name(item.kind)),
-                         " details matching kind ", Name(item.kind)));
+      v.Add(
+          F(p, "details"),
+          absl::StrCat("required: the ", absl::AsciiStrToLower(Name(item.kind)),
+                       " details matching kind ", Name(item.kind)));
     }
   };
   switch (item.kind) {
@@ -302,8 +302,8 @@ void ValidateItem(Violations& v, absl::string_view p, const Item& item,
       for (const std::string& name : d->delegations) {
         CheckText(v, F(dp, "delegations"), name, {1, 100});
         if (!names.insert(name).second) {
-          v.Add(F(dp, "delegations"), absl::StrCat("\"", name,
-                                                   "\" is listed twice"));
+          v.Add(F(dp, "delegations"),
+                absl::StrCat("\"", name, "\" is listed twice"));
         }
       }
       CheckText(v, F(dp, "field"), d->field, {1, 200});
@@ -333,8 +333,8 @@ void ValidateItem(Violations& v, absl::string_view p, const Item& item,
       CheckText(v, F(dp, "sender"), d->sender, {1, 300});
       CheckText(v, F(dp, "document_number"), d->document_number, {1, 100});
       CheckRequiredDate(v, F(dp, "document_date"), d->document_date);
-      CheckNotAfter(v, F(dp, "document_date"), d->document_date,
-                    "received_on", item.received_on);
+      CheckNotAfter(v, F(dp, "document_date"), d->document_date, "received_on",
+                    item.received_on);
       if (!d->requires_response && !item.lead_unit_code.empty()) {
         v.Add(F(p, "lead_unit_code"),
               "must be empty for a document that requires no response");

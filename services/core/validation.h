@@ -68,8 +68,7 @@ int CheckPageSize(Violations& v, absl::string_view field, int page_size);
 // Whole-record rules. `prefix` is prepended to field names ("term.").
 // `today` is the ministry's current date.
 void ValidateTerm(Violations& v, absl::string_view prefix, const Term& t);
-void ValidateSession(Violations& v, absl::string_view prefix,
-                     const Session& s);
+void ValidateSession(Violations& v, absl::string_view prefix, const Session& s);
 void ValidateBatch(Violations& v, absl::string_view prefix, const Batch& b,
                    Day today);
 void ValidateUnit(Violations& v, absl::string_view prefix, const Unit& u);

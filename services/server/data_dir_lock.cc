@@ -19,8 +19,8 @@ absl::StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot create data directory ", dir, ": ", ec.message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create data directory ", dir, ": ", ec.message()));
   }
   const std::string path = dir + "/pqtrack.lock";
   const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -44,8 +44,7 @@ absl::StatusOr<std::string> FindBinDir(const std::string& configured) {
   }
   std::vector<std::string> found;
   std::error_code ec;
-  for (const auto& entry :
-       fs::directory_iterator("/usr/lib/postgresql", ec)) {
+  for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
     const std::string bin = entry.path().string() + "/bin";
     if (access((bin + "/initdb").c_str(), X_OK) == 0) found.push_back(bin);
   }
@@ -136,8 +135,7 @@ std::string EmbeddedPostgres::ConnectionString(
 
 absl::StatusOr<ProcessResult> EmbeddedPostgres::PgCtl(
     const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {options_.bin_dir + "/pg_ctl", "-D",
-                                   pgdata_};
+  std::vector<std::string> argv = {options_.bin_dir + "/pg_ctl", "-D", pgdata_};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProcess(argv, run_as_);
 }
@@ -153,22 +151,21 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
   pg->pgdata_ = root + "/postgres";
   pg->socket_dir_ = root + "/run";
   pg->log_file_ = root + "/postgres.log";
-  const std::string socket =
-      absl::StrCat(pg->socket_dir_, "/.s.PGSQL.", kPort);
+  const std::string socket = absl::StrCat(pg->socket_dir_, "/.s.PGSQL.", kPort);
   if (socket.size() > kMaxSocketPath) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the data directory path is too long for a Unix socket (", socket,
-        " has ", socket.size(), " bytes, at most ", kMaxSocketPath,
-        "): choose a shorter --data-dir"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the data directory path is too long for a Unix socket (",
+                     socket, " has ", socket.size(), " bytes, at most ",
+                     kMaxSocketPath, "): choose a shorter --data-dir"));
   }
 
   // The data directory must be traversable by the PostgreSQL user.
   PQ_RETURN_IF_ERROR(MakeDir(root, pg->run_as_ ? 0711 : 0700, std::nullopt));
   PQ_RETURN_IF_ERROR(MakeDir(pg->socket_dir_, 0700, pg->run_as_));
   if (pg->run_as_) {
-    PQ_ASSIGN_OR_RETURN(ProcessResult probe,
-                        RunProcess({"/usr/bin/test", "-w", pg->socket_dir_},
-                                   pg->run_as_));
+    PQ_ASSIGN_OR_RETURN(
+        ProcessResult probe,
+        RunProcess({"/usr/bin/test", "-w", pg->socket_dir_}, pg->run_as_));
     if (probe.exit_code != 0) {
       return absl::FailedPreconditionError(absl::StrCat(
           "PostgreSQL runs as user \"", pg->run_as_->name,
@@ -179,8 +176,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
     }
     std::ofstream touch(pg->log_file_, std::ios::app);
     touch.close();
-    if (chown(pg->log_file_.c_str(), pg->run_as_->uid, pg->run_as_->gid) !=
-        0) {
+    if (chown(pg->log_file_.c_str(), pg->run_as_->uid, pg->run_as_->gid) != 0) {
       return absl::FailedPreconditionError(absl::StrCat(
           "cannot chown ", pg->log_file_, ": ", std::strerror(errno)));
     }
@@ -189,17 +185,18 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
   if (access((pg->pgdata_ + "/PG_VERSION").c_str(), F_OK) != 0) {
     std::error_code ec;
     if (fs::exists(pg->pgdata_, ec) && !fs::is_empty(pg->pgdata_, ec)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          pg->pgdata_, " exists but holds no PostgreSQL cluster; move it away "
+      return absl::FailedPreconditionError(
+          absl::StrCat(pg->pgdata_,
+                       " exists but holds no PostgreSQL cluster; move it away "
                        "and start again"));
     }
     PQ_RETURN_IF_ERROR(MakeDir(pg->pgdata_, 0700, pg->run_as_));
     PQ_ASSIGN_OR_RETURN(
         ProcessResult init,
-        RunProcess({options.bin_dir + "/initdb", "-D", pg->pgdata_, "-U",
-                    kUser, "-E", "UTF8", "--locale=C.UTF-8", "--auth=trust",
-                    "--no-instructions"},
-                   pg->run_as_));
+        RunProcess(
+            {options.bin_dir + "/initdb", "-D", pg->pgdata_, "-U", kUser, "-E",
+             "UTF8", "--locale=C.UTF-8", "--auth=trust", "--no-instructions"},
+            pg->run_as_));
     if (init.exit_code != 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("initdb failed: ", Tail(init.output)));
@@ -212,9 +209,9 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
     PQ_ASSIGN_OR_RETURN(ProcessResult stop,
                         pg->PgCtl({"-m", "fast", "-w", "stop"}));
     if (stop.exit_code != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "a PostgreSQL left running in ", pg->pgdata_,
-          " could not be stopped: ", Tail(stop.output)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("a PostgreSQL left running in ", pg->pgdata_,
+                       " could not be stopped: ", Tail(stop.output)));
     }
   }
 
@@ -225,9 +222,9 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
                       pg->PgCtl({"-l", pg->log_file_, "-w", "-t", "120", "-o",
                                  server_options, "start"}));
   if (start.exit_code != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "PostgreSQL did not start: ", Tail(start.output), "\n",
-        ReadLogTail(pg->log_file_)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("PostgreSQL did not start: ", Tail(start.output), "\n",
+                     ReadLogTail(pg->log_file_)));
   }
   pg->running_ = true;
 

@@ -8,6 +8,11 @@
 // cleanly: calls in flight finish (up to --shutdown-grace), then the
 // embedded PostgreSQL stops.
 #include <fcntl.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,12 +26,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/server.h>
-#include <grpcpp/server_builder.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -107,16 +106,16 @@ int Fail(const absl::Status& s) {
 
 absl::Status WriteSecretFile(const std::string& path,
                              const std::string& secret) {
-  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                      0600);
+  const int fd =
+      open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
   }
   const std::string line = secret + "\n";
-  const bool ok = fchmod(fd, 0600) == 0 &&
-                  write(fd, line.data(), line.size()) ==
-                      static_cast<ssize_t>(line.size());
+  const bool ok =
+      fchmod(fd, 0600) == 0 &&
+      write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   close(fd);
   if (!ok) {
     return absl::FailedPreconditionError(
@@ -133,7 +132,8 @@ EmbeddedPostgres::Options PgOptions(const std::string& data_dir) {
   return o;
 }
 
-absl::StatusOr<std::unique_ptr<store::Db>> OpenDatabase(const std::string& url) {
+absl::StatusOr<std::unique_ptr<store::Db>> OpenDatabase(
+    const std::string& url) {
   store::Db::Options o;
   o.url = url;
   o.max_connections = absl::GetFlag(FLAGS_db_pool_size);
@@ -216,8 +216,9 @@ int Serve() {
       if (absl::Status s = WriteSecretFile(path, secret); !s.ok()) {
         return Fail(s);
       }
-      std::cout << "first start: created user " << absl::GetFlag(FLAGS_admin_login)
-                << "; its token is in " << path << " (mode 0600)" << std::endl;
+      std::cout << "first start: created user "
+                << absl::GetFlag(FLAGS_admin_login) << "; its token is in "
+                << path << " (mode 0600)" << std::endl;
     }
   }
 
@@ -230,9 +231,8 @@ int Serve() {
   services.RegisterAll(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    return Fail(absl::UnavailableError(
-        absl::StrCat("cannot listen on ", listen,
-                     " (address in use or not valid?)")));
+    return Fail(absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", listen, " (address in use or not valid?)")));
   }
   const size_t colon = listen.rfind(':');
   const std::string host =
@@ -243,8 +243,9 @@ int Serve() {
   sigwait(&signals, &sig);
   std::cout << "received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
             << ", shutting down" << std::endl;
-  server->Shutdown(std::chrono::system_clock::now() +
-                   std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  server->Shutdown(
+      std::chrono::system_clock::now() +
+      std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->Wait();
   server.reset();
   db->reset();

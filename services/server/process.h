@@ -3,9 +3,10 @@
 #ifndef PQTRACK_SERVICES_SERVER_PROCESS_H_
 #define PQTRACK_SERVICES_SERVER_PROCESS_H_
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "absl/status/statusor.h"

@@ -29,9 +29,8 @@ constexpr char kSessionColumns[] =
     "s.id, s.term_id, t.code, s.number, s.kind, s.opens_on, s.closes_on, "
     "s.note";
 
-const Statement kInsertSession{
-    "assembly_insert_session",
-    R"sql(WITH ins AS (
+const Statement kInsertSession{"assembly_insert_session",
+                               R"sql(WITH ins AS (
             INSERT INTO sessions (term_id, number, kind, opens_on, closes_on,
                                   note, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -39,12 +38,12 @@ const Statement kInsertSession{
             RETURNING id)
           SELECT id FROM ins)sql"};
 
-const std::string kSelectSessions = absl::StrCat(
-    "SELECT ", kSessionColumns,
-    " FROM sessions s JOIN terms t ON t.id = s.term_id"
-    " WHERE ($1::text IS NULL OR t.code = $1)"
-    "   AND ($2::bigint IS NULL OR s.id = $2)"
-    " ORDER BY s.opens_on, s.id");
+const std::string kSelectSessions =
+    absl::StrCat("SELECT ", kSessionColumns,
+                 " FROM sessions s JOIN terms t ON t.id = s.term_id"
+                 " WHERE ($1::text IS NULL OR t.code = $1)"
+                 "   AND ($2::bigint IS NULL OR s.id = $2)"
+                 " ORDER BY s.opens_on, s.id");
 const Statement kListSessions{"assembly_list_sessions",
                               kSelectSessions.c_str()};
 
@@ -140,20 +139,18 @@ absl::StatusOr<core::Session> AssemblyStore::CreateSession(
       [&](Tx& tx) -> absl::StatusOr<core::Session> {
         const pqxx::result term = tx.Run(kFindTerm, s.term_code);
         if (term.empty()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "term_code: no term \"", s.term_code, "\" exists"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("term_code: no term \"", s.term_code, "\" exists"));
         }
-        const pqxx::result r =
-            tx.Run(kInsertSession, Int(term[0][0]), s.number,
-                   std::string(core::Name(s.kind)), s.opens_on, s.closes_on,
-                   s.note, now);
+        const pqxx::result r = tx.Run(kInsertSession, Int(term[0][0]), s.number,
+                                      std::string(core::Name(s.kind)),
+                                      s.opens_on, s.closes_on, s.note, now);
         if (r.empty()) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "number: term ", s.term_code, " already has ",
-              core::Name(s.kind), " session ", s.number));
+          return absl::AlreadyExistsError(
+              absl::StrCat("number: term ", s.term_code, " already has ",
+                           core::Name(s.kind), " session ", s.number));
         }
-        return SessionFromRow(
-            tx.Run(kListSessions, Null{}, Int(r[0][0]))[0]);
+        return SessionFromRow(tx.Run(kListSessions, Null{}, Int(r[0][0]))[0]);
       });
 }
 
@@ -177,14 +174,13 @@ absl::StatusOr<core::Batch> AssemblyStore::CreateBatch(const core::Batch& b,
       return absl::InvalidArgumentError(
           absl::StrCat("session_id: no session ", b.session_id, " exists"));
     }
-    const pqxx::result r =
-        tx.Run(kInsertBatch, b.session_id, std::string(core::Name(b.phase)),
-               b.forwarding_body, b.document_number, b.received_on, b.note,
-               now);
+    const pqxx::result r = tx.Run(
+        kInsertBatch, b.session_id, std::string(core::Name(b.phase)),
+        b.forwarding_body, b.document_number, b.received_on, b.note, now);
     if (r.empty()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "document_number: ", b.forwarding_body, " already sent a batch \"",
-          b.document_number, "\""));
+      return absl::AlreadyExistsError(
+          absl::StrCat("document_number: ", b.forwarding_body,
+                       " already sent a batch \"", b.document_number, "\""));
     }
     return BatchFromRow(tx.Run(kListBatches, Null{}, Int(r[0][0]))[0]);
   });

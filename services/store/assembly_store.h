@@ -18,8 +18,7 @@ class AssemblyStore {
   explicit AssemblyStore(Db* db) : db_(*db) {}
 
   // ALREADY_EXISTS when the code is taken.
-  absl::StatusOr<core::Term> CreateTerm(const core::Term& term,
-                                        absl::Time now);
+  absl::StatusOr<core::Term> CreateTerm(const core::Term& term, absl::Time now);
   absl::StatusOr<std::vector<core::Term>> ListTerms();
   // INVALID_ARGUMENT on term_code when the term does not exist;
   // ALREADY_EXISTS when the term has that session already.

@@ -29,8 +29,8 @@ absl::Status MapDbException(const std::exception& e) {
       return absl::UnavailableError(
           absl::StrCat("the database is unavailable: ", what));
     }
-    return absl::InternalError(absl::StrCat("database error ", state, ": ",
-                                            what));
+    return absl::InternalError(
+        absl::StrCat("database error ", state, ": ", what));
   }
   return absl::InternalError(absl::StrCat("database error: ", e.what()));
 }

@@ -30,9 +30,8 @@ constexpr Statement kFindRef{
     "SELECT id FROM items WHERE sender_key = lower(btrim($1)) "
     "AND external_ref = $2"};
 
-constexpr Statement kInsertItem{
-    "item_insert",
-    R"sql(INSERT INTO items (
+constexpr Statement kInsertItem{"item_insert",
+                                R"sql(INSERT INTO items (
             kind, external_ref, sender_key, title, body, received_on,
             session_id, batch_id, due_on, status, lead_unit_id, request_id,
             request_hash, created_by, created_at, updated_at,
@@ -56,43 +55,42 @@ constexpr Statement kInsertEvent{
           VALUES ($1, $2, $3, $4, NULL, item_snapshot($1)))sql"};
 
 // $1: scope unit code (NULL = everything). Items visible from the scope.
-#define PQTRACK_SCOPE_CTE                                                 \
-  "WITH RECURSIVE scope AS ("                                            \
-  "  SELECT id FROM units WHERE code = $1"                               \
-  "  UNION ALL"                                                          \
-  "  SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id),"      \
-  " lead_scope AS ("                                                     \
-  "  SELECT id FROM units WHERE code = $2"                               \
-  "  UNION ALL"                                                          \
+#define PQTRACK_SCOPE_CTE                                           \
+  "WITH RECURSIVE scope AS ("                                       \
+  "  SELECT id FROM units WHERE code = $1"                          \
+  "  UNION ALL"                                                     \
+  "  SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)," \
+  " lead_scope AS ("                                                \
+  "  SELECT id FROM units WHERE code = $2"                          \
+  "  UNION ALL"                                                     \
   "  SELECT u.id FROM units u JOIN lead_scope s ON u.parent_id = s.id) "
 
-#define PQTRACK_VISIBLE                                                    \
-  "($1::text IS NULL OR i.lead_unit_id IN (SELECT id FROM scope)"         \
-  " OR EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id"       \
+#define PQTRACK_VISIBLE                                             \
+  "($1::text IS NULL OR i.lead_unit_id IN (SELECT id FROM scope)"   \
+  " OR EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id" \
   "            AND iu.unit_id IN (SELECT id FROM scope))) "
 
-#define PQTRACK_ITEM_COLUMNS                                                  \
-  "i.id, i.kind, i.external_ref, i.title, i.body, i.received_on,"            \
-  " i.session_id, i.due_on, i.status, lu.code,"                              \
-  " array_to_string(ARRAY(SELECT u.code FROM item_units iu"                  \
-  "   JOIN units u ON u.id = iu.unit_id WHERE iu.item_id = i.id"             \
-  "   ORDER BY u.code), E'\\x1f'),"                                          \
-  " i.version, (extract(epoch FROM i.created_at) * 1000000)::bigint,"        \
-  " (extract(epoch FROM i.updated_at) * 1000000)::bigint,"                   \
-  " i.batch_id, array_to_string(i.delegations, E'\\x1f'), i.field,"          \
-  " i.deputy_name, i.delegation, i.addressee, i.question_form, i.asked_on,"  \
-  " i.sender, i.document_number, i.document_date, i.requires_response,"      \
-  " i.assigned_by, i.source_document, i.source_date"                         \
+#define PQTRACK_ITEM_COLUMNS                                                \
+  "i.id, i.kind, i.external_ref, i.title, i.body, i.received_on,"           \
+  " i.session_id, i.due_on, i.status, lu.code,"                             \
+  " array_to_string(ARRAY(SELECT u.code FROM item_units iu"                 \
+  "   JOIN units u ON u.id = iu.unit_id WHERE iu.item_id = i.id"            \
+  "   ORDER BY u.code), E'\\x1f'),"                                         \
+  " i.version, (extract(epoch FROM i.created_at) * 1000000)::bigint,"       \
+  " (extract(epoch FROM i.updated_at) * 1000000)::bigint,"                  \
+  " i.batch_id, array_to_string(i.delegations, E'\\x1f'), i.field,"         \
+  " i.deputy_name, i.delegation, i.addressee, i.question_form, i.asked_on," \
+  " i.sender, i.document_number, i.document_date, i.requires_response,"     \
+  " i.assigned_by, i.source_document, i.source_date"                        \
   " FROM items i LEFT JOIN units lu ON lu.id = i.lead_unit_id "
 
-constexpr Statement kGetItem{
-    "item_get", PQTRACK_SCOPE_CTE "SELECT " PQTRACK_ITEM_COLUMNS
-                "WHERE i.id = $3 AND " PQTRACK_VISIBLE};
+constexpr Statement kGetItem{"item_get", PQTRACK_SCOPE_CTE
+                             "SELECT " PQTRACK_ITEM_COLUMNS
+                             "WHERE i.id = $3 AND " PQTRACK_VISIBLE};
 
 constexpr Statement kListItems{
-    "item_list",
-    PQTRACK_SCOPE_CTE "SELECT " PQTRACK_ITEM_COLUMNS
-    "WHERE " PQTRACK_VISIBLE
+    "item_list", PQTRACK_SCOPE_CTE
+    "SELECT " PQTRACK_ITEM_COLUMNS "WHERE " PQTRACK_VISIBLE
     " AND ($3::text IS NULL OR i.kind = $3)"
     " AND ($4::bigint IS NULL OR i.session_id = $4)"
     " AND ($5::bigint IS NULL OR i.batch_id = $5)"
@@ -124,23 +122,22 @@ core::Item ItemFromRow(const pqxx::row& r) {
   it.update_time = TimeOf(r[13]);
   switch (it.kind) {
     case core::ItemKind::kPetition:
-      it.details = core::PetitionDetails{Int(r[14]), ListOf(r[15]),
-                                         Text(r[16])};
+      it.details =
+          core::PetitionDetails{Int(r[14]), ListOf(r[15]), Text(r[16])};
       break;
     case core::ItemKind::kQuestion:
-      it.details = core::QuestionDetails{
-          Text(r[17]), Text(r[18]), Text(r[19]),
-          core::ParseEnum<core::QuestionForm>(Text(r[20]))
-              .value_or(core::QuestionForm::kUnspecified),
-          DayOf(r[21])};
+      it.details =
+          core::QuestionDetails{Text(r[17]), Text(r[18]), Text(r[19]),
+                                core::ParseEnum<core::QuestionForm>(Text(r[20]))
+                                    .value_or(core::QuestionForm::kUnspecified),
+                                DayOf(r[21])};
       break;
     case core::ItemKind::kDocument:
-      it.details = core::DocumentDetails{Text(r[22]), Text(r[23]),
-                                         DayOf(r[24]), Bool(r[25])};
+      it.details = core::DocumentDetails{Text(r[22]), Text(r[23]), DayOf(r[24]),
+                                         Bool(r[25])};
       break;
     case core::ItemKind::kTask:
-      it.details =
-          core::TaskDetails{Text(r[26]), Text(r[27]), DayOf(r[28])};
+      it.details = core::TaskDetails{Text(r[26]), Text(r[27]), DayOf(r[28])};
       break;
     case core::ItemKind::kUnspecified:
       break;
@@ -157,9 +154,10 @@ absl::Status CheckUnit(Tx& tx, const std::string& field,
         absl::StrCat(field, ": no unit \"", code, "\""));
   }
   if (Text(r[0][1]) == "EXTERNAL_AGENCY") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": \"", code, "\" is an external agency, not a unit of the "
-        "ministry"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", code,
+                     "\" is an external agency, not a unit of the "
+                     "ministry"));
   }
   const auto from = DayOf(r[0][2]);
   const auto to = DayOf(r[0][3]);
@@ -200,8 +198,8 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
         if (auto* p = std::get_if<core::PetitionDetails>(&item.details)) {
           const pqxx::result b = tx.Run(kFindBatch, p->batch_id);
           if (b.empty()) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "item.petition.batch_id: no batch ", p->batch_id));
+            return absl::InvalidArgumentError(
+                absl::StrCat("item.petition.batch_id: no batch ", p->batch_id));
           }
           const int64_t batch_session = Int(b[0][0]);
           if (item.session_id != 0 && item.session_id != batch_session) {
@@ -221,8 +219,8 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
                                        item.lead_unit_code, *item.received_on));
         }
         for (const std::string& code : item.coordinating_unit_codes) {
-          PQ_RETURN_IF_ERROR(CheckUnit(tx, "item.coordinating_unit_codes",
-                                       code, *item.received_on));
+          PQ_RETURN_IF_ERROR(CheckUnit(tx, "item.coordinating_unit_codes", code,
+                                       *item.received_on));
         }
         const std::string sender = core::SenderOf(item, forwarding_body);
         if (!item.external_ref.empty()) {
@@ -316,9 +314,8 @@ absl::StatusOr<std::vector<core::Item>> ItemStore::ListItems(
       [&](Tx& tx) -> absl::StatusOr<std::vector<core::Item>> {
         if (!f.lead_unit_code.empty() &&
             tx.Run(kFindUnit, f.lead_unit_code).empty()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("lead_unit_code: no unit \"", f.lead_unit_code,
-                           "\""));
+          return absl::InvalidArgumentError(absl::StrCat(
+              "lead_unit_code: no unit \"", f.lead_unit_code, "\""));
         }
         std::optional<std::vector<std::string>> statuses;
         if (!f.statuses.empty()) {

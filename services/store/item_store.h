@@ -44,8 +44,8 @@ class ItemStore {
                                           const std::string& request_hash,
                                           absl::Time now);
 
-  absl::StatusOr<core::Item> GetItem(const std::optional<std::string>& scope_unit,
-                                     int64_t id);
+  absl::StatusOr<core::Item> GetItem(
+      const std::optional<std::string>& scope_unit, int64_t id);
 
   // Items matching `filter`, newest first: at most page.size with id below
   // page.after_id (0: from the newest). `*more` tells whether more follow.

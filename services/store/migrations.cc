@@ -9,8 +9,8 @@
 namespace pqtrack::store {
 namespace {
 
-constexpr Statement kLock{
-    "migrate_lock", "SELECT pg_advisory_xact_lock(727175)"};
+constexpr Statement kLock{"migrate_lock",
+                          "SELECT pg_advisory_xact_lock(727175)"};
 constexpr Statement kCurrent{
     "migrate_current",
     "SELECT COALESCE(max(version), 0) FROM schema_migrations"};
@@ -29,8 +29,7 @@ absl::StatusOr<int> VersionOf(const EmbeddedMigration& m) {
   int version = 0;
   const size_t underscore = name.find('_');
   if (underscore == std::string::npos ||
-      !absl::SimpleAtoi(name.substr(0, underscore), &version) ||
-      version <= 0) {
+      !absl::SimpleAtoi(name.substr(0, underscore), &version) || version <= 0) {
     return absl::InternalError(
         absl::StrCat("migration \"", name, "\" is not named NNNN_name"));
   }
@@ -42,10 +41,10 @@ absl::Status CheckAndLock(Tx& tx, int newest, int* current) {
   tx.ExecScript(kCreateTable);
   *current = tx.Run(kCurrent)[0][0].as<int>();
   if (*current > newest) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the database schema is at version ", *current,
-        ", newer than this pqtrack-server knows (", newest,
-        "); upgrade pqtrack-server or use another database"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the database schema is at version ", *current,
+                     ", newer than this pqtrack-server knows (", newest,
+                     "); upgrade pqtrack-server or use another database"));
   }
   return absl::OkStatus();
 }

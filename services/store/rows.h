@@ -5,10 +5,9 @@
 #define PQTRACK_SERVICES_STORE_ROWS_H_
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"

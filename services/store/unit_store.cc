@@ -9,8 +9,8 @@
 namespace pqtrack::store {
 namespace {
 
-constexpr Statement kFindUnit{
-    "unit_find", "SELECT id, kind FROM units WHERE code = $1"};
+constexpr Statement kFindUnit{"unit_find",
+                              "SELECT id, kind FROM units WHERE code = $1"};
 
 constexpr Statement kInsertUnit{
     "unit_insert",
@@ -29,17 +29,15 @@ constexpr Statement kUpdateUnit{
            WHERE code = $1)sql"};
 
 // Is $2 (a unit id) the unit $1 or one of its descendants?
-constexpr Statement kInSubtree{
-    "unit_in_subtree",
-    R"sql(WITH RECURSIVE sub AS (
+constexpr Statement kInSubtree{"unit_in_subtree",
+                               R"sql(WITH RECURSIVE sub AS (
             SELECT id FROM units WHERE id = $1
             UNION ALL
             SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
           SELECT EXISTS (SELECT 1 FROM sub WHERE id = $2))sql"};
 
-constexpr Statement kListUnits{
-    "unit_list",
-    R"sql(WITH RECURSIVE tree AS (
+constexpr Statement kListUnits{"unit_list",
+                               R"sql(WITH RECURSIVE tree AS (
             SELECT u.id, 0 AS depth,
                    ARRAY[CASE WHEN u.kind = 'EXTERNAL_AGENCY' THEN '1' ELSE '0'
                          END || u.code] AS path
@@ -144,10 +142,11 @@ absl::StatusOr<core::Unit> UnitStore::UpdateUnit(
     PQ_RETURN_IF_ERROR(change(u));
     PQ_ASSIGN_OR_RETURN(const Refs refs, ResolveRefs(tx, u));
     const int64_t self = Int(tx.Run(kFindUnit, code)[0][0]);
-    if (refs.parent_id && Bool(tx.Run(kInSubtree, self, *refs.parent_id)[0][0])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unit.parent_code: \"", u.parent_code, "\" is under \"", code,
-          "\"; a unit cannot move under its own subtree"));
+    if (refs.parent_id &&
+        Bool(tx.Run(kInSubtree, self, *refs.parent_id)[0][0])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unit.parent_code: \"", u.parent_code, "\" is under \"",
+                       code, "\"; a unit cannot move under its own subtree"));
     }
     tx.Run(kUpdateUnit, code, u.name_vi, u.name_en, refs.parent_id,
            u.valid_from, u.valid_to, refs.successor_id, now);

@@ -22,8 +22,7 @@ class UnitStore {
   // ALREADY_EXISTS when the code is taken; INVALID_ARGUMENT naming the field
   // when the parent or successor does not exist, or the parent is an
   // external agency while the unit is not.
-  absl::StatusOr<core::Unit> CreateUnit(const core::Unit& unit,
-                                        absl::Time now);
+  absl::StatusOr<core::Unit> CreateUnit(const core::Unit& unit, absl::Time now);
 
   // Loads the unit, lets `change` modify it (and validate: a non-OK status
   // from it is returned and nothing is written), then stores it. NOT_FOUND

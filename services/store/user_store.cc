@@ -19,23 +19,23 @@ constexpr Statement kInsertUser{
           ON CONFLICT (login) DO NOTHING
           RETURNING id)sql"};
 
-#define PQTRACK_USER_COLUMNS                                           \
-  "u.id, u.login, u.display_name, u.role, un.code, u.email, "          \
-  "(extract(epoch FROM u.created_at) * 1000000)::bigint "              \
+#define PQTRACK_USER_COLUMNS                                  \
+  "u.id, u.login, u.display_name, u.role, un.code, u.email, " \
+  "(extract(epoch FROM u.created_at) * 1000000)::bigint "     \
   "FROM users u LEFT JOIN units un ON un.id = u.unit_id "
 
 constexpr Statement kGetUser{
     "user_get", "SELECT " PQTRACK_USER_COLUMNS "WHERE u.login = $1"};
-constexpr Statement kListUsers{
-    "user_list", "SELECT " PQTRACK_USER_COLUMNS
-                 "WHERE u.id > $1 ORDER BY u.id LIMIT $2"};
+constexpr Statement kListUsers{"user_list",
+                               "SELECT " PQTRACK_USER_COLUMNS
+                               "WHERE u.id > $1 ORDER BY u.id LIMIT $2"};
 
-#define PQTRACK_TOKEN_COLUMNS                                                \
-  "t.id, u.login, t.label, "                                                 \
-  "(extract(epoch FROM t.created_at) * 1000000)::bigint, "                   \
-  "(extract(epoch FROM t.expires_at) * 1000000)::bigint, "                   \
-  "(extract(epoch FROM t.revoked_at) * 1000000)::bigint, "                   \
-  "(extract(epoch FROM t.last_used_at) * 1000000)::bigint, t.user_id "        \
+#define PQTRACK_TOKEN_COLUMNS                                          \
+  "t.id, u.login, t.label, "                                           \
+  "(extract(epoch FROM t.created_at) * 1000000)::bigint, "             \
+  "(extract(epoch FROM t.expires_at) * 1000000)::bigint, "             \
+  "(extract(epoch FROM t.revoked_at) * 1000000)::bigint, "             \
+  "(extract(epoch FROM t.last_used_at) * 1000000)::bigint, t.user_id " \
   "FROM tokens t JOIN users u ON u.id = t.user_id "
 
 constexpr Statement kInsertToken{
@@ -50,12 +50,11 @@ constexpr Statement kRevokeToken{
     "token_revoke",
     "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"};
 constexpr Statement kListTokens{
-    "token_list",
-    "SELECT " PQTRACK_TOKEN_COLUMNS
-    "WHERE ($1::text IS NULL OR u.login = $1)"
-    "  AND ($2 OR (t.revoked_at IS NULL AND"
-    "              (t.expires_at IS NULL OR t.expires_at > $3)))"
-    " ORDER BY t.id"};
+    "token_list", "SELECT " PQTRACK_TOKEN_COLUMNS
+                  "WHERE ($1::text IS NULL OR u.login = $1)"
+                  "  AND ($2 OR (t.revoked_at IS NULL AND"
+                  "              (t.expires_at IS NULL OR t.expires_at > $3)))"
+                  " ORDER BY t.id"};
 
 constexpr Statement kAuthenticate{
     "token_authenticate",

@@ -22,20 +22,20 @@ class UserStore {
 
   // ALREADY_EXISTS when the login is taken; INVALID_ARGUMENT on unit_code
   // when the unit does not exist or is an external agency.
-  absl::StatusOr<core::User> CreateUser(const core::User& user,
-                                        absl::Time now);
+  absl::StatusOr<core::User> CreateUser(const core::User& user, absl::Time now);
   // Users by id, at most page.size after page.after_id; `*more` tells
   // whether further users follow.
-  absl::StatusOr<std::vector<core::User>> ListUsers(const core::PageRequest& page,
-                                                    bool* more);
+  absl::StatusOr<std::vector<core::User>> ListUsers(
+      const core::PageRequest& page, bool* more);
   // NOT_FOUND for an unknown login.
   absl::StatusOr<core::User> GetUser(const std::string& login);
 
   // Records a token for `login` with the given secret hash.
-  absl::StatusOr<core::Token> IssueToken(
-      const std::string& login, const std::string& label,
-      std::optional<absl::Time> expire_time, const std::string& secret_hash,
-      absl::Time now);
+  absl::StatusOr<core::Token> IssueToken(const std::string& login,
+                                         const std::string& label,
+                                         std::optional<absl::Time> expire_time,
+                                         const std::string& secret_hash,
+                                         absl::Time now);
   // Revokes a token. With `owner_id` set, only that user's tokens can be
   // revoked (others are NOT_FOUND). Revoking twice keeps the first time.
   absl::StatusOr<core::Token> RevokeToken(int64_t token_id,

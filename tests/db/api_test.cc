@@ -44,8 +44,8 @@ class ApiTest : public ::testing::Test {
     items_ = v1::ItemService::NewStub(channel_);
     admin_ = v1::AdminService::NewStub(channel_);
     auto& users = services_->deps().users;
-    ASSERT_TRUE(*users.BootstrapAdmin("admin", HashTokenSecret(kAdmin), true,
-                                      kNow));
+    ASSERT_TRUE(
+        *users.BootstrapAdmin("admin", HashTokenSecret(kAdmin), true, kNow));
   }
 
   void TearDown() override {
@@ -199,8 +199,8 @@ TEST_F(ApiTest, RolesAreEnforced) {
   const std::string leader = UserToken("lead", v1::ROLE_LEADER, "TL");
   const std::string service = UserToken("notifier", v1::ROLE_SERVICE, "");
   const std::string liaison = UserToken("liaison", v1::ROLE_LIAISON, "");
-  const grpc::Status denied = Record(Petition("req-00000001", "TL"), nullptr,
-                                     responder);
+  const grpc::Status denied =
+      Record(Petition("req-00000001", "TL"), nullptr, responder);
   EXPECT_EQ(denied.error_code(), grpc::PERMISSION_DENIED);
   EXPECT_EQ(denied.error_message(), "role RESPONDER may not record items");
   EXPECT_TRUE(Record(Petition("req-00000002", "TL"), nullptr, liaison).ok());
@@ -217,9 +217,9 @@ TEST_F(ApiTest, RolesAreEnforced) {
             grpc::PERMISSION_DENIED);
   v1::CreateTermRequest term;
   v1::CreateTermResponse term_resp;
-  EXPECT_EQ(assembly_->CreateTerm(As(responder).get(), term, &term_resp)
-                .error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_EQ(
+      assembly_->CreateTerm(As(responder).get(), term, &term_resp).error_code(),
+      grpc::PERMISSION_DENIED);
 }
 
 TEST_F(ApiTest, ResponderSeesOnlyItsSubtreeAndOthersAreNotFound) {
@@ -296,7 +296,8 @@ TEST_F(ApiTest, BadInputIsInvalidArgumentNamingFieldAndRuleAndWritesNothing) {
          r.mutable_item()->set_kind(static_cast<v1::ItemKind>(77));
        },
        "item.kind: 77 is not a known value"},
-      {"no title", [](v1::RecordItemRequest& r) { r.mutable_item()->clear_title(); },
+      {"no title",
+       [](v1::RecordItemRequest& r) { r.mutable_item()->clear_title(); },
        "item.title: required"},
       {"long title",
        [](v1::RecordItemRequest& r) {
@@ -348,8 +349,8 @@ TEST_F(ApiTest, BadInputIsInvalidArgumentNamingFieldAndRuleAndWritesNothing) {
     v1::RecordItemRequest req = Petition("req-00000001");
     c.mutate(req);
     const grpc::Status st = Record(req);
-    EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT) << c.name << ": "
-                                                        << st.error_message();
+    EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT)
+        << c.name << ": " << st.error_message();
     EXPECT_THAT(st.error_message(), HasSubstr(c.expected)) << c.name;
   }
   EXPECT_EQ(Count("items"), 0);
@@ -460,10 +461,11 @@ TEST_F(ApiTest, TokensAreShownOnceAndCanBeRevoked) {
   {
     pqxx::connection c(db_->url());
     pqxx::work w(c);
-    EXPECT_EQ(w.exec_params("SELECT count(*) FROM tokens WHERE secret_hash = $1",
-                            secret)[0][0]
-                  .as<int>(),
-              0);
+    EXPECT_EQ(
+        w.exec_params("SELECT count(*) FROM tokens WHERE secret_hash = $1",
+                      secret)[0][0]
+            .as<int>(),
+        0);
   }
   v1::WhoAmIResponse who;
   ASSERT_TRUE(admin_->WhoAmI(As(secret).get(), {}, &who).ok());
@@ -474,8 +476,9 @@ TEST_F(ApiTest, TokensAreShownOnceAndCanBeRevoked) {
   v1::RevokeTokenRequest revoke;
   revoke.set_token_id(admin_tokens.tokens(0).id());
   v1::RevokeTokenResponse revoked;
-  EXPECT_EQ(admin_->RevokeToken(As(secret).get(), revoke, &revoked).error_code(),
-            grpc::NOT_FOUND);
+  EXPECT_EQ(
+      admin_->RevokeToken(As(secret).get(), revoke, &revoked).error_code(),
+      grpc::NOT_FOUND);
   revoke.set_token_id(who.token_id());
   ASSERT_TRUE(admin_->RevokeToken(As(secret).get(), revoke, &revoked).ok());
   EXPECT_EQ(admin_->WhoAmI(As(secret).get(), {}, &who).error_code(),

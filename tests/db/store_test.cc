@@ -13,8 +13,8 @@
 namespace pqtrack::store {
 namespace {
 
-using ::testing::HasSubstr;
 using core::Day;
+using ::testing::HasSubstr;
 
 const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2024, 11, 2, 9, 0, 0),
                                         absl::UTCTimeZone());
@@ -48,7 +48,8 @@ class StoreTest : public ::testing::Test {
     AddUnit("TL1", "TL", core::UnitKind::kDivision);
     AddUnit("CCVC", "BNV", core::UnitKind::kDepartment);
     AddUnit("EXT", "", core::UnitKind::kExternalAgency);
-    ASSERT_TRUE(assembly_->CreateTerm({0, "XV", 15, 2021, 2026, {}}, kNow).ok());
+    ASSERT_TRUE(
+        assembly_->CreateTerm({0, "XV", 15, 2021, 2026, {}}, kNow).ok());
     core::Session s;
     s.term_code = "XV";
     s.number = 7;
@@ -85,9 +86,9 @@ class StoreTest : public ::testing::Test {
     return it;
   }
 
-  absl::StatusOr<ItemStore::RecordResult> Record(const core::Item& it,
-                                                 const std::string& rid,
-                                                 const std::string& hash = "h") {
+  absl::StatusOr<ItemStore::RecordResult> Record(
+      const core::Item& it, const std::string& rid,
+      const std::string& hash = "h") {
     return items_->RecordItem(actor_, it, rid, hash, kNow);
   }
 
@@ -217,8 +218,8 @@ TEST_F(StoreTest, ExternalReferenceIsUniquePerSender) {
   doc.title = "Công văn";
   doc.external_ref = "KN-01";
   doc.received_on = Day(2024, 10, 1);
-  doc.details = core::DocumentDetails{"UBND Hà Nội", "1/UBND", Day(2024, 9, 30),
-                                      true};
+  doc.details =
+      core::DocumentDetails{"UBND Hà Nội", "1/UBND", Day(2024, 9, 30), true};
   EXPECT_TRUE(Record(doc, "req-00000003").ok());
 }
 
@@ -291,8 +292,10 @@ TEST_F(StoreTest, LeadersSeeTheirSubtreeOnly) {
   const std::optional<std::string> tl = "TL";
   EXPECT_TRUE(items_->GetItem(tl, a).ok());
   EXPECT_TRUE(items_->GetItem(tl, b).ok());
-  EXPECT_EQ(items_->GetItem(tl, c).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(items_->GetItem(tl, d).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(items_->GetItem(tl, c).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(items_->GetItem(tl, d).status().code(),
+            absl::StatusCode::kNotFound);
   EXPECT_EQ(items_->GetItem(std::string("TL1"), b).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(items_->GetItem(std::string(""), a).status().code(),
@@ -364,7 +367,8 @@ TEST_F(StoreTest, UnitTreeOrderAndCycles) {
   auto units = units_->ListUnits("", false, Day(2024, 11, 2));
   ASSERT_TRUE(units.ok());
   std::vector<std::string> order;
-  for (const auto& u : *units) order.push_back(u.code + ":" + std::to_string(u.depth));
+  for (const auto& u : *units)
+    order.push_back(u.code + ":" + std::to_string(u.depth));
   EXPECT_EQ(order, (std::vector<std::string>{"BNV:0", "CCVC:1", "TL:1", "TL1:2",
                                              "EXT:0"}));
   auto sub = units_->ListUnits("TL", false, Day(2024, 11, 2));
@@ -387,8 +391,9 @@ TEST_F(StoreTest, UnitTreeOrderAndCycles) {
   under_ext.name_vi = "x";
   under_ext.parent_code = "EXT";
   under_ext.kind = core::UnitKind::kDivision;
-  EXPECT_THAT(std::string(units_->CreateUnit(under_ext, kNow).status().message()),
-              HasSubstr("is an external agency"));
+  EXPECT_THAT(
+      std::string(units_->CreateUnit(under_ext, kNow).status().message()),
+      HasSubstr("is an external agency"));
   core::Unit dup;
   dup.code = "TL";
   dup.name_vi = "x";
@@ -397,12 +402,14 @@ TEST_F(StoreTest, UnitTreeOrderAndCycles) {
   EXPECT_EQ(units_->CreateUnit(dup, kNow).status().code(),
             absl::StatusCode::kAlreadyExists);
   // Expired units are hidden unless asked for.
-  ASSERT_TRUE(units_->UpdateUnit("CCVC",
-                                 [](core::Unit& u) {
-                                   u.valid_to = Day(2024, 1, 1);
-                                   return absl::OkStatus();
-                                 },
-                                 kNow)
+  ASSERT_TRUE(units_
+                  ->UpdateUnit(
+                      "CCVC",
+                      [](core::Unit& u) {
+                        u.valid_to = Day(2024, 1, 1);
+                        return absl::OkStatus();
+                      },
+                      kNow)
                   .ok());
   EXPECT_EQ(units_->ListUnits("", false, Day(2024, 11, 2))->size(), 4u);
   EXPECT_EQ(units_->ListUnits("", true, Day(2024, 11, 2))->size(), 5u);
@@ -417,8 +424,9 @@ TEST_F(StoreTest, TokensAuthenticateUntilRevokedOrExpired) {
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->login, "liaison");
   EXPECT_EQ(p->role, core::Role::kLiaison);
-  EXPECT_EQ(users_->Authenticate("hash-1", kNow + absl::Hours(2)).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      users_->Authenticate("hash-1", kNow + absl::Hours(2)).status().code(),
+      absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(users_->Authenticate("nope", kNow).status().code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(users_->RevokeToken(t->id, actor_ + 1, kNow).status().code(),
@@ -426,10 +434,9 @@ TEST_F(StoreTest, TokensAuthenticateUntilRevokedOrExpired) {
   ASSERT_TRUE(users_->RevokeToken(t->id, actor_, kNow).ok());
   EXPECT_EQ(users_->Authenticate("hash-1", kNow).status().code(),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(users_->IssueToken("ghost", "", std::nullopt, "h2", kNow)
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      users_->IssueToken("ghost", "", std::nullopt, "h2", kNow).status().code(),
+      absl::StatusCode::kNotFound);
 }
 
 TEST_F(StoreTest, BootstrapAdminOnlyOnFirstStart) {

@@ -1,10 +1,10 @@
 // End to end: the real pqtrack-server binary (embedded PostgreSQL, port 0)
 // driven by the real pqtrack CLI, plus the standard health and reflection
 // services over TCP.
+#include <grpcpp/grpcpp.h>
 #include <signal.h>
 
 #include <fstream>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -31,9 +31,9 @@ class E2eTest : public ::testing::Test {
  protected:
   // Starts the server on `dir_` and returns its address.
   std::string StartServer() {
-    server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-        PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir",
-        dir_.path()});
+    server_ = std::make_unique<testing::Subprocess>(
+        std::vector<std::string>{PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0",
+                                 "--data-dir", dir_.path()});
     const auto line = server_->WaitForLine("listening on ");
     if (!line) {
       ADD_FAILURE() << "the server did not start:\n" << server_->output();
@@ -90,10 +90,11 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
     for (const auto& s : resp.list_services_response().service()) {
       names.push_back(s.name());
     }
-    EXPECT_THAT(names, ::testing::IsSupersetOf(
-                           {"pqtrack.v1.ItemService", "pqtrack.v1.AdminService",
-                            "pqtrack.v1.AssemblyService",
-                            "pqtrack.v1.UnitService", "grpc.health.v1.Health"}));
+    EXPECT_THAT(names,
+                ::testing::IsSupersetOf(
+                    {"pqtrack.v1.ItemService", "pqtrack.v1.AdminService",
+                     "pqtrack.v1.AssemblyService", "pqtrack.v1.UnitService",
+                     "grpc.health.v1.Health"}));
     req.set_file_containing_symbol("pqtrack.v1.ItemService");
     ASSERT_TRUE(stream->Write(req));
     ASSERT_TRUE(stream->Read(&resp));
@@ -125,19 +126,54 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
            "2024-05-20", "--closes", "2024-06-29"});
   ASSERT_EQ(r.code, 0) << r.out;
   r = Run({"batch", "create", "--session", "1", "--phase", "after", "--from",
-           "Ban Dân nguyện", "--document", "1/BDN", "--received", "2024-07-20"});
+           "Ban Dân nguyện", "--document", "1/BDN", "--received",
+           "2024-07-20"});
   ASSERT_EQ(r.code, 0) << r.out;
 
-  r = Run({"item", "record", "petition", "--batch", "1", "--delegation",
-           "Hà Nội", "--delegation", "Nghệ An", "--field", "Tiền lương",
-           "--title", "Kiến nghị về tiền lương", "--received", "2024-07-20",
-           "--lead", "TL", "--coord", "CCVC", "--request-id", "e2e-petition-1"});
+  r = Run({"item",
+           "record",
+           "petition",
+           "--batch",
+           "1",
+           "--delegation",
+           "Hà Nội",
+           "--delegation",
+           "Nghệ An",
+           "--field",
+           "Tiền lương",
+           "--title",
+           "Kiến nghị về tiền lương",
+           "--received",
+           "2024-07-20",
+           "--lead",
+           "TL",
+           "--coord",
+           "CCVC",
+           "--request-id",
+           "e2e-petition-1"});
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("item 1 recorded (PETITION, ASSIGNED)"));
-  r = Run({"item", "record", "petition", "--batch", "1", "--delegation",
-           "Hà Nội", "--delegation", "Nghệ An", "--field", "Tiền lương",
-           "--title", "Kiến nghị về tiền lương", "--received", "2024-07-20",
-           "--lead", "TL", "--coord", "CCVC", "--request-id", "e2e-petition-1"});
+  r = Run({"item",
+           "record",
+           "petition",
+           "--batch",
+           "1",
+           "--delegation",
+           "Hà Nội",
+           "--delegation",
+           "Nghệ An",
+           "--field",
+           "Tiền lương",
+           "--title",
+           "Kiến nghị về tiền lương",
+           "--received",
+           "2024-07-20",
+           "--lead",
+           "TL",
+           "--coord",
+           "CCVC",
+           "--request-id",
+           "e2e-petition-1"});
   EXPECT_THAT(r.out, HasSubstr("item 1 was already recorded"));
   r = Run({"item", "record", "question", "--session", "1", "--deputy",
            "Nguyễn Văn A", "--delegation", "Đà Nẵng", "--addressee",
@@ -183,14 +219,14 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5) << r.out;
 
   // A responder of TL sees TL's item only.
-  ASSERT_EQ(Run({"user", "create", "--login", "tl.resp", "--name",
-                 "Trần Thị B", "--role", "responder", "--unit", "TL"})
+  ASSERT_EQ(Run({"user", "create", "--login", "tl.resp", "--name", "Trần Thị B",
+                 "--role", "responder", "--unit", "TL"})
                 .code,
             0);
   r = Run({"token", "issue", "--user", "tl.resp", "--label", "e2e"});
   ASSERT_EQ(r.code, 0) << r.out;
-  const std::string secret =
-      std::string(absl::StripAsciiWhitespace(r.out.substr(0, r.out.find('\n'))));
+  const std::string secret = std::string(
+      absl::StripAsciiWhitespace(r.out.substr(0, r.out.find('\n'))));
   token_file_ = dir_.path() + "/resp.token";
   std::ofstream(token_file_) << secret << "\n";
   r = Run({"item", "list"});
@@ -211,19 +247,20 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
                                 "--data-dir", dir_.path()});
     second.ReadToEnd();
     EXPECT_EQ(second.Wait(), 1);
-    EXPECT_THAT(second.output(), HasSubstr("is in use by another pqtrack-server"));
+    EXPECT_THAT(second.output(),
+                HasSubstr("is in use by another pqtrack-server"));
   }
 
   // Recovery token from the host while the server runs.
   {
-    auto rec = server::RunProcess({PQTRACK_SERVER_BIN, "issue-admin-token",
-                                   "--data-dir", dir_.path()},
-                                  std::nullopt);
+    auto rec = server::RunProcess(
+        {PQTRACK_SERVER_BIN, "issue-admin-token", "--data-dir", dir_.path()},
+        std::nullopt);
     ASSERT_TRUE(rec.ok());
     ASSERT_EQ(rec->exit_code, 0) << rec->output;
     token_file_ = dir_.path() + "/recovered.token";
-    std::ofstream(token_file_) << rec->output.substr(0, rec->output.find('\n'))
-                               << "\n";
+    std::ofstream(token_file_)
+        << rec->output.substr(0, rec->output.find('\n')) << "\n";
     r = Run({"whoami"});
     EXPECT_THAT(r.out, HasSubstr("ADMIN"));
     token_file_.clear();

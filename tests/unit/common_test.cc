@@ -14,9 +14,9 @@ namespace {
 
 TEST(DatesTest, ParseIsoDateIsStrict) {
   EXPECT_EQ(*ParseIsoDate("2024-02-29"), absl::CivilDay(2024, 2, 29));
-  for (const char* bad : {"2023-02-29", "2024-2-29", "2024-02-29x", "",
-                          "2024-13-01", "24-02-01", "2024/02/01", "1899-12-31",
-                          "abcd-ef-gh"}) {
+  for (const char* bad :
+       {"2023-02-29", "2024-2-29", "2024-02-29x", "", "2024-13-01", "24-02-01",
+        "2024/02/01", "1899-12-31", "abcd-ef-gh"}) {
     EXPECT_FALSE(ParseIsoDate(bad).ok()) << bad;
   }
   EXPECT_EQ(FormatIsoDate(absl::CivilDay(2025, 1, 5)), "2025-01-05");

@@ -26,7 +26,9 @@ std::string Check(const Item& it) {
   return std::string(v.ToStatus().message());
 }
 
-TEST(ValidationTest, ValidPetitionPasses) { EXPECT_EQ(Check(ValidPetition()), ""); }
+TEST(ValidationTest, ValidPetitionPasses) {
+  EXPECT_EQ(Check(ValidPetition()), "");
+}
 
 TEST(ValidationTest, ViolationsAreInvalidArgumentAndListEveryField) {
   Item it = ValidPetition();
@@ -52,8 +54,9 @@ TEST(ValidationTest, LengthsCountCharactersNotBytes) {
   for (int i = 0; i < 500; ++i) it.title += "ữ";  // 3 bytes each
   EXPECT_EQ(Check(it), "");
   it.title += "a";
-  EXPECT_THAT(Check(it),
-              HasSubstr("item.title: must be at most 500 characters (got 501)"));
+  EXPECT_THAT(
+      Check(it),
+      HasSubstr("item.title: must be at most 500 characters (got 501)"));
 }
 
 TEST(ValidationTest, BodyLimit) {
@@ -105,13 +108,15 @@ TEST(ValidationTest, EnumsMustBeSetAndKnown) {
   EXPECT_EQ(CheckEnum<ItemKind>(v, "fine", 2), ItemKind::kQuestion);
   EXPECT_THAT(v.ToStatus().message(),
               HasSubstr("item.kind: must be set (UNSPECIFIED is not allowed)"));
-  EXPECT_THAT(v.ToStatus().message(), HasSubstr("other: 99 is not a known value"));
+  EXPECT_THAT(v.ToStatus().message(),
+              HasSubstr("other: 99 is not a known value"));
 }
 
 TEST(ValidationTest, ReceivedInTheFutureIsRejected) {
   Item it = ValidPetition();
   it.received_on = Day(2024, 11, 3);
-  EXPECT_THAT(Check(it), HasSubstr("item.received_on: must not be after today"));
+  EXPECT_THAT(Check(it),
+              HasSubstr("item.received_on: must not be after today"));
 }
 
 TEST(ValidationTest, DueBeforeReceivedIsRejected) {
