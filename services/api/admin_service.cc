@@ -37,17 +37,14 @@ grpc::Status AdminServiceImpl::ListUsers(grpc::ServerContext* ctx,
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kManageUsers));
     core::Violations v;
-    core::PageRequest page;
-    page.size = core::CheckPageSize(v, "page_size", req->page_size());
-    PQ_RETURN_IF_ERROR(v.ToStatus());
-    const std::string fingerprint = QueryFingerprint(*req);
-    PQ_ASSIGN_OR_RETURN(page.after_id,
-                        DecodePageToken(req->page_token(), fingerprint));
+    PQ_ASSIGN_OR_RETURN(const Page page,
+                        ReadPage(v, *req, req->page_size(), req->page_token()));
     bool more = false;
-    PQ_ASSIGN_OR_RETURN(const auto users, d_.users.ListUsers(page, &more));
+    PQ_ASSIGN_OR_RETURN(const auto users,
+                        d_.users.ListUsers(page.request, &more));
     for (const core::User& u : users) ToProto(u, resp->add_users());
-    if (more && !users.empty()) {
-      resp->set_next_page_token(EncodePageToken(users.back().id, fingerprint));
+    if (!users.empty()) {
+      resp->set_next_page_token(page.NextToken(more, users.back().id));
     }
     return absl::OkStatus();
   });

@@ -81,18 +81,15 @@ grpc::Status ItemServiceImpl::ListItems(grpc::ServerContext* ctx,
     core::Violations v;
     const core::ItemFilter filter = FromProto(v, *req);
     core::ValidateItemFilter(v, filter);
-    core::PageRequest page;
-    page.size = core::CheckPageSize(v, "page_size", req->page_size());
-    PQ_RETURN_IF_ERROR(v.ToStatus());
-    const std::string fingerprint = QueryFingerprint(*req);
-    PQ_ASSIGN_OR_RETURN(page.after_id,
-                        DecodePageToken(req->page_token(), fingerprint));
+    PQ_ASSIGN_OR_RETURN(const Page page,
+                        ReadPage(v, *req, req->page_size(), req->page_token()));
     bool more = false;
-    PQ_ASSIGN_OR_RETURN(const auto items,
-                        d_.items.ListItems(ScopeOf(who), filter, page, &more));
+    PQ_ASSIGN_OR_RETURN(
+        const auto items,
+        d_.items.ListItems(ScopeOf(who), filter, page.request, &more));
     for (const core::Item& it : items) ToProto(it, resp->add_items());
-    if (more && !items.empty()) {
-      resp->set_next_page_token(EncodePageToken(items.back().id, fingerprint));
+    if (!items.empty()) {
+      resp->set_next_page_token(page.NextToken(more, items.back().id));
     }
     return absl::OkStatus();
   });

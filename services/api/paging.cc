@@ -62,4 +62,22 @@ absl::StatusOr<int64_t> DecodePageToken(const std::string& token,
   return id;
 }
 
+std::string Page::NextToken(bool more, int64_t last_id) const {
+  return more ? EncodePageToken(last_id, fingerprint) : "";
+}
+
+absl::StatusOr<Page> ReadPage(core::Violations& v,
+                              const google::protobuf::Message& request,
+                              int32_t page_size,
+                              const std::string& page_token) {
+  Page page;
+  page.request.size = core::CheckPageSize(v, "page_size", page_size);
+  if (!v.empty()) return v.ToStatus();
+  page.fingerprint = QueryFingerprint(request);
+  absl::StatusOr<int64_t> after = DecodePageToken(page_token, page.fingerprint);
+  if (!after.ok()) return after.status();
+  page.request.after_id = *after;
+  return page;
+}
+
 }  // namespace pqtrack::api

@@ -9,6 +9,8 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "services/core/types.h"
+#include "services/core/validation.h"
 
 namespace pqtrack::api {
 
@@ -21,6 +23,20 @@ std::string EncodePageToken(int64_t after_id, const std::string& fingerprint);
 // malformed or belongs to another query.
 absl::StatusOr<int64_t> DecodePageToken(const std::string& token,
                                         const std::string& fingerprint);
+
+// The page fields of a list request, read and checked.
+struct Page {
+  core::PageRequest request;
+  std::string fingerprint;
+  // The token for the page after this one: empty when `more` is false.
+  std::string NextToken(bool more, int64_t last_id) const;
+};
+
+// Checks `page_size` (into `v`), then, when `v` holds no violation at all,
+// decodes `page_token` for `request`. Returns v's status when it holds any.
+absl::StatusOr<Page> ReadPage(core::Violations& v,
+                              const google::protobuf::Message& request,
+                              int32_t page_size, const std::string& page_token);
 
 // Deterministic serialization of a message (map and field order fixed).
 std::string DeterministicBytes(const google::protobuf::Message& message);

@@ -130,50 +130,18 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
            "2024-07-20"});
   ASSERT_EQ(r.code, 0) << r.out;
 
-  r = Run({"item",
-           "record",
-           "petition",
-           "--batch",
-           "1",
-           "--delegation",
-           "Hà Nội",
-           "--delegation",
-           "Nghệ An",
-           "--field",
-           "Tiền lương",
-           "--title",
-           "Kiến nghị về tiền lương",
-           "--received",
-           "2024-07-20",
-           "--lead",
-           "TL",
-           "--coord",
-           "CCVC",
-           "--request-id",
-           "e2e-petition-1"});
+  // clang-format off
+  const std::vector<std::string> petition = {
+      "item", "record", "petition", "--batch", "1",
+      "--delegation", "Hà Nội", "--delegation", "Nghệ An",
+      "--field", "Tiền lương", "--title", "Kiến nghị về tiền lương",
+      "--received", "2024-07-20", "--lead", "TL", "--coord", "CCVC",
+      "--request-id", "e2e-petition-1"};
+  // clang-format on
+  r = Run(petition);
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("item 1 recorded (PETITION, ASSIGNED)"));
-  r = Run({"item",
-           "record",
-           "petition",
-           "--batch",
-           "1",
-           "--delegation",
-           "Hà Nội",
-           "--delegation",
-           "Nghệ An",
-           "--field",
-           "Tiền lương",
-           "--title",
-           "Kiến nghị về tiền lương",
-           "--received",
-           "2024-07-20",
-           "--lead",
-           "TL",
-           "--coord",
-           "CCVC",
-           "--request-id",
-           "e2e-petition-1"});
+  r = Run(petition);
   EXPECT_THAT(r.out, HasSubstr("item 1 was already recorded"));
   r = Run({"item", "record", "question", "--session", "1", "--deputy",
            "Nguyễn Văn A", "--delegation", "Đà Nẵng", "--addressee",
