@@ -131,4 +131,20 @@ grpc::Status AdminServiceImpl::WhoAmI(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status AdminServiceImpl::VerifyAuditChain(
+    grpc::ServerContext* ctx, const v1::VerifyAuditChainRequest*,
+    v1::VerifyAuditChainResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kVerifyAudit));
+    PQ_ASSIGN_OR_RETURN(const core::AuditReport report,
+                        d_.items.VerifyAuditChain());
+    resp->set_intact(report.intact);
+    resp->set_events_checked(report.events_checked);
+    resp->set_first_broken_event_id(report.first_broken_event_id);
+    resp->set_problem(report.problem);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace pqtrack::api

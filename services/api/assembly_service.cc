@@ -107,6 +107,8 @@ void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
   builder.RegisterService(&units_);
   builder.RegisterService(&items_);
   builder.RegisterService(&admin_);
+  builder.RegisterService(&workflow_);
+  builder.RegisterService(&routing_);
 }
 
 }  // namespace pqtrack::api

@@ -4,10 +4,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto.h"
+#include "services/core/access.h"
 
 namespace pqtrack::api {
 
 std::string NewTokenSecret() { return absl::StrCat("pqt_", RandomSecret(32)); }
+
+std::optional<std::string> ScopeOf(const core::Principal& who) {
+  if (core::SeesWholeMinistry(who)) return std::nullopt;
+  return who.unit_code;
+}
 
 std::string HashTokenSecret(const std::string& secret) {
   return Sha256Hex(secret);

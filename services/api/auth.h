@@ -6,6 +6,7 @@
 
 #include <grpcpp/server_context.h>
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -19,6 +20,10 @@ namespace pqtrack::api {
 std::string NewTokenSecret();
 // What the store keeps of a secret: its SHA-256, in hex.
 std::string HashTokenSecret(const std::string& secret);
+
+// Which items `who` sees: nullopt for the whole ministry (ADMIN, LIAISON),
+// else the unit whose subtree it sees (empty: none).
+std::optional<std::string> ScopeOf(const core::Principal& who);
 
 class Authenticator {
  public:

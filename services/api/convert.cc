@@ -116,6 +116,22 @@ void ToProto(const core::Item& in, v1::Item* out) {
   out->set_version(in.version);
   TimeToProto(in.create_time, out->mutable_create_time());
   TimeToProto(in.update_time, out->mutable_update_time());
+  for (const core::Coordination& c : in.coordination) {
+    v1::Coordination* pc = out->add_coordination();
+    pc->set_unit_code(c.unit_code);
+    if (c.due_on) SetDate(c.due_on, pc->mutable_due_on());
+    pc->set_state(static_cast<v1::CoordinationState>(c.state));
+    pc->set_text(c.text);
+    if (c.input_time) TimeToProto(*c.input_time, pc->mutable_input_time());
+  }
+  out->set_merged_into(in.merged_into);
+  for (int64_t id : in.merged_item_ids) out->add_merged_item_ids(id);
+  for (const std::string& d : in.all_delegations) out->add_all_delegations(d);
+  if (in.follow_up_on) SetDate(in.follow_up_on, out->mutable_follow_up_on());
+  out->set_approved(in.approved);
+  out->set_draft_count(in.draft_count);
+  out->set_transferred_to_code(in.transferred_to_code);
+  out->set_routed_by_rule_id(in.routed_by_rule_id);
   if (const auto* d = std::get_if<core::PetitionDetails>(&in.details)) {
     auto* p = out->mutable_petition();
     p->set_batch_id(d->batch_id);
@@ -141,6 +157,87 @@ void ToProto(const core::Item& in, v1::Item* out) {
     t->set_source_document(d->source_document);
     if (d->source_date) SetDate(d->source_date, t->mutable_source_date());
   }
+}
+
+void ToProto(const core::SimilarItem& in, v1::SimilarItem* out) {
+  out->set_id(in.id);
+  out->set_title(in.title);
+  out->set_status(static_cast<v1::ItemStatus>(in.status));
+  out->set_score(in.score);
+}
+
+void ToProto(const core::Event& in, v1::Event* out) {
+  out->set_id(in.id);
+  TimeToProto(in.time, out->mutable_time());
+  out->set_actor_login(in.actor_login);
+  out->set_kind(in.kind);
+  out->set_before_json(in.before_json);
+  out->set_after_json(in.after_json);
+  out->set_detail_json(in.detail_json);
+}
+
+void ToProto(const core::Draft& in, v1::Draft* out) {
+  out->set_number(in.number);
+  out->set_text(in.text);
+  out->set_author_login(in.author_login);
+  TimeToProto(in.create_time, out->mutable_create_time());
+}
+
+void ToProto(const core::RoutingRule& in, v1::RoutingRule* out) {
+  out->set_id(in.id);
+  out->set_position(in.position);
+  out->set_name(in.name);
+  out->set_kind(static_cast<v1::ItemKind>(in.kind));
+  out->set_field(in.field);
+  for (const auto& w : in.words) out->add_words(w);
+  out->set_delegation(in.delegation);
+  out->set_sender(in.sender);
+  out->set_addressee(in.addressee);
+  out->set_lead_unit_code(in.lead_unit_code);
+  for (const auto& c : in.coordinating_unit_codes) {
+    out->add_coordinating_unit_codes(c);
+  }
+}
+
+core::RoutingRule FromProto(core::Violations& v, const v1::RoutingRule& in) {
+  core::RoutingRule r;
+  r.position = in.position();
+  r.name = in.name();
+  if (in.kind() != 0) {
+    r.kind = core::CheckEnum<core::ItemKind>(v, "rule.kind", in.kind());
+  }
+  r.field = in.field();
+  r.words.assign(in.words().begin(), in.words().end());
+  r.delegation = in.delegation();
+  r.sender = in.sender();
+  r.addressee = in.addressee();
+  r.lead_unit_code = in.lead_unit_code();
+  r.coordinating_unit_codes.assign(in.coordinating_unit_codes().begin(),
+                                   in.coordinating_unit_codes().end());
+  return r;
+}
+
+core::Answer FromProto(core::Violations& v, const v1::SendResponseRequest& in) {
+  core::Answer a;
+  a.document_number = in.document_number();
+  a.signer = in.signer();
+  a.sent_on =
+      DateFromProto(v, "sent_on", in.has_sent_on(), in.sent_on(), false);
+  a.text = in.text();
+  a.outcome = core::CheckEnum<core::Outcome>(v, "outcome", in.outcome());
+  a.detail = core::CheckEnum<core::OutcomeDetail>(v, "outcome_detail",
+                                                  in.outcome_detail());
+  a.roadmap = in.roadmap();
+  a.expected_completion =
+      DateFromProto(v, "expected_completion", in.has_expected_completion(),
+                    in.expected_completion(), false);
+  return a;
+}
+
+core::Item LenientItemFromProto(const v1::Item& in) {
+  core::Violations ignored;
+  core::Item it = FromProto(ignored, in);
+  return it;
 }
 
 core::Term FromProto(const v1::Term& in) {

@@ -14,9 +14,13 @@
 #include "pqtrack/v1/assembly.pb.h"
 #include "pqtrack/v1/common.pb.h"
 #include "pqtrack/v1/item.pb.h"
+#include "pqtrack/v1/routing.pb.h"
 #include "pqtrack/v1/unit.pb.h"
+#include "pqtrack/v1/workflow.pb.h"
+#include "services/core/routing.h"
 #include "services/core/types.h"
 #include "services/core/validation.h"
+#include "services/core/workflow.h"
 
 namespace pqtrack::api {
 
@@ -38,6 +42,10 @@ void ToProto(const core::Unit& in, v1::Unit* out);
 void ToProto(const core::User& in, v1::User* out);
 void ToProto(const core::Token& in, v1::Token* out);
 void ToProto(const core::Item& in, v1::Item* out);
+void ToProto(const core::SimilarItem& in, v1::SimilarItem* out);
+void ToProto(const core::Event& in, v1::Event* out);
+void ToProto(const core::Draft& in, v1::Draft* out);
+void ToProto(const core::RoutingRule& in, v1::RoutingRule* out);
 
 core::Term FromProto(const v1::Term& in);
 core::Session FromProto(core::Violations& v,
@@ -48,6 +56,11 @@ core::Unit FromProto(core::Violations& v, const std::string& prefix,
 core::User FromProto(core::Violations& v, const v1::User& in);
 core::Item FromProto(core::Violations& v, const v1::Item& in);
 core::ItemFilter FromProto(core::Violations& v, const v1::ListItemsRequest& in);
+core::RoutingRule FromProto(core::Violations& v, const v1::RoutingRule& in);
+core::Answer FromProto(core::Violations& v, const v1::SendResponseRequest& in);
+// The item as PreviewRouting and SuggestDuplicates read it: no validation,
+// unknown enum values become UNSPECIFIED.
+core::Item LenientItemFromProto(const v1::Item& in);
 
 }  // namespace pqtrack::api
 

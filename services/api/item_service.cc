@@ -14,12 +14,6 @@ namespace {
 
 using core::Action;
 
-// nullopt: the whole ministry; otherwise the unit whose subtree is visible.
-std::optional<std::string> ScopeOf(const core::Principal& who) {
-  if (core::SeesWholeMinistry(who)) return std::nullopt;
-  return who.unit_code;
-}
-
 // A hash of what the client asked to record, read-only fields excluded, so
 // a repeated request_id can be told apart from a reused one.
 std::string RequestHash(const v1::Item& item) {
@@ -52,6 +46,12 @@ grpc::Status ItemServiceImpl::RecordItem(grpc::ServerContext* ctx,
                             RequestHash(req->item()), d_.clock.Now()));
     ToProto(r.item, resp->mutable_item());
     resp->set_replayed(r.replayed);
+    for (const core::SimilarItem& s : r.similar) {
+      ToProto(s, resp->add_similar_items());
+    }
+    for (const std::string& reason : r.routing_reasons) {
+      resp->add_routing_reasons(reason);
+    }
     return absl::OkStatus();
   });
 }
@@ -91,6 +91,94 @@ grpc::Status ItemServiceImpl::ListItems(grpc::ServerContext* ctx,
     if (!items.empty()) {
       resp->set_next_page_token(page.NextToken(more, items.back().id));
     }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ItemServiceImpl::SearchItems(grpc::ServerContext* ctx,
+                                          const v1::SearchItemsRequest* req,
+                                          v1::SearchItemsResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kReadItems));
+    core::Violations v;
+    core::CheckText(v, "query", req->query(), {1, 200});
+    const core::ItemFilter filter = FromProto(v, req->filter());
+    core::ValidateItemFilter(v, filter);
+    PQ_ASSIGN_OR_RETURN(const Page page,
+                        ReadPage(v, *req, req->page_size(), req->page_token()));
+    bool more = false;
+    PQ_ASSIGN_OR_RETURN(const auto hits,
+                        d_.items.SearchItems(ScopeOf(who), req->query(), filter,
+                                             page.request, &more));
+    for (const auto& h : hits) {
+      auto* hit = resp->add_hits();
+      ToProto(h.item, hit->mutable_item());
+      hit->set_rank(h.rank);
+    }
+    // Search pages by position: the token carries the next offset.
+    resp->set_next_page_token(page.NextToken(
+        more, page.request.after_id + static_cast<int64_t>(hits.size())));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ItemServiceImpl::SuggestDuplicates(
+    grpc::ServerContext* ctx, const v1::SuggestDuplicatesRequest* req,
+    v1::SuggestDuplicatesResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kReadItems));
+    core::Violations v;
+    if (req->limit() < 0 || req->limit() > 50) {
+      v.Add("limit", "must be between 0 and 50");
+    }
+    if (req->min_score() < 0 || req->min_score() > 1) {
+      v.Add("min_score", "must be between 0 and 1");
+    }
+    std::string title;
+    int64_t exclude = 0;
+    switch (req->subject_case()) {
+      case v1::SuggestDuplicatesRequest::kItemId:
+        if (req->item_id() <= 0) v.Add("item_id", "must be a positive id");
+        break;
+      case v1::SuggestDuplicatesRequest::kDraft:
+        title = req->draft().title();
+        core::CheckText(v, "draft.title", title, {1, 500});
+        break;
+      case v1::SuggestDuplicatesRequest::SUBJECT_NOT_SET:
+        v.Add("subject", "required: item_id or draft");
+        break;
+    }
+    PQ_RETURN_IF_ERROR(v.ToStatus());
+    if (req->subject_case() == v1::SuggestDuplicatesRequest::kItemId) {
+      PQ_ASSIGN_OR_RETURN(const core::Item item,
+                          d_.items.GetItem(ScopeOf(who), req->item_id()));
+      title = item.title;
+      exclude = item.id;
+    }
+    PQ_ASSIGN_OR_RETURN(
+        const auto similar,
+        d_.items.SuggestDuplicates(
+            ScopeOf(who), title, exclude, req->limit() == 0 ? 10 : req->limit(),
+            req->min_score() == 0 ? 0.3 : req->min_score()));
+    for (const core::SimilarItem& s : similar) ToProto(s, resp->add_items());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ItemServiceImpl::GetItemHistory(
+    grpc::ServerContext* ctx, const v1::GetItemHistoryRequest* req,
+    v1::GetItemHistoryResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kReadItems));
+    if (req->id() <= 0) {
+      return absl::InvalidArgumentError("id: required (a positive item id)");
+    }
+    PQ_ASSIGN_OR_RETURN(const auto events,
+                        d_.items.GetItemHistory(ScopeOf(who), req->id()));
+    for (const core::Event& e : events) ToProto(e, resp->add_events());
     return absl::OkStatus();
   });
 }

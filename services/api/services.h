@@ -14,14 +14,18 @@
 #include "pqtrack/v1/admin.grpc.pb.h"
 #include "pqtrack/v1/assembly.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
+#include "pqtrack/v1/routing.grpc.pb.h"
 #include "pqtrack/v1/unit.grpc.pb.h"
+#include "pqtrack/v1/workflow.grpc.pb.h"
 #include "services/api/auth.h"
 #include "services/common/clock.h"
 #include "services/store/assembly_store.h"
 #include "services/store/db.h"
 #include "services/store/item_store.h"
+#include "services/store/routing_store.h"
 #include "services/store/unit_store.h"
 #include "services/store/user_store.h"
+#include "services/store/workflow_store.h"
 
 namespace pqtrack::api {
 
@@ -32,12 +36,16 @@ struct ServiceDeps {
         units(db),
         users(db),
         items(db),
+        workflow(db),
+        routing(db),
         clock(*clock),
         auth(&users, clock) {}
   store::AssemblyStore assembly;
   store::UnitStore units;
   store::UserStore users;
   store::ItemStore items;
+  store::WorkflowStore workflow;
+  store::RoutingStore routing;
   const Clock& clock;
   Authenticator auth;
 };
@@ -96,6 +104,15 @@ class ItemServiceImpl final : public v1::ItemService::Service {
   grpc::Status ListItems(grpc::ServerContext* ctx,
                          const v1::ListItemsRequest* req,
                          v1::ListItemsResponse* resp) override;
+  grpc::Status SearchItems(grpc::ServerContext* ctx,
+                           const v1::SearchItemsRequest* req,
+                           v1::SearchItemsResponse* resp) override;
+  grpc::Status SuggestDuplicates(grpc::ServerContext* ctx,
+                                 const v1::SuggestDuplicatesRequest* req,
+                                 v1::SuggestDuplicatesResponse* resp) override;
+  grpc::Status GetItemHistory(grpc::ServerContext* ctx,
+                              const v1::GetItemHistoryRequest* req,
+                              v1::GetItemHistoryResponse* resp) override;
 
  private:
   ServiceDeps& d_;
@@ -121,6 +138,73 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                           v1::ListTokensResponse* resp) override;
   grpc::Status WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
+  grpc::Status VerifyAuditChain(grpc::ServerContext* ctx,
+                                const v1::VerifyAuditChainRequest* req,
+                                v1::VerifyAuditChainResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
+class WorkflowServiceImpl final : public v1::WorkflowService::Service {
+ public:
+  explicit WorkflowServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status AssignItem(grpc::ServerContext* ctx,
+                          const v1::AssignItemRequest* req,
+                          v1::AssignItemResponse* resp) override;
+  grpc::Status TransferItem(grpc::ServerContext* ctx,
+                            const v1::TransferItemRequest* req,
+                            v1::TransferItemResponse* resp) override;
+  grpc::Status SaveDraft(grpc::ServerContext* ctx,
+                         const v1::SaveDraftRequest* req,
+                         v1::SaveDraftResponse* resp) override;
+  grpc::Status ListDrafts(grpc::ServerContext* ctx,
+                          const v1::ListDraftsRequest* req,
+                          v1::ListDraftsResponse* resp) override;
+  grpc::Status SubmitCoordinationInput(
+      grpc::ServerContext* ctx, const v1::SubmitCoordinationInputRequest* req,
+      v1::SubmitCoordinationInputResponse* resp) override;
+  grpc::Status SubmitResponse(grpc::ServerContext* ctx,
+                              const v1::SubmitResponseRequest* req,
+                              v1::SubmitResponseResponse* resp) override;
+  grpc::Status ApproveResponse(grpc::ServerContext* ctx,
+                               const v1::ApproveResponseRequest* req,
+                               v1::ApproveResponseResponse* resp) override;
+  grpc::Status ReturnResponse(grpc::ServerContext* ctx,
+                              const v1::ReturnResponseRequest* req,
+                              v1::ReturnResponseResponse* resp) override;
+  grpc::Status SendResponse(grpc::ServerContext* ctx,
+                            const v1::SendResponseRequest* req,
+                            v1::SendResponseResponse* resp) override;
+  grpc::Status WithdrawItem(grpc::ServerContext* ctx,
+                            const v1::WithdrawItemRequest* req,
+                            v1::WithdrawItemResponse* resp) override;
+  grpc::Status MergeItems(grpc::ServerContext* ctx,
+                          const v1::MergeItemsRequest* req,
+                          v1::MergeItemsResponse* resp) override;
+  grpc::Status UnmergeItem(grpc::ServerContext* ctx,
+                           const v1::UnmergeItemRequest* req,
+                           v1::UnmergeItemResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
+class RoutingServiceImpl final : public v1::RoutingService::Service {
+ public:
+  explicit RoutingServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status CreateRule(grpc::ServerContext* ctx,
+                          const v1::CreateRuleRequest* req,
+                          v1::CreateRuleResponse* resp) override;
+  grpc::Status ListRules(grpc::ServerContext* ctx,
+                         const v1::ListRulesRequest* req,
+                         v1::ListRulesResponse* resp) override;
+  grpc::Status DeleteRule(grpc::ServerContext* ctx,
+                          const v1::DeleteRuleRequest* req,
+                          v1::DeleteRuleResponse* resp) override;
+  grpc::Status PreviewRouting(grpc::ServerContext* ctx,
+                              const v1::PreviewRoutingRequest* req,
+                              v1::PreviewRoutingResponse* resp) override;
 
  private:
   ServiceDeps& d_;
@@ -135,7 +219,9 @@ class ApiServices {
         assembly_(&deps_),
         units_(&deps_),
         items_(&deps_),
-        admin_(&deps_) {}
+        admin_(&deps_),
+        workflow_(&deps_),
+        routing_(&deps_) {}
 
   // Registers every service; this object must outlive the server built.
   void RegisterAll(grpc::ServerBuilder& builder);
@@ -148,6 +234,8 @@ class ApiServices {
   UnitServiceImpl units_;
   ItemServiceImpl items_;
   AdminServiceImpl admin_;
+  WorkflowServiceImpl workflow_;
+  RoutingServiceImpl routing_;
 };
 
 }  // namespace pqtrack::api

@@ -23,6 +23,12 @@ const char* Describe(Action a) {
       return "manage users and their tokens";
     case Action::kOwnTokens:
       return "manage its own tokens";
+    case Action::kReadRules:
+      return "read routing rules";
+    case Action::kManageRules:
+      return "change routing rules";
+    case Action::kVerifyAudit:
+      return "verify the audit chain";
   }
   return "do this";
 }
@@ -35,12 +41,15 @@ bool Allowed(Role role, Action a) {
       return role != Role::kUnspecified;
     case Action::kManageAssembly:
     case Action::kRecordItem:
+    case Action::kReadRules:
       return role == Role::kAdmin || role == Role::kLiaison;
     case Action::kReadItems:
       return role == Role::kAdmin || role == Role::kLiaison ||
              role == Role::kLeader || role == Role::kResponder;
     case Action::kManageUnits:
     case Action::kManageUsers:
+    case Action::kManageRules:
+    case Action::kVerifyAudit:
       return role == Role::kAdmin;
   }
   return false;

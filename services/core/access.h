@@ -17,6 +17,9 @@ enum class Action {
   kReadItems,       // get and list items (scoped for LEADER and RESPONDER)
   kManageUsers,     // create and list users, issue tokens for anyone
   kOwnTokens,       // list and revoke one's own tokens, who-am-I
+  kReadRules,       // list routing rules, preview routing
+  kManageRules,     // create and delete routing rules
+  kVerifyAudit,     // verify the audit chain
 };
 
 // OK when `who` may take `action`; PERMISSION_DENIED naming the role and the

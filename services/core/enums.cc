@@ -50,6 +50,31 @@ struct Names<QuestionForm> {
       "UNSPECIFIED", "WRITTEN", "FLOOR_REDIRECTED", "STANDING_COMMITTEE"};
 };
 
+template <>
+struct Names<Outcome> {
+  static constexpr std::array<std::string_view, 4> kNames = {
+      "UNSPECIFIED", "RESOLVED", "IN_RESOLUTION", "EXPLAINED"};
+};
+template <>
+struct Names<OutcomeDetail> {
+  static constexpr std::array<std::string_view, 10> kNames = {
+      "UNSPECIFIED",       "LEGAL_DOCUMENT",
+      "INSPECTION",        "IMPLEMENTATION",
+      "ROADMAP",           "SUBMITTED_TO_GOVERNMENT",
+      "LACKING_RESOURCES", "OTHER_IN_RESOLUTION",
+      "EXPLANATION",       "INFORMATION"};
+};
+template <>
+struct Names<CoordinationState> {
+  static constexpr std::array<std::string_view, 4> kNames = {
+      "UNSPECIFIED", "OPEN", "INPUT_SUBMITTED", "DECLINED"};
+};
+template <>
+struct Names<ClockRule> {
+  static constexpr std::array<std::string_view, 4> kNames = {
+      "UNSPECIFIED", "CONTINUE", "RESTART", "PAUSE"};
+};
+
 template <typename E>
 const char* NameOf(E v) {
   const auto i = static_cast<size_t>(v);
@@ -66,6 +91,30 @@ const char* Name(UnitKind v) { return NameOf(v); }
 const char* Name(SessionKind v) { return NameOf(v); }
 const char* Name(BatchPhase v) { return NameOf(v); }
 const char* Name(QuestionForm v) { return NameOf(v); }
+const char* Name(Outcome v) { return NameOf(v); }
+const char* Name(OutcomeDetail v) { return NameOf(v); }
+const char* Name(CoordinationState v) { return NameOf(v); }
+const char* Name(ClockRule v) { return NameOf(v); }
+
+Outcome OutcomeOf(OutcomeDetail d) {
+  switch (d) {
+    case OutcomeDetail::kLegalDocument:
+    case OutcomeDetail::kInspection:
+    case OutcomeDetail::kImplementation:
+      return Outcome::kResolved;
+    case OutcomeDetail::kRoadmap:
+    case OutcomeDetail::kSubmittedToGovernment:
+    case OutcomeDetail::kLackingResources:
+    case OutcomeDetail::kOtherInResolution:
+      return Outcome::kInResolution;
+    case OutcomeDetail::kExplanation:
+    case OutcomeDetail::kInformation:
+      return Outcome::kExplained;
+    case OutcomeDetail::kUnspecified:
+      break;
+  }
+  return Outcome::kUnspecified;
+}
 
 template <typename E>
 std::optional<E> ParseEnum(std::string_view name) {
@@ -97,6 +146,10 @@ PQTRACK_INSTANTIATE_ENUM(UnitKind)
 PQTRACK_INSTANTIATE_ENUM(SessionKind)
 PQTRACK_INSTANTIATE_ENUM(BatchPhase)
 PQTRACK_INSTANTIATE_ENUM(QuestionForm)
+PQTRACK_INSTANTIATE_ENUM(Outcome)
+PQTRACK_INSTANTIATE_ENUM(OutcomeDetail)
+PQTRACK_INSTANTIATE_ENUM(CoordinationState)
+PQTRACK_INSTANTIATE_ENUM(ClockRule)
 #undef PQTRACK_INSTANTIATE_ENUM
 
 }  // namespace pqtrack::core

@@ -48,6 +48,31 @@ enum class QuestionForm {
   kStandingCommittee,
 };
 
+// How an answer resolved the concern (the NA's monitoring classes).
+enum class Outcome { kUnspecified, kResolved, kInResolution, kExplained };
+// The sub-class of an outcome; each belongs to exactly one Outcome.
+enum class OutcomeDetail {
+  kUnspecified,
+  kLegalDocument,          // RESOLVED by issuing a legal document
+  kInspection,             // RESOLVED by inspection
+  kImplementation,         // RESOLVED by implementation
+  kRoadmap,                // IN_RESOLUTION with a roadmap
+  kSubmittedToGovernment,  // IN_RESOLUTION, submitted to the Government
+  kLackingResources,       // IN_RESOLUTION, lacking resources
+  kOtherInResolution,      // IN_RESOLUTION, other
+  kExplanation,            // EXPLAINED by an explanation
+  kInformation,            // EXPLAINED by information provided
+};
+// A coordinating unit's own state.
+enum class CoordinationState {
+  kUnspecified,
+  kOpen,
+  kInputSubmitted,
+  kDeclined
+};
+// What a transfer does to the legal clock.
+enum class ClockRule { kUnspecified, kContinue, kRestart, kPause };
+
 // Stable upper-case name of a value ("UNSPECIFIED" for the zero value, "?"
 // for a value outside the enum).
 const char* Name(ItemKind v);
@@ -57,6 +82,13 @@ const char* Name(UnitKind v);
 const char* Name(SessionKind v);
 const char* Name(BatchPhase v);
 const char* Name(QuestionForm v);
+const char* Name(Outcome v);
+const char* Name(OutcomeDetail v);
+const char* Name(CoordinationState v);
+const char* Name(ClockRule v);
+
+// The outcome class an outcome detail belongs to.
+Outcome OutcomeOf(OutcomeDetail d);
 
 // Parses a name as returned by Name() (case-insensitive, '-' taken as '_').
 // Never returns the UNSPECIFIED value; nullopt for anything unknown.

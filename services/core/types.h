@@ -91,6 +91,16 @@ struct TaskDetails {
 using ItemDetails = std::variant<std::monostate, PetitionDetails,
                                  QuestionDetails, DocumentDetails, TaskDetails>;
 
+// A coordinating unit of an item, with its own due date and state.
+struct Coordination {
+  std::string unit_code;
+  std::optional<Day> due_on;
+  CoordinationState state = CoordinationState::kOpen;
+  // The input given, or the reason for declining.
+  std::string text;
+  std::optional<absl::Time> input_time;
+};
+
 struct Item {
   int64_t id = 0;
   ItemKind kind = ItemKind::kUnspecified;
@@ -107,6 +117,52 @@ struct Item {
   absl::Time create_time;
   absl::Time update_time;
   ItemDetails details;
+  // Workflow state (read-only for clients).
+  std::vector<Coordination> coordination;
+  int64_t merged_into = 0;
+  std::vector<int64_t> merged_item_ids;
+  // This petition's delegations and those of the petitions merged into it.
+  std::vector<std::string> all_delegations;
+  std::optional<Day> follow_up_on;
+  bool approved = false;
+  int draft_count = 0;
+  std::string transferred_to_code;
+  int64_t routed_by_rule_id = 0;
+};
+
+// An item like another one, with its trigram similarity in (0, 1].
+struct SimilarItem {
+  int64_t id = 0;
+  std::string title;
+  ItemStatus status = ItemStatus::kUnspecified;
+  double score = 0;
+};
+
+// One entry of an item's history.
+struct Event {
+  int64_t id = 0;
+  absl::Time time;
+  std::string actor_login;
+  std::string kind;
+  std::string before_json;
+  std::string after_json;
+  std::string detail_json;
+};
+
+// One saved draft reply.
+struct Draft {
+  int number = 0;
+  std::string text;
+  std::string author_login;
+  absl::Time create_time;
+};
+
+// The result of checking the event hash chain.
+struct AuditReport {
+  bool intact = true;
+  int64_t events_checked = 0;
+  int64_t first_broken_event_id = 0;
+  std::string problem;
 };
 
 struct User {

@@ -124,6 +124,12 @@ template SessionKind CheckEnum<SessionKind>(Violations&, absl::string_view,
 template BatchPhase CheckEnum<BatchPhase>(Violations&, absl::string_view, int);
 template QuestionForm CheckEnum<QuestionForm>(Violations&, absl::string_view,
                                               int);
+template Outcome CheckEnum<Outcome>(Violations&, absl::string_view, int);
+template OutcomeDetail CheckEnum<OutcomeDetail>(Violations&, absl::string_view,
+                                                int);
+template CoordinationState CheckEnum<CoordinationState>(Violations&,
+                                                        absl::string_view, int);
+template ClockRule CheckEnum<ClockRule>(Violations&, absl::string_view, int);
 
 void CheckUnitCode(Violations& v, absl::string_view field,
                    absl::string_view code, bool required) {

@@ -3,9 +3,12 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/dates.h"
+#include "services/common/json.h"
 #include "services/common/status_macros.h"
 #include "services/core/item_rules.h"
+#include "services/core/routing.h"
+#include "services/store/item_rows.h"
+#include "services/store/routing_store.h"
 #include "services/store/rows.h"
 
 namespace pqtrack::store {
@@ -22,9 +25,6 @@ constexpr Statement kFindSession{"item_find_session",
 constexpr Statement kFindBatch{
     "item_find_batch",
     "SELECT session_id, forwarding_body FROM batches WHERE id = $1"};
-constexpr Statement kFindUnit{
-    "item_find_unit",
-    "SELECT id, kind, valid_from, valid_to FROM units WHERE code = $1"};
 constexpr Statement kFindRef{
     "item_find_ref",
     "SELECT id FROM items WHERE sender_key = lower(btrim($1)) "
@@ -38,10 +38,10 @@ constexpr Statement kInsertItem{"item_insert",
             delegations, field,
             deputy_name, delegation, addressee, question_form, asked_on,
             sender, document_number, document_date, requires_response,
-            assigned_by, source_document, source_date)
+            assigned_by, source_document, source_date, routed_by_rule)
           VALUES ($1, $2, lower(btrim($3)), $4, $5, $6, $7, $8, $9, $10, $11,
                   $12, $13, $14, $15, $15, $16::text[], $17, $18, $19, $20,
-                  $21, $22, $23, $24, $25, $26, $27, $28, $29)
+                  $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
           RETURNING id)sql"};
 
 constexpr Statement kInsertCoordinating{
@@ -49,129 +49,146 @@ constexpr Statement kInsertCoordinating{
     R"sql(INSERT INTO item_units (item_id, unit_id)
           SELECT $1, id FROM units WHERE code = ANY($2::text[]))sql"};
 
-constexpr Statement kInsertEvent{
-    "item_insert_event",
-    R"sql(INSERT INTO events (item_id, actor_id, at, kind, before, after)
-          VALUES ($1, $2, $3, $4, NULL, item_snapshot($1)))sql"};
-
-// $1: scope unit code (NULL = everything). Items visible from the scope.
-#define PQTRACK_SCOPE_CTE                                           \
-  "WITH RECURSIVE scope AS ("                                       \
-  "  SELECT id FROM units WHERE code = $1"                          \
-  "  UNION ALL"                                                     \
-  "  SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)," \
-  " lead_scope AS ("                                                \
-  "  SELECT id FROM units WHERE code = $2"                          \
-  "  UNION ALL"                                                     \
-  "  SELECT u.id FROM units u JOIN lead_scope s ON u.parent_id = s.id) "
-
-#define PQTRACK_VISIBLE                                             \
-  "($1::text IS NULL OR i.lead_unit_id IN (SELECT id FROM scope)"   \
-  " OR EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id" \
-  "            AND iu.unit_id IN (SELECT id FROM scope))) "
-
-#define PQTRACK_ITEM_COLUMNS                                                \
-  "i.id, i.kind, i.external_ref, i.title, i.body, i.received_on,"           \
-  " i.session_id, i.due_on, i.status, lu.code,"                             \
-  " array_to_string(ARRAY(SELECT u.code FROM item_units iu"                 \
-  "   JOIN units u ON u.id = iu.unit_id WHERE iu.item_id = i.id"            \
-  "   ORDER BY u.code), E'\\x1f'),"                                         \
-  " i.version, (extract(epoch FROM i.created_at) * 1000000)::bigint,"       \
-  " (extract(epoch FROM i.updated_at) * 1000000)::bigint,"                  \
-  " i.batch_id, array_to_string(i.delegations, E'\\x1f'), i.field,"         \
-  " i.deputy_name, i.delegation, i.addressee, i.question_form, i.asked_on," \
-  " i.sender, i.document_number, i.document_date, i.requires_response,"     \
-  " i.assigned_by, i.source_document, i.source_date"                        \
-  " FROM items i LEFT JOIN units lu ON lu.id = i.lead_unit_id "
-
 constexpr Statement kGetItem{"item_get", PQTRACK_SCOPE_CTE
-                             "SELECT " PQTRACK_ITEM_COLUMNS
+                             "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_FROM
                              "WHERE i.id = $3 AND " PQTRACK_VISIBLE};
 
-constexpr Statement kListItems{
-    "item_list", PQTRACK_SCOPE_CTE
-    "SELECT " PQTRACK_ITEM_COLUMNS "WHERE " PQTRACK_VISIBLE
-    " AND ($3::text IS NULL OR i.kind = $3)"
-    " AND ($4::bigint IS NULL OR i.session_id = $4)"
-    " AND ($5::bigint IS NULL OR i.batch_id = $5)"
-    " AND ($2::text IS NULL OR i.lead_unit_id IN (SELECT id FROM lead_scope))"
-    " AND ($6::text[] IS NULL OR i.status = ANY($6::text[]))"
-    " AND ($7::date IS NULL OR i.received_on >= $7)"
-    " AND ($8::date IS NULL OR i.received_on <= $8)"
-    " AND ($9::date IS NULL OR i.due_on < $9)"
-    " AND ($10::bigint IS NULL OR i.id < $10)"
-    " ORDER BY i.id DESC LIMIT $11"};
+// Filters shared by ListItems and SearchItems: $3 kind, $4 session,
+// $5 batch, $6 statuses, $7..$8 received between, $9 due before.
+#define PQTRACK_ITEM_FILTERS                                                 \
+  " AND ($3::text IS NULL OR i.kind = $3)"                                   \
+  " AND ($4::bigint IS NULL OR i.session_id = $4)"                           \
+  " AND ($5::bigint IS NULL OR i.batch_id = $5)"                             \
+  " AND ($2::text IS NULL OR i.lead_unit_id IN (SELECT id FROM lead_scope))" \
+  " AND ($6::text[] IS NULL OR i.status = ANY($6::text[]))"                  \
+  " AND ($7::date IS NULL OR i.received_on >= $7)"                           \
+  " AND ($8::date IS NULL OR i.received_on <= $8)"                           \
+  " AND ($9::date IS NULL OR i.due_on < $9)"
 
-core::Item ItemFromRow(const pqxx::row& r) {
-  core::Item it;
-  it.id = Int(r[0]);
-  it.kind = core::ParseEnum<core::ItemKind>(Text(r[1]))
-                .value_or(core::ItemKind::kUnspecified);
-  it.external_ref = Text(r[2]);
-  it.title = Text(r[3]);
-  it.body = Text(r[4]);
-  it.received_on = DayOf(r[5]);
-  it.session_id = Int(r[6]);
-  it.due_on = DayOf(r[7]);
-  it.status = core::ParseEnum<core::ItemStatus>(Text(r[8]))
-                  .value_or(core::ItemStatus::kUnspecified);
-  it.lead_unit_code = Text(r[9]);
-  it.coordinating_unit_codes = ListOf(r[10]);
-  it.version = Int(r[11]);
-  it.create_time = TimeOf(r[12]);
-  it.update_time = TimeOf(r[13]);
-  switch (it.kind) {
-    case core::ItemKind::kPetition:
-      it.details =
-          core::PetitionDetails{Int(r[14]), ListOf(r[15]), Text(r[16])};
-      break;
-    case core::ItemKind::kQuestion:
-      it.details =
-          core::QuestionDetails{Text(r[17]), Text(r[18]), Text(r[19]),
-                                core::ParseEnum<core::QuestionForm>(Text(r[20]))
-                                    .value_or(core::QuestionForm::kUnspecified),
-                                DayOf(r[21])};
-      break;
-    case core::ItemKind::kDocument:
-      it.details = core::DocumentDetails{Text(r[22]), Text(r[23]), DayOf(r[24]),
-                                         Bool(r[25])};
-      break;
-    case core::ItemKind::kTask:
-      it.details = core::TaskDetails{Text(r[26]), Text(r[27]), DayOf(r[28])};
-      break;
-    case core::ItemKind::kUnspecified:
-      break;
+constexpr Statement kListItems{"item_list", PQTRACK_SCOPE_CTE
+                               "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_FROM
+                               "WHERE " PQTRACK_VISIBLE PQTRACK_ITEM_FILTERS
+                               " AND ($10::bigint IS NULL OR i.id < $10)"
+                               " ORDER BY i.id DESC LIMIT $11"};
+
+constexpr Statement kSearchItems{
+    "item_search", PQTRACK_SCOPE_CTE
+    ", q AS (SELECT plainto_tsquery('simple', pq_fold($12)) AS query) "
+    "SELECT " PQTRACK_ITEM_COLUMNS
+    ", ts_rank(i.search_doc, q.query) AS rank" PQTRACK_ITEM_FROM
+    ", q"
+    " WHERE " PQTRACK_VISIBLE PQTRACK_ITEM_FILTERS
+    " AND i.search_doc @@ q.query"
+    " ORDER BY rank DESC, i.id DESC OFFSET $10 LIMIT $11"};
+
+// Open items similar to a title: $3 title, $4 excluded id, $5 min score,
+// $6 limit.
+constexpr Statement kSimilar{
+    "item_similar", PQTRACK_SCOPE_CTE
+    "SELECT i.id, i.title, i.status,"
+    " similarity(pq_fold(i.title), pq_fold($3)) AS score"
+    " FROM items i"
+    " WHERE " PQTRACK_VISIBLE
+    " AND i.id <> $4"
+    " AND i.status NOT IN ('ANSWERED', 'TRANSFERRED_OUT', 'WITHDRAWN',"
+    "                      'NO_RESPONSE_REQUIRED', 'DUPLICATE')"
+    " AND pq_fold(i.title) % pq_fold($3)"
+    " AND similarity(pq_fold(i.title), pq_fold($3)) >= $5"
+    " ORDER BY score DESC, i.id DESC LIMIT $6"};
+constexpr Statement kSimilarityThreshold{
+    "item_similarity_threshold",
+    "SELECT set_config('pg_trgm.similarity_threshold', $1, true)"};
+
+constexpr Statement kHistory{
+    "item_history",
+    R"sql(SELECT e.id, (extract(epoch FROM e.at) * 1000000)::bigint,
+                 u.login, e.kind, e.before::text, e.after::text,
+                 e.detail::text
+            FROM events e LEFT JOIN users u ON u.id = e.actor_id
+           WHERE e.item_id = $1 ORDER BY e.id)sql"};
+
+constexpr Statement kVerifyFirstBroken{"audit_first_broken",
+                                       R"sql(WITH chain AS (
+            SELECT id, prev_hash, hash,
+                   coalesce(lag(hash) OVER (ORDER BY id), '') AS expected_prev,
+                   event_hash(prev_hash, id, item_id, actor_id, at, kind,
+                              before, after, detail) AS recomputed
+              FROM events)
+          SELECT id, prev_hash IS DISTINCT FROM expected_prev
+            FROM chain
+           WHERE prev_hash IS DISTINCT FROM expected_prev
+              OR hash IS DISTINCT FROM recomputed
+           ORDER BY id LIMIT 1)sql"};
+constexpr Statement kVerifyHead{"audit_head",
+                                R"sql(SELECT (SELECT count(*) FROM events),
+                 (SELECT hash FROM events ORDER BY id DESC LIMIT 1),
+                 (SELECT last_hash FROM audit_head),
+                 (SELECT max(id) FROM events))sql"};
+
+Params FilterParams(const std::optional<std::string>& scope_unit,
+                    const core::ItemFilter& f) {
+  std::optional<std::vector<std::string>> statuses;
+  if (!f.statuses.empty()) {
+    statuses.emplace();
+    for (core::ItemStatus s : f.statuses) statuses->emplace_back(core::Name(s));
   }
-  return it;
+  std::optional<std::string> kind;
+  if (f.kind != core::ItemKind::kUnspecified) kind = core::Name(f.kind);
+  Params p;
+  p.Add(scope_unit);
+  p.Add(NullIfEmpty(f.lead_unit_code));
+  p.Add(kind);
+  p.Add(NullIfZero(f.session_id));
+  p.Add(NullIfZero(f.batch_id));
+  p.Add(statuses);
+  p.Add(f.received_from);
+  p.Add(f.received_to);
+  p.Add(f.due_before);
+  return p;
 }
 
-// Checks that `code` names an internal unit that exists on `day`.
-absl::Status CheckUnit(Tx& tx, const std::string& field,
-                       const std::string& code, absl::CivilDay day) {
-  const pqxx::result r = tx.Run(kFindUnit, code);
-  if (r.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": no unit \"", code, "\""));
-  }
-  if (Text(r[0][1]) == "EXTERNAL_AGENCY") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": \"", code,
-                     "\" is an external agency, not a unit of the "
-                     "ministry"));
-  }
-  const auto from = DayOf(r[0][2]);
-  const auto to = DayOf(r[0][3]);
-  if ((from && day < *from) || (to && day > *to)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": unit \"", code, "\" did not exist on ", FormatIsoDate(day)));
-  }
-  return absl::OkStatus();
+absl::Status CheckLeadFilter(Tx& tx, const core::ItemFilter& f) {
+  if (f.lead_unit_code.empty()) return absl::OkStatus();
+  return ResolveUnit(tx, "lead_unit_code", f.lead_unit_code, std::nullopt, true)
+      .status();
 }
 
-absl::StatusOr<core::Item> Reload(Tx& tx, int64_t id) {
-  const pqxx::result r = tx.Run(kGetItem, Null{}, Null{}, id);
-  if (r.empty()) return absl::NotFoundError(absl::StrCat("no item ", id));
-  return ItemFromRow(r[0]);
+std::vector<core::SimilarItem> Similar(
+    Tx& tx, const std::optional<std::string>& scope_unit,
+    const std::string& title, int64_t exclude_id, int limit, double min_score) {
+  tx.Run(kSimilarityThreshold, absl::StrCat(min_score));
+  std::vector<core::SimilarItem> out;
+  for (const pqxx::row& r :
+       tx.Run(kSimilar, scope_unit, Null{}, title, exclude_id,
+              absl::StrCat(min_score), limit)) {
+    out.push_back({Int(r[0]), Text(r[1]),
+                   core::ParseEnum<core::ItemStatus>(Text(r[2]))
+                       .value_or(core::ItemStatus::kUnspecified),
+                   r[3].as<double>()});
+  }
+  return out;
+}
+
+// Routes `item` (no lead unit yet) by the first matching rule whose units
+// exist on the day received. Returns the rule's id and the event detail.
+std::optional<core::RouteMatch> RouteItem(Tx& tx, core::Item& item) {
+  std::vector<core::RoutingRule> rules = LoadRules(tx);
+  // Rules whose units no longer exist that day cannot route this item.
+  std::vector<core::RoutingRule> usable;
+  for (core::RoutingRule& r : rules) {
+    bool ok =
+        ResolveUnit(tx, "rule", r.lead_unit_code, item.received_on, false).ok();
+    for (const std::string& c : r.coordinating_unit_codes) {
+      ok = ok && ResolveUnit(tx, "rule", c, item.received_on, false).ok();
+    }
+    if (ok) usable.push_back(std::move(r));
+  }
+  std::optional<core::RouteMatch> match = core::Route(usable, item);
+  if (match) {
+    item.lead_unit_code = match->rule.lead_unit_code;
+    item.coordinating_unit_codes = match->rule.coordinating_unit_codes;
+  }
+  return match;
 }
 
 }  // namespace
@@ -179,123 +196,149 @@ absl::StatusOr<core::Item> Reload(Tx& tx, int64_t id) {
 absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
     int64_t actor, const core::Item& in, const std::string& request_id,
     const std::string& request_hash, absl::Time now) {
-  return db_.Transact<RecordResult>(
-      [&](Tx& tx) -> absl::StatusOr<RecordResult> {
-        tx.Run(kLockRequest, request_id);
-        if (const pqxx::result prior = tx.Run(kFindRequest, request_id);
-            !prior.empty()) {
-          if (Text(prior[0][1]) != request_hash) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                "request_id: \"", request_id, "\" was already used for item ",
-                Int(prior[0][0]), " with different content"));
-          }
-          PQ_ASSIGN_OR_RETURN(core::Item item, Reload(tx, Int(prior[0][0])));
-          return RecordResult{std::move(item), true};
-        }
+  return db_.Transact<RecordResult>([&](Tx& tx)
+                                        -> absl::StatusOr<RecordResult> {
+    tx.Run(kLockRequest, request_id);
+    if (const pqxx::result prior = tx.Run(kFindRequest, request_id);
+        !prior.empty()) {
+      if (Text(prior[0][1]) != request_hash) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "request_id: \"", request_id, "\" was already used for item ",
+            Int(prior[0][0]), " with different content"));
+      }
+      PQ_ASSIGN_OR_RETURN(core::Item item, LoadItem(tx, Int(prior[0][0])));
+      RecordResult replay;
+      replay.item = std::move(item);
+      replay.replayed = true;
+      return replay;
+    }
 
-        core::Item item = in;
-        std::string forwarding_body;
-        if (auto* p = std::get_if<core::PetitionDetails>(&item.details)) {
-          const pqxx::result b = tx.Run(kFindBatch, p->batch_id);
-          if (b.empty()) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("item.petition.batch_id: no batch ", p->batch_id));
-          }
-          const int64_t batch_session = Int(b[0][0]);
-          if (item.session_id != 0 && item.session_id != batch_session) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "item.session_id: batch ", p->batch_id, " belongs to session ",
-                batch_session, ", not ", item.session_id));
-          }
-          item.session_id = batch_session;
-          forwarding_body = Text(b[0][1]);
-        } else if (item.session_id != 0 &&
-                   tx.Run(kFindSession, item.session_id).empty()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("item.session_id: no session ", item.session_id));
-        }
-        if (!item.lead_unit_code.empty()) {
-          PQ_RETURN_IF_ERROR(CheckUnit(tx, "item.lead_unit_code",
-                                       item.lead_unit_code, *item.received_on));
-        }
-        for (const std::string& code : item.coordinating_unit_codes) {
-          PQ_RETURN_IF_ERROR(CheckUnit(tx, "item.coordinating_unit_codes", code,
-                                       *item.received_on));
-        }
-        const std::string sender = core::SenderOf(item, forwarding_body);
-        if (!item.external_ref.empty()) {
-          if (const pqxx::result dup =
-                  tx.Run(kFindRef, sender, item.external_ref);
-              !dup.empty()) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                "item.external_ref: item ", Int(dup[0][0]), " from \"", sender,
-                "\" already has reference \"", item.external_ref, "\""));
-          }
-        }
-        std::optional<int64_t> lead_id;
-        if (!item.lead_unit_code.empty()) {
-          lead_id = Int(tx.Run(kFindUnit, item.lead_unit_code)[0][0]);
-        }
+    core::Item item = in;
+    std::string forwarding_body;
+    if (auto* p = std::get_if<core::PetitionDetails>(&item.details)) {
+      const pqxx::result b = tx.Run(kFindBatch, p->batch_id);
+      if (b.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("item.petition.batch_id: no batch ", p->batch_id));
+      }
+      const int64_t batch_session = Int(b[0][0]);
+      if (item.session_id != 0 && item.session_id != batch_session) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "item.session_id: batch ", p->batch_id, " belongs to session ",
+            batch_session, ", not ", item.session_id));
+      }
+      item.session_id = batch_session;
+      forwarding_body = Text(b[0][1]);
+    } else if (item.session_id != 0 &&
+               tx.Run(kFindSession, item.session_id).empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("item.session_id: no session ", item.session_id));
+    }
+    if (!item.lead_unit_code.empty()) {
+      PQ_RETURN_IF_ERROR(ResolveUnit(tx, "item.lead_unit_code",
+                                     item.lead_unit_code, item.received_on,
+                                     false)
+                             .status());
+    }
+    for (const std::string& code : item.coordinating_unit_codes) {
+      PQ_RETURN_IF_ERROR(ResolveUnit(tx, "item.coordinating_unit_codes", code,
+                                     item.received_on, false)
+                             .status());
+    }
+    const std::string sender = core::SenderOf(item, forwarding_body);
+    if (!item.external_ref.empty()) {
+      if (const pqxx::result dup = tx.Run(kFindRef, sender, item.external_ref);
+          !dup.empty()) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "item.external_ref: item ", Int(dup[0][0]), " from \"", sender,
+            "\" already has reference \"", item.external_ref, "\""));
+      }
+    }
+    std::optional<core::RouteMatch> route;
+    if (item.lead_unit_code.empty() &&
+        core::InitialStatus(item) != core::ItemStatus::kNoResponseRequired) {
+      route = RouteItem(tx, item);
+    }
+    std::optional<int64_t> lead_id;
+    if (!item.lead_unit_code.empty()) {
+      PQ_ASSIGN_OR_RETURN(
+          const UnitRef lead,
+          ResolveUnit(tx, "item.lead_unit_code", item.lead_unit_code,
+                      std::nullopt, false));
+      lead_id = lead.id;
+    }
 
-        Params p;
-        p.Add(std::string(core::Name(item.kind)));
-        p.Add(item.external_ref);
-        p.Add(sender);
-        p.Add(item.title);
-        p.Add(item.body);
-        p.Add(item.received_on);
-        p.Add(NullIfZero(item.session_id));
-        const auto* pet = std::get_if<core::PetitionDetails>(&item.details);
-        const auto* que = std::get_if<core::QuestionDetails>(&item.details);
-        const auto* doc = std::get_if<core::DocumentDetails>(&item.details);
-        const auto* task = std::get_if<core::TaskDetails>(&item.details);
-        p.Add(pet ? std::optional<int64_t>(pet->batch_id) : std::nullopt);
-        p.Add(item.due_on);
-        p.Add(std::string(core::Name(core::InitialStatus(item))));
-        p.Add(lead_id);
-        p.Add(request_id);
-        p.Add(request_hash);
-        p.Add(actor);
-        p.Add(now);
-        if (pet) {
-          p.Add(pet->delegations);
-          p.Add(pet->field);
-        } else {
-          p.Add(Null{});
-          p.Add(Null{});
-        }
-        if (que) {
-          p.Add(que->deputy_name);
-          p.Add(que->delegation);
-          p.Add(que->addressee);
-          p.Add(std::string(core::Name(que->form)));
-          p.Add(que->asked_on);
-        } else {
-          for (int i = 0; i < 5; ++i) p.Add(Null{});
-        }
-        if (doc) {
-          p.Add(doc->sender);
-          p.Add(doc->document_number);
-          p.Add(doc->document_date);
-          p.Add(doc->requires_response);
-        } else {
-          for (int i = 0; i < 4; ++i) p.Add(Null{});
-        }
-        if (task) {
-          p.Add(task->assigned_by);
-          p.Add(task->source_document);
-          p.Add(task->source_date);
-        } else {
-          for (int i = 0; i < 3; ++i) p.Add(Null{});
-        }
-        const int64_t id = Int(tx.Exec(kInsertItem, p)[0][0]);
-        if (!item.coordinating_unit_codes.empty()) {
-          tx.Run(kInsertCoordinating, id, item.coordinating_unit_codes);
-        }
-        tx.Run(kInsertEvent, id, actor, now, "RECORDED");
-        PQ_ASSIGN_OR_RETURN(core::Item stored, Reload(tx, id));
-        return RecordResult{std::move(stored), false};
-      });
+    Params p;
+    p.Add(std::string(core::Name(item.kind)));
+    p.Add(item.external_ref);
+    p.Add(sender);
+    p.Add(item.title);
+    p.Add(item.body);
+    p.Add(item.received_on);
+    p.Add(NullIfZero(item.session_id));
+    const auto* pet = std::get_if<core::PetitionDetails>(&item.details);
+    const auto* que = std::get_if<core::QuestionDetails>(&item.details);
+    const auto* doc = std::get_if<core::DocumentDetails>(&item.details);
+    const auto* task = std::get_if<core::TaskDetails>(&item.details);
+    p.Add(pet ? std::optional<int64_t>(pet->batch_id) : std::nullopt);
+    p.Add(item.due_on);
+    p.Add(std::string(core::Name(core::InitialStatus(item))));
+    p.Add(lead_id);
+    p.Add(request_id);
+    p.Add(request_hash);
+    p.Add(actor);
+    p.Add(now);
+    if (pet) {
+      p.Add(pet->delegations);
+      p.Add(pet->field);
+    } else {
+      p.Add(Null{});
+      p.Add(Null{});
+    }
+    if (que) {
+      p.Add(que->deputy_name);
+      p.Add(que->delegation);
+      p.Add(que->addressee);
+      p.Add(std::string(core::Name(que->form)));
+      p.Add(que->asked_on);
+    } else {
+      for (int i = 0; i < 5; ++i) p.Add(Null{});
+    }
+    if (doc) {
+      p.Add(doc->sender);
+      p.Add(doc->document_number);
+      p.Add(doc->document_date);
+      p.Add(doc->requires_response);
+    } else {
+      for (int i = 0; i < 4; ++i) p.Add(Null{});
+    }
+    if (task) {
+      p.Add(task->assigned_by);
+      p.Add(task->source_document);
+      p.Add(task->source_date);
+    } else {
+      for (int i = 0; i < 3; ++i) p.Add(Null{});
+    }
+    p.Add(route ? std::optional<int64_t>(route->rule.id) : std::nullopt);
+    const int64_t id = Int(tx.Exec(kInsertItem, p)[0][0]);
+    if (!item.coordinating_unit_codes.empty()) {
+      tx.Run(kInsertCoordinating, id, item.coordinating_unit_codes);
+    }
+    std::string detail;
+    if (route) {
+      detail = JsonObject()
+                   .Add("rule_id", route->rule.id)
+                   .Add("rule_name", route->rule.name)
+                   .Add("reasons", route->reasons)
+                   .Build();
+    }
+    AppendEvent(tx, id, actor, now, "RECORDED", "", detail);
+    RecordResult result;
+    PQ_ASSIGN_OR_RETURN(result.item, LoadItem(tx, id));
+    result.similar = Similar(tx, std::nullopt, item.title, id, 5, 0.3);
+    if (route) result.routing_reasons = route->reasons;
+    return result;
+  });
 }
 
 absl::StatusOr<core::Item> ItemStore::GetItem(
@@ -303,7 +346,9 @@ absl::StatusOr<core::Item> ItemStore::GetItem(
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     const pqxx::result r = tx.Run(kGetItem, scope_unit, Null{}, id);
     if (r.empty()) return absl::NotFoundError(absl::StrCat("no item ", id));
-    return ItemFromRow(r[0]);
+    std::vector<core::Item> one = {ItemFromRow(r[0])};
+    FillExtras(tx, one);
+    return std::move(one[0]);
   });
 }
 
@@ -312,32 +357,8 @@ absl::StatusOr<std::vector<core::Item>> ItemStore::ListItems(
     const core::PageRequest& page, bool* more) {
   return db_.Transact<std::vector<core::Item>>(
       [&](Tx& tx) -> absl::StatusOr<std::vector<core::Item>> {
-        if (!f.lead_unit_code.empty() &&
-            tx.Run(kFindUnit, f.lead_unit_code).empty()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "lead_unit_code: no unit \"", f.lead_unit_code, "\""));
-        }
-        std::optional<std::vector<std::string>> statuses;
-        if (!f.statuses.empty()) {
-          statuses.emplace();
-          for (core::ItemStatus s : f.statuses) {
-            statuses->emplace_back(core::Name(s));
-          }
-        }
-        std::optional<std::string> kind;
-        if (f.kind != core::ItemKind::kUnspecified) {
-          kind = std::string(core::Name(f.kind));
-        }
-        Params p;
-        p.Add(scope_unit);
-        p.Add(NullIfEmpty(f.lead_unit_code));
-        p.Add(kind);
-        p.Add(NullIfZero(f.session_id));
-        p.Add(NullIfZero(f.batch_id));
-        p.Add(statuses);
-        p.Add(f.received_from);
-        p.Add(f.received_to);
-        p.Add(f.due_before);
+        PQ_RETURN_IF_ERROR(CheckLeadFilter(tx, f));
+        Params p = FilterParams(scope_unit, f);
         p.Add(NullIfZero(page.after_id));
         p.Add(page.size + 1);
         std::vector<core::Item> out;
@@ -346,7 +367,86 @@ absl::StatusOr<std::vector<core::Item>> ItemStore::ListItems(
         }
         *more = static_cast<int>(out.size()) > page.size;
         if (*more) out.resize(page.size);
+        FillExtras(tx, out);
         return out;
+      });
+}
+
+absl::StatusOr<std::vector<ItemStore::SearchHit>> ItemStore::SearchItems(
+    const std::optional<std::string>& scope_unit, const std::string& query,
+    const core::ItemFilter& f, const core::PageRequest& page, bool* more) {
+  return db_.Transact<std::vector<SearchHit>>(
+      [&](Tx& tx) -> absl::StatusOr<std::vector<SearchHit>> {
+        PQ_RETURN_IF_ERROR(CheckLeadFilter(tx, f));
+        Params p = FilterParams(scope_unit, f);
+        p.Add(page.after_id);
+        p.Add(page.size + 1);
+        p.Add(query);
+        std::vector<core::Item> items;
+        std::vector<double> ranks;
+        for (const pqxx::row& r : tx.Exec(kSearchItems, p)) {
+          items.push_back(ItemFromRow(r));
+          ranks.push_back(r[r.size() - 1].as<double>());
+        }
+        *more = static_cast<int>(items.size()) > page.size;
+        if (*more) items.resize(page.size);
+        FillExtras(tx, items);
+        std::vector<SearchHit> hits;
+        for (size_t i = 0; i < items.size(); ++i) {
+          hits.push_back({std::move(items[i]), ranks[i]});
+        }
+        return hits;
+      });
+}
+
+absl::StatusOr<std::vector<core::SimilarItem>> ItemStore::SuggestDuplicates(
+    const std::optional<std::string>& scope_unit, const std::string& title,
+    int64_t exclude_id, int limit, double min_score) {
+  return db_.Transact<std::vector<core::SimilarItem>>(
+      [&](Tx& tx) -> absl::StatusOr<std::vector<core::SimilarItem>> {
+        return Similar(tx, scope_unit, title, exclude_id, limit, min_score);
+      });
+}
+
+absl::StatusOr<std::vector<core::Event>> ItemStore::GetItemHistory(
+    const std::optional<std::string>& scope_unit, int64_t id) {
+  return db_.Transact<std::vector<core::Event>>(
+      [&](Tx& tx) -> absl::StatusOr<std::vector<core::Event>> {
+        if (tx.Run(kGetItem, scope_unit, Null{}, id).empty()) {
+          return absl::NotFoundError(absl::StrCat("no item ", id));
+        }
+        std::vector<core::Event> out;
+        for (const pqxx::row& r : tx.Run(kHistory, id)) {
+          out.push_back({Int(r[0]), TimeOf(r[1]), Text(r[2]), Text(r[3]),
+                         Text(r[4]), Text(r[5]), Text(r[6])});
+        }
+        return out;
+      });
+}
+
+absl::StatusOr<core::AuditReport> ItemStore::VerifyAuditChain() {
+  return db_.Transact<core::AuditReport>(
+      [&](Tx& tx) -> absl::StatusOr<core::AuditReport> {
+        core::AuditReport report;
+        const pqxx::row head = tx.Run(kVerifyHead)[0];
+        report.events_checked = Int(head[0]);
+        const pqxx::result broken = tx.Run(kVerifyFirstBroken);
+        if (!broken.empty()) {
+          report.intact = false;
+          report.first_broken_event_id = Int(broken[0][0]);
+          report.problem =
+              Bool(broken[0][1])
+                  ? "its link to the previous event does not hold: an event "
+                    "before it was changed, removed or inserted"
+                  : "its content no longer matches its hash: it was changed";
+        } else if (Text(head[1]) != Text(head[2])) {
+          report.intact = false;
+          report.first_broken_event_id = Int(head[3]);
+          report.problem =
+              "the chain's head does not match the last event: events after "
+              "it were removed";
+        }
+        return report;
       });
 }
 

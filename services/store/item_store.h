@@ -30,15 +30,21 @@ class ItemStore {
     // True when `request_id` had been recorded before with the same
     // request hash; nothing was written this time.
     bool replayed = false;
+    // Open items with similar titles (at most 5).
+    std::vector<core::SimilarItem> similar;
+    // When a routing rule chose the units: why it matched.
+    std::vector<std::string> routing_reasons;
   };
 
   // Records a validated item for `actor` (a user id) and appends its
-  // "RECORDED" event. Checks its references: the session, the batch (whose
-  // session becomes the item's), the lead and coordinating units (existing,
-  // internal, valid on the day received), each failing with
-  // INVALID_ARGUMENT naming the field. ALREADY_EXISTS when `request_id` was
-  // used with another `request_hash`, or the sender already has an item
-  // with this external reference.
+  // "RECORDED" event. Without a lead unit (and for anything but a document
+  // needing no reply) the routing rules are tried in order; the first match
+  // assigns its units and the event names it. Checks its references: the
+  // session, the batch (whose session becomes the item's), the lead and
+  // coordinating units (existing, internal, valid on the day received), each
+  // failing with INVALID_ARGUMENT naming the field. ALREADY_EXISTS when
+  // `request_id` was used with another `request_hash`, or the sender already
+  // has an item with this external reference.
   absl::StatusOr<RecordResult> RecordItem(int64_t actor, const core::Item& item,
                                           const std::string& request_id,
                                           const std::string& request_hash,
@@ -54,6 +60,31 @@ class ItemStore {
       const std::optional<std::string>& scope_unit,
       const core::ItemFilter& filter, const core::PageRequest& page,
       bool* more);
+
+  struct SearchHit {
+    core::Item item;
+    double rank = 0;
+  };
+  // Items matching every word of `query` (folded), best first: at most
+  // page.size after the first page.after_id hits (an offset). `*more` tells
+  // whether more follow.
+  absl::StatusOr<std::vector<SearchHit>> SearchItems(
+      const std::optional<std::string>& scope_unit, const std::string& query,
+      const core::ItemFilter& filter, const core::PageRequest& page,
+      bool* more);
+
+  // Open items (other than `exclude_id`) whose folded title is at least
+  // `min_score` similar to `title`, most similar first.
+  absl::StatusOr<std::vector<core::SimilarItem>> SuggestDuplicates(
+      const std::optional<std::string>& scope_unit, const std::string& title,
+      int64_t exclude_id, int limit, double min_score);
+
+  // Every event of a visible item, oldest first.
+  absl::StatusOr<std::vector<core::Event>> GetItemHistory(
+      const std::optional<std::string>& scope_unit, int64_t id);
+
+  // Recomputes the hash chain over all events.
+  absl::StatusOr<core::AuditReport> VerifyAuditChain();
 
  private:
   Db& db_;

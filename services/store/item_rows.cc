@@ -1,0 +1,184 @@
+#include "services/store/item_rows.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/dates.h"
+#include "services/store/rows.h"
+
+namespace pqtrack::store {
+namespace {
+
+constexpr Statement kGetOne{
+    "item_rows_get", "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_FROM "WHERE i.id = $1"};
+
+constexpr Statement kCoordination{
+    "item_rows_coordination",
+    R"sql(SELECT iu.item_id, u.code, iu.due_on, iu.state, iu.input_text,
+                 (extract(epoch FROM iu.input_at) * 1000000)::bigint
+            FROM item_units iu JOIN units u ON u.id = iu.unit_id
+           WHERE iu.item_id = ANY($1::bigint[])
+           ORDER BY iu.item_id, u.code)sql"};
+
+constexpr Statement kMergedAndDrafts{
+    "item_rows_merged",
+    R"sql(SELECT 'M', m.merged_into, m.id,
+                 array_to_string(m.delegations, E'\x1f')
+            FROM items m WHERE m.merged_into = ANY($1::bigint[])
+          UNION ALL
+          SELECT 'D', d.item_id, max(d.number), NULL
+            FROM drafts d WHERE d.item_id = ANY($1::bigint[])
+           GROUP BY d.item_id
+           ORDER BY 1, 2, 3)sql"};
+
+constexpr Statement kFindUnit{
+    "item_rows_find_unit",
+    "SELECT id, kind, valid_from, valid_to FROM units WHERE code = $1"};
+
+constexpr Statement kAppendEvent{
+    "item_rows_append_event",
+    R"sql(INSERT INTO events (item_id, actor_id, at, kind, before, after, detail)
+          VALUES ($1, $2, $3, $4, $5::jsonb, item_snapshot($1), $6::jsonb))sql"};
+
+constexpr Statement kSnapshot{"item_rows_snapshot",
+                              "SELECT item_snapshot($1)::text"};
+
+}  // namespace
+
+std::vector<std::string> IdArray(const std::vector<int64_t>& ids) {
+  std::vector<std::string> out;
+  out.reserve(ids.size());
+  for (int64_t id : ids) out.push_back(absl::StrCat(id));
+  return out;
+}
+
+core::Item ItemFromRow(const pqxx::row& r) {
+  core::Item it;
+  it.id = Int(r[0]);
+  it.kind = core::ParseEnum<core::ItemKind>(Text(r[1]))
+                .value_or(core::ItemKind::kUnspecified);
+  it.external_ref = Text(r[2]);
+  it.title = Text(r[3]);
+  it.body = Text(r[4]);
+  it.received_on = DayOf(r[5]);
+  it.session_id = Int(r[6]);
+  it.due_on = DayOf(r[7]);
+  it.status = core::ParseEnum<core::ItemStatus>(Text(r[8]))
+                  .value_or(core::ItemStatus::kUnspecified);
+  it.lead_unit_code = Text(r[9]);
+  it.version = Int(r[10]);
+  it.create_time = TimeOf(r[11]);
+  it.update_time = TimeOf(r[12]);
+  switch (it.kind) {
+    case core::ItemKind::kPetition:
+      it.details =
+          core::PetitionDetails{Int(r[13]), ListOf(r[14]), Text(r[15])};
+      it.all_delegations = ListOf(r[14]);
+      break;
+    case core::ItemKind::kQuestion:
+      it.details = core::QuestionDetails{
+          Text(r[16]), Text(r[17]), Text(r[18]),
+          core::ParseEnum<core::QuestionForm>(Text(r[19]))
+              .value_or(core::QuestionForm::kUnspecified),
+          DayOf(r[20])};
+      break;
+    case core::ItemKind::kDocument:
+      it.details = core::DocumentDetails{Text(r[21]), Text(r[22]),
+                                         DayOf(r[23]), Bool(r[24])};
+      break;
+    case core::ItemKind::kTask:
+      it.details = core::TaskDetails{Text(r[25]), Text(r[26]), DayOf(r[27])};
+      break;
+    case core::ItemKind::kUnspecified:
+      break;
+  }
+  it.merged_into = Int(r[28]);
+  it.follow_up_on = DayOf(r[29]);
+  it.approved = Bool(r[30]);
+  it.transferred_to_code = Text(r[31]);
+  it.routed_by_rule_id = Int(r[32]);
+  return it;
+}
+
+void FillExtras(Tx& tx, std::vector<core::Item>& items) {
+  if (items.empty()) return;
+  absl::flat_hash_map<int64_t, core::Item*> by_id;
+  std::vector<int64_t> ids;
+  for (core::Item& it : items) {
+    by_id[it.id] = &it;
+    ids.push_back(it.id);
+  }
+  const std::vector<std::string> array = IdArray(ids);
+  for (const pqxx::row& r : tx.Run(kCoordination, array)) {
+    core::Item* it = by_id[Int(r[0])];
+    core::Coordination c;
+    c.unit_code = Text(r[1]);
+    c.due_on = DayOf(r[2]);
+    c.state = core::ParseEnum<core::CoordinationState>(Text(r[3]))
+                  .value_or(core::CoordinationState::kOpen);
+    c.text = Text(r[4]);
+    c.input_time = OptionalTimeOf(r[5]);
+    it->coordinating_unit_codes.push_back(c.unit_code);
+    it->coordination.push_back(std::move(c));
+  }
+  for (const pqxx::row& r : tx.Run(kMergedAndDrafts, array)) {
+    core::Item* it = by_id[Int(r[1])];
+    if (Text(r[0]) == "M") {
+      it->merged_item_ids.push_back(Int(r[2]));
+      for (std::string& d : ListOf(r[3])) {
+        if (std::find(it->all_delegations.begin(), it->all_delegations.end(),
+                      d) == it->all_delegations.end()) {
+          it->all_delegations.push_back(std::move(d));
+        }
+      }
+    } else {
+      it->draft_count = static_cast<int>(Int(r[2]));
+    }
+  }
+}
+
+absl::StatusOr<core::Item> LoadItem(Tx& tx, int64_t id) {
+  const pqxx::result r = tx.Run(kGetOne, id);
+  if (r.empty()) return absl::NotFoundError(absl::StrCat("no item ", id));
+  std::vector<core::Item> one = {ItemFromRow(r[0])};
+  FillExtras(tx, one);
+  return std::move(one[0]);
+}
+
+absl::StatusOr<UnitRef> ResolveUnit(Tx& tx, const std::string& field,
+                                    const std::string& code,
+                                    std::optional<absl::CivilDay> on,
+                                    bool allow_external) {
+  const pqxx::result r = tx.Run(kFindUnit, code);
+  if (r.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": no unit \"", code, "\""));
+  }
+  UnitRef ref{Int(r[0][0]), Text(r[0][1]) == "EXTERNAL_AGENCY"};
+  if (ref.external && !allow_external) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", code,
+                     "\" is an external agency, not a unit of the ministry"));
+  }
+  const auto from = DayOf(r[0][2]);
+  const auto to = DayOf(r[0][3]);
+  if (on && ((from && *on < *from) || (to && *on > *to))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": unit \"", code, "\" did not exist on ", FormatIsoDate(*on)));
+  }
+  return ref;
+}
+
+void AppendEvent(Tx& tx, int64_t item_id, int64_t actor, absl::Time at,
+                 const std::string& kind, const std::string& before_json,
+                 const std::string& detail_json) {
+  tx.Run(kAppendEvent, item_id, NullIfZero(actor), at, kind,
+         NullIfEmpty(before_json), NullIfEmpty(detail_json));
+}
+
+std::string Snapshot(Tx& tx, int64_t item_id) {
+  return Text(tx.Run(kSnapshot, item_id)[0][0]);
+}
+
+}  // namespace pqtrack::store

@@ -1,0 +1,90 @@
+// Provides what the item-writing stores share: the SQL that selects items
+// and limits them to a caller's scope, turning rows into core::Item (with
+// coordination, merges and draft counts filled in), and checking unit
+// references. Internal to the store layer.
+#ifndef PQTRACK_SERVICES_STORE_ITEM_ROWS_H_
+#define PQTRACK_SERVICES_STORE_ITEM_ROWS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/core/types.h"
+#include "services/store/db.h"
+
+// $1: the caller's scope unit code (NULL = everything); $2: a unit whose
+// subtree filters lead units (NULL = no filter). Defines CTEs scope and
+// lead_scope.
+#define PQTRACK_SCOPE_CTE                                           \
+  "WITH RECURSIVE scope AS ("                                       \
+  "  SELECT id FROM units WHERE code = $1"                          \
+  "  UNION ALL"                                                     \
+  "  SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)," \
+  " lead_scope AS ("                                                \
+  "  SELECT id FROM units WHERE code = $2"                          \
+  "  UNION ALL"                                                     \
+  "  SELECT u.id FROM units u JOIN lead_scope s ON u.parent_id = s.id) "
+
+// True for items `i` visible in `scope` ($1).
+#define PQTRACK_VISIBLE                                             \
+  "($1::text IS NULL OR i.lead_unit_id IN (SELECT id FROM scope)"   \
+  " OR EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id" \
+  "            AND iu.unit_id IN (SELECT id FROM scope))) "
+
+// The columns ItemFromRow reads (from PQTRACK_ITEM_FROM).
+#define PQTRACK_ITEM_COLUMNS                                                 \
+  "i.id, i.kind, i.external_ref, i.title, i.body, i.received_on,"           \
+  " i.session_id, i.due_on, i.status, lu.code, i.version,"                  \
+  " (extract(epoch FROM i.created_at) * 1000000)::bigint,"                  \
+  " (extract(epoch FROM i.updated_at) * 1000000)::bigint,"                  \
+  " i.batch_id, array_to_string(i.delegations, E'\\x1f'), i.field,"         \
+  " i.deputy_name, i.delegation, i.addressee, i.question_form, i.asked_on," \
+  " i.sender, i.document_number, i.document_date, i.requires_response,"     \
+  " i.assigned_by, i.source_document, i.source_date, i.merged_into,"        \
+  " i.follow_up_on, i.approved, tu.code, i.routed_by_rule "
+
+#define PQTRACK_ITEM_FROM                                       \
+  " FROM items i LEFT JOIN units lu ON lu.id = i.lead_unit_id" \
+  " LEFT JOIN units tu ON tu.id = i.transferred_to_id "
+
+namespace pqtrack::store {
+
+// Converts a row selected with PQTRACK_ITEM_COLUMNS (without extras).
+core::Item ItemFromRow(const pqxx::row& r);
+
+// Fills coordination, merged items and their delegations, and draft counts
+// of `items` (two queries for the whole list).
+void FillExtras(Tx& tx, std::vector<core::Item>& items);
+
+// Loads one item, extras included, whatever the scope; NOT_FOUND if absent.
+absl::StatusOr<core::Item> LoadItem(Tx& tx, int64_t id);
+
+struct UnitRef {
+  int64_t id = 0;
+  bool external = false;
+};
+
+// Looks up a unit for `field`: INVALID_ARGUMENT when it does not exist,
+// when it is an external agency and `allow_external` is false, or when
+// `on` is given and the unit did not exist that day.
+absl::StatusOr<UnitRef> ResolveUnit(Tx& tx, const std::string& field,
+                                    const std::string& code,
+                                    std::optional<absl::CivilDay> on,
+                                    bool allow_external);
+
+// Appends an event for `item_id`: its snapshot now as "after", `before_json`
+// (may be empty) as "before", and `detail_json` (may be empty).
+void AppendEvent(Tx& tx, int64_t item_id, int64_t actor, absl::Time at,
+                 const std::string& kind, const std::string& before_json,
+                 const std::string& detail_json);
+
+// The item's current snapshot as events record it.
+std::string Snapshot(Tx& tx, int64_t item_id);
+
+// Ids as a PostgreSQL array argument.
+std::vector<std::string> IdArray(const std::vector<int64_t>& ids);
+
+}  // namespace pqtrack::store
+
+#endif  // PQTRACK_SERVICES_STORE_ITEM_ROWS_H_

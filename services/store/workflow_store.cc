@@ -1,0 +1,486 @@
+#include "services/store/workflow_store.h"
+
+#include <algorithm>
+#include <pqxx/pqxx>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/dates.h"
+#include "services/common/json.h"
+#include "services/common/status_macros.h"
+#include "services/core/access.h"
+#include "services/store/item_rows.h"
+#include "services/store/rows.h"
+
+namespace pqtrack::store {
+namespace {
+
+using core::Move;
+
+#define PQTRACK_CALLER_SCOPE                                        \
+  "WITH RECURSIVE scope AS ("                                       \
+  "  SELECT id FROM units WHERE code = $2"                          \
+  "  UNION ALL"                                                     \
+  "  SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id) "
+
+constexpr Statement kLock{
+    "wf_lock",
+    PQTRACK_CALLER_SCOPE
+    R"sql(SELECT i.version, i.status, i.kind, i.approved,
+                 i.follow_up_on IS NOT NULL,
+                 EXISTS (SELECT 1 FROM drafts d WHERE d.item_id = i.id),
+                 coalesce(i.lead_unit_id IN (SELECT id FROM scope), false),
+                 EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id
+                           AND iu.unit_id IN (SELECT id FROM scope)),
+                 i.received_on, coalesce(i.submitted_draft, 0),
+                 coalesce(i.lead_unit_id, 0)
+            FROM items i WHERE i.id = $1 FOR UPDATE OF i)sql"};
+
+constexpr Statement kFinish{
+    "wf_finish",
+    "UPDATE items SET status = $2, version = version + 1, updated_at = $3"
+    " WHERE id = $1"};
+constexpr Statement kSetLead{
+    "wf_set_lead",
+    "UPDATE items SET lead_unit_id = $2, approved = false,"
+    " submitted_draft = NULL, clock = 'RUNNING' WHERE id = $1"};
+constexpr Statement kKeepCoordinating{
+    "wf_keep_coordinating",
+    "DELETE FROM item_units WHERE item_id = $1"
+    " AND NOT (unit_id = ANY($2::bigint[]))"};
+constexpr Statement kUpsertCoordinating{
+    "wf_upsert_coordinating",
+    "INSERT INTO item_units (item_id, unit_id, due_on) VALUES ($1, $2, $3)"
+    " ON CONFLICT (item_id, unit_id) DO UPDATE SET due_on = EXCLUDED.due_on"};
+constexpr Statement kDropCoordinating{
+    "wf_drop_coordinating",
+    "DELETE FROM item_units WHERE item_id = $1 AND unit_id = $2"};
+constexpr Statement kTransferOut{
+    "wf_transfer_out",
+    "UPDATE items SET transferred_to_id = $2, approved = false,"
+    " submitted_draft = NULL WHERE id = $1"};
+constexpr Statement kClock{
+    "wf_clock", "UPDATE items SET clock = $2, clock_anchor = $3 WHERE id = $1"};
+constexpr Statement kNextDraft{
+    "wf_next_draft",
+    "SELECT coalesce(max(number), 0) + 1 FROM drafts WHERE item_id = $1"};
+constexpr Statement kInsertDraft{
+    "wf_insert_draft",
+    "INSERT INTO drafts (item_id, number, text, created_by, created_at)"
+    " VALUES ($1, $2, $3, $4, $5)"};
+constexpr Statement kListDrafts{
+    "wf_list_drafts",
+    "SELECT d.number, d.text, u.login,"
+    " (extract(epoch FROM d.created_at) * 1000000)::bigint"
+    " FROM drafts d LEFT JOIN users u ON u.id = d.created_by"
+    " WHERE d.item_id = $1 ORDER BY d.number DESC"};
+constexpr Statement kCoordinatingInScope{
+    "wf_coordinating_in_scope",
+    PQTRACK_CALLER_SCOPE
+    "SELECT u.id, u.code FROM item_units iu JOIN units u ON u.id = iu.unit_id"
+    " WHERE iu.item_id = $1 AND iu.unit_id IN (SELECT id FROM scope)"
+    " ORDER BY u.code"};
+constexpr Statement kSetInput{
+    "wf_set_input",
+    "UPDATE item_units SET state = $3, input_text = $4, input_by = $5,"
+    " input_at = $6 WHERE item_id = $1 AND unit_id = $2"};
+constexpr Statement kSubmit{
+    "wf_submit",
+    "UPDATE items SET submitted_draft = (SELECT max(number) FROM drafts"
+    " WHERE item_id = $1), approved = false WHERE id = $1"
+    " RETURNING submitted_draft"};
+constexpr Statement kApprove{"wf_approve",
+                             "UPDATE items SET approved = true WHERE id = $1"};
+constexpr Statement kReturn{
+    "wf_return",
+    "UPDATE items SET approved = false, submitted_draft = NULL WHERE id = $1"};
+constexpr Statement kInsertAnswer{
+    "wf_insert_answer",
+    R"sql(INSERT INTO answers (item_id, draft_number, document_number, signer,
+                               sent_on, text, outcome, outcome_detail,
+                               roadmap, expected_completion, created_by,
+                               created_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12))sql"};
+constexpr Statement kAnswered{
+    "wf_answered",
+    "UPDATE items SET follow_up_on = $2, approved = false,"
+    " submitted_draft = NULL WHERE id = $1"};
+constexpr Statement kMergeInto{
+    "wf_merge_into",
+    "UPDATE items SET merged_into = $2, status_before_merge = status"
+    " WHERE id = $1"};
+constexpr Statement kMergedChildren{
+    "wf_merged_children", "SELECT count(*) FROM items WHERE merged_into = $1"};
+constexpr Statement kUnmerge{
+    "wf_unmerge",
+    "UPDATE items i SET merged_into = NULL, status_before_merge = NULL"
+    " FROM (SELECT status_before_merge AS status, merged_into AS target"
+    "       FROM items WHERE id = $1) old"
+    " WHERE i.id = $1 RETURNING old.status, old.target"};
+constexpr Statement kTouch{
+    "wf_touch",
+    "UPDATE items SET version = version + 1, updated_at = $2 WHERE id = $1"};
+
+struct Locked {
+  core::WorkflowState st;
+  core::Relation rel;
+  absl::CivilDay received_on;
+  int submitted_draft = 0;
+  int64_t lead_unit_id = 0;
+  std::string before;
+};
+
+// Locks the item, checks visibility, version and the move.
+absl::StatusOr<Locked> Lock(Tx& tx, const WorkflowStore::Caller& c,
+                            WorkflowStore::Versioned v, Move m) {
+  const pqxx::result r = tx.Run(kLock, v.id, c.who.unit_code);
+  Locked l;
+  if (!r.empty()) {
+    l.rel.lead_member = Bool(r[0][6]);
+    l.rel.coordinating_member = Bool(r[0][7]);
+  }
+  if (r.empty() || (!core::SeesWholeMinistry(c.who) && !l.rel.lead_member &&
+                    !l.rel.coordinating_member)) {
+    return absl::NotFoundError(absl::StrCat("no item ", v.id));
+  }
+  const int64_t current = Int(r[0][0]);
+  if (v.version != current) {
+    return absl::AbortedError(absl::StrCat(
+        "item ", v.id, " is at version ", current, ", not ", v.version,
+        ": someone changed it; reload it and try again"));
+  }
+  l.st.id = v.id;
+  l.st.status = core::ParseEnum<core::ItemStatus>(Text(r[0][1]))
+                    .value_or(core::ItemStatus::kUnspecified);
+  l.st.kind = core::ParseEnum<core::ItemKind>(Text(r[0][2]))
+                  .value_or(core::ItemKind::kUnspecified);
+  l.st.approved = Bool(r[0][3]);
+  l.st.follow_up_open = Bool(r[0][4]);
+  l.st.has_draft = Bool(r[0][5]);
+  l.received_on = *DayOf(r[0][8]);
+  l.submitted_draft = static_cast<int>(Int(r[0][9]));
+  l.lead_unit_id = Int(r[0][10]);
+  PQ_RETURN_IF_ERROR(core::CheckMove(m, c.who, l.rel, l.st));
+  l.before = Snapshot(tx, v.id);
+  return l;
+}
+
+// Sets the status, bumps the version, appends the event, reloads the item.
+absl::StatusOr<core::Item> Finish(Tx& tx, const WorkflowStore::Caller& c,
+                                  int64_t id, core::ItemStatus status,
+                                  const std::string& kind,
+                                  const std::string& before,
+                                  const std::string& detail) {
+  tx.Run(kFinish, id, std::string(core::Name(status)), c.now);
+  AppendEvent(tx, id, c.who.user_id, c.now, kind, before, detail);
+  return LoadItem(tx, id);
+}
+
+}  // namespace
+
+absl::StatusOr<core::Item> WorkflowStore::Assign(
+    const Caller& c, Versioned v, const std::string& lead_code,
+    const std::vector<CoordinatingUnit>& coord) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kAssign));
+    PQ_ASSIGN_OR_RETURN(const UnitRef lead,
+                        ResolveUnit(tx, "lead_unit_code", lead_code,
+                                    std::nullopt, false));
+    std::vector<int64_t> keep;
+    std::vector<std::string> codes;
+    for (const CoordinatingUnit& u : coord) {
+      PQ_ASSIGN_OR_RETURN(const UnitRef ref,
+                          ResolveUnit(tx, "coordinating_units.unit_code",
+                                      u.unit_code, std::nullopt, false));
+      if (u.due_on && *u.due_on < l.received_on) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "coordinating_units.due_on: ", FormatIsoDate(*u.due_on),
+            " is before the item was received (",
+            FormatIsoDate(l.received_on), ")"));
+      }
+      keep.push_back(ref.id);
+      codes.push_back(u.unit_code);
+    }
+    const bool lead_changed = lead.id != l.lead_unit_id;
+    if (lead_changed) tx.Run(kSetLead, v.id, lead.id);
+    tx.Run(kKeepCoordinating, v.id, IdArray(keep));
+    for (size_t i = 0; i < coord.size(); ++i) {
+      tx.Run(kUpsertCoordinating, v.id, keep[i], coord[i].due_on);
+    }
+    return Finish(tx, c, v.id,
+                  core::StatusAfter(Move::kAssign, l.st, lead_changed),
+                  "ASSIGNED", l.before,
+                  JsonObject()
+                      .Add("lead_unit_code", lead_code)
+                      .Add("coordinating_unit_codes", codes)
+                      .Build());
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::Transfer(
+    const Caller& c, Versioned v, const std::string& to_code,
+    const std::string& reason, core::ClockRule clock) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const UnitRef to, ResolveUnit(tx, "to_unit_code",
+                                                      to_code, std::nullopt,
+                                                      true));
+    const Move move = to.external ? Move::kTransferOut : Move::kTransfer;
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, move));
+    if (!to.external && to.id == l.lead_unit_id) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "to_unit_code: \"", to_code, "\" is already the lead unit"));
+    }
+    if (to.external) {
+      tx.Run(kTransferOut, v.id, to.id);
+    } else {
+      tx.Run(kSetLead, v.id, to.id);
+      tx.Run(kDropCoordinating, v.id, to.id);
+    }
+    if (clock == core::ClockRule::kRestart) {
+      tx.Run(kClock, v.id, "RUNNING", c.today);
+    } else if (clock == core::ClockRule::kPause) {
+      tx.Run(kClock, v.id, "PAUSED", c.today);
+    }
+    return Finish(tx, c, v.id, core::StatusAfter(move, l.st, true),
+                  to.external ? "TRANSFERRED_OUT" : "TRANSFERRED", l.before,
+                  JsonObject()
+                      .Add("to_unit_code", to_code)
+                      .Add("reason", reason)
+                      .Add("clock", core::Name(clock))
+                      .Build());
+  });
+}
+
+absl::StatusOr<std::pair<core::Item, int>> WorkflowStore::SaveDraft(
+    const Caller& c, Versioned v, const std::string& text) {
+  return db_.Transact<std::pair<core::Item, int>>(
+      [&](Tx& tx) -> absl::StatusOr<std::pair<core::Item, int>> {
+        PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kSaveDraft));
+        const int number = static_cast<int>(Int(tx.Run(kNextDraft, v.id)[0][0]));
+        tx.Run(kInsertDraft, v.id, number, text, c.who.user_id, c.now);
+        PQ_ASSIGN_OR_RETURN(
+            core::Item item,
+            Finish(tx, c, v.id,
+                   core::StatusAfter(Move::kSaveDraft, l.st, false),
+                   "DRAFT_SAVED", l.before,
+                   JsonObject()
+                       .Add("draft", number)
+                       .Add("characters", static_cast<int64_t>(text.size()))
+                       .Build()));
+        return std::make_pair(std::move(item), number);
+      });
+}
+
+absl::StatusOr<std::vector<core::Draft>> WorkflowStore::ListDrafts(
+    const Caller& c, int64_t item_id) {
+  return db_.Transact<std::vector<core::Draft>>(
+      [&](Tx& tx) -> absl::StatusOr<std::vector<core::Draft>> {
+        const pqxx::result r = tx.Run(kLock, item_id, c.who.unit_code);
+        if (r.empty() || (!core::SeesWholeMinistry(c.who) && !Bool(r[0][6]) &&
+                          !Bool(r[0][7]))) {
+          return absl::NotFoundError(absl::StrCat("no item ", item_id));
+        }
+        std::vector<core::Draft> out;
+        for (const pqxx::row& d : tx.Run(kListDrafts, item_id)) {
+          out.push_back({static_cast<int>(Int(d[0])), Text(d[1]), Text(d[2]),
+                         TimeOf(d[3])});
+        }
+        return out;
+      });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::SubmitInput(
+    const Caller& c, Versioned v, const std::string& unit_code,
+    const std::string& text, bool decline) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kSubmitInput));
+    std::vector<std::pair<int64_t, std::string>> mine;
+    for (const pqxx::row& r :
+         tx.Run(kCoordinatingInScope, v.id, c.who.unit_code)) {
+      mine.emplace_back(Int(r[0]), Text(r[1]));
+    }
+    int64_t unit_id = 0;
+    std::string code = unit_code;
+    if (unit_code.empty()) {
+      if (mine.size() > 1) {
+        std::vector<std::string> names;
+        for (const auto& m : mine) names.push_back(m.second);
+        return absl::InvalidArgumentError(absl::StrCat(
+            "unit_code: required: several coordinating units are yours (",
+            absl::StrJoin(names, ", "), ")"));
+      }
+      unit_id = mine.front().first;
+      code = mine.front().second;
+    } else {
+      for (const auto& m : mine) {
+        if (m.second == unit_code) unit_id = m.first;
+      }
+      if (unit_id == 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("unit_code: \"", unit_code,
+                         "\" is not a coordinating unit of item ", v.id,
+                         " within your unit"));
+      }
+    }
+    tx.Run(kSetInput, v.id, unit_id,
+           decline ? "DECLINED" : "INPUT_SUBMITTED", text, c.who.user_id,
+           c.now);
+    return Finish(tx, c, v.id, l.st.status,
+                  decline ? "COORDINATION_DECLINED" : "COORDINATION_INPUT",
+                  l.before,
+                  JsonObject()
+                      .Add("unit_code", code)
+                      .Add(decline ? "reason" : "input", text)
+                      .Build());
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::SubmitResponse(const Caller& c,
+                                                         Versioned v) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l,
+                        Lock(tx, c, v, Move::kSubmitResponse));
+    const int64_t draft = Int(tx.Run(kSubmit, v.id)[0][0]);
+    return Finish(tx, c, v.id,
+                  core::StatusAfter(Move::kSubmitResponse, l.st, false),
+                  "SUBMITTED", l.before,
+                  JsonObject().Add("draft", draft).Build());
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::Approve(const Caller& c, Versioned v,
+                                                  const std::string& comment) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kApprove));
+    tx.Run(kApprove, v.id);
+    return Finish(tx, c, v.id, l.st.status, "APPROVED", l.before,
+                  JsonObject()
+                      .Add("draft", l.submitted_draft)
+                      .Add("comment", comment)
+                      .Build());
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::Return(const Caller& c, Versioned v,
+                                                 const std::string& comment) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kReturn));
+    tx.Run(kReturn, v.id);
+    return Finish(tx, c, v.id, core::StatusAfter(Move::kReturn, l.st, false),
+                  "RETURNED", l.before,
+                  JsonObject()
+                      .Add("draft", l.submitted_draft)
+                      .Add("comment", comment)
+                      .Build());
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::Send(const Caller& c, Versioned v,
+                                               const core::Answer& a) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kSend));
+    core::Violations violations;
+    core::ValidateAnswer(violations, "", a, l.received_on, c.today);
+    PQ_RETURN_IF_ERROR(violations.ToStatus());
+    tx.Run(kInsertAnswer, v.id, NullIfZero(l.submitted_draft),
+           a.document_number, a.signer, a.sent_on, a.text,
+           std::string(core::Name(a.outcome)),
+           std::string(core::Name(a.detail)), a.roadmap,
+           a.expected_completion, c.who.user_id, c.now);
+    const bool follow_up = a.outcome == core::Outcome::kInResolution;
+    tx.Run(kAnswered, v.id,
+           follow_up ? a.expected_completion : std::nullopt);
+    JsonObject detail;
+    detail.Add("document_number", a.document_number)
+        .Add("signer", a.signer)
+        .Add("sent_on", FormatIsoDate(*a.sent_on))
+        .Add("outcome", core::Name(a.outcome))
+        .Add("outcome_detail", core::Name(a.detail))
+        .Add("draft", l.submitted_draft);
+    if (follow_up) {
+      detail.Add("roadmap", a.roadmap)
+          .Add("expected_completion", FormatIsoDate(*a.expected_completion));
+    }
+    return Finish(tx, c, v.id, core::StatusAfter(Move::kSend, l.st, false),
+                  "ANSWERED", l.before, detail.Build());
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::Withdraw(const Caller& c,
+                                                   Versioned v,
+                                                   const std::string& reason) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kWithdraw));
+    return Finish(tx, c, v.id, core::StatusAfter(Move::kWithdraw, l.st, false),
+                  "WITHDRAWN", l.before,
+                  JsonObject().Add("reason", reason).Build());
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::Merge(
+    const Caller& c, Versioned target,
+    const std::vector<Versioned>& duplicates) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    // Lock in id order so that concurrent merges cannot deadlock.
+    std::vector<Versioned> all = duplicates;
+    all.push_back(target);
+    std::sort(all.begin(), all.end(),
+              [](const Versioned& a, const Versioned& b) { return a.id < b.id; });
+    absl::flat_hash_map<int64_t, Locked> locked;
+    for (const Versioned& v : all) {
+      PQ_ASSIGN_OR_RETURN(Locked l, Lock(tx, c, v, Move::kMerge));
+      locked.emplace(v.id, std::move(l));
+    }
+    const Locked& t = locked.at(target.id);
+    std::vector<int64_t> ids;
+    for (const Versioned& d : duplicates) {
+      const Locked& l = locked.at(d.id);
+      if (l.st.kind != t.st.kind) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "duplicates: item ", d.id, " is a ", core::Name(l.st.kind),
+            " and item ", target.id, " a ", core::Name(t.st.kind),
+            "; only items of one kind can be merged"));
+      }
+      if (Int(tx.Run(kMergedChildren, d.id)[0][0]) > 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "item ", d.id, " has items merged into it; merge those into ",
+            target.id, " directly"));
+      }
+      tx.Run(kMergeInto, d.id, target.id);
+      PQ_RETURN_IF_ERROR(Finish(tx, c, d.id,
+                                core::StatusAfter(Move::kMerge, l.st, false),
+                                "MERGED_INTO", l.before,
+                                JsonObject().Add("target", target.id).Build())
+                             .status());
+      ids.push_back(d.id);
+    }
+    return Finish(tx, c, target.id, t.st.status, "MERGED", t.before,
+                  JsonObject().Add("duplicates", ids).Build());
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::Unmerge(const Caller& c,
+                                                  Versioned v) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kUnmerge));
+    const pqxx::row r = tx.Run(kUnmerge, v.id)[0];
+    const core::ItemStatus restored =
+        core::ParseEnum<core::ItemStatus>(Text(r[0]))
+            .value_or(core::ItemStatus::kReceived);
+    const int64_t target = Int(r[1]);
+    PQ_ASSIGN_OR_RETURN(
+        core::Item item,
+        Finish(tx, c, v.id, restored, "UNMERGED", l.before,
+               JsonObject().Add("target", target).Build()));
+    if (target != 0) {
+      const std::string before = Snapshot(tx, target);
+      tx.Run(kTouch, target, c.now);
+      AppendEvent(tx, target, c.who.user_id, c.now, "UNMERGED_FROM", before,
+                  JsonObject().Add("item", v.id).Build());
+    }
+    return item;
+  });
+}
+
+}  // namespace pqtrack::store
