@@ -61,8 +61,7 @@ grpc::Status RoutingServiceImpl::PreviewRouting(
     PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kReadRules));
     if (!req->has_item()) return absl::InvalidArgumentError("item: required");
     PQ_ASSIGN_OR_RETURN(const auto rules, d_.routing.ListRules());
-    const auto match =
-        core::Route(rules, LenientItemFromProto(req->item()));
+    const auto match = core::Route(rules, LenientItemFromProto(req->item()));
     resp->set_matched(match.has_value());
     if (match) {
       ToProto(match->rule, resp->mutable_rule());

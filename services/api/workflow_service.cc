@@ -55,9 +55,9 @@ grpc::Status WorkflowServiceImpl::AssignItem(grpc::ServerContext* ctx,
               absl::StrCat("\"", u.unit_code(),
                            "\" is repeated or is the lead unit"));
       }
-      coord.push_back({u.unit_code(),
-                       DateFromProto(v, "coordinating_units.due_on",
-                                     u.has_due_on(), u.due_on(), false)});
+      coord.push_back(
+          {u.unit_code(), DateFromProto(v, "coordinating_units.due_on",
+                                        u.has_due_on(), u.due_on(), false)});
     }
     PQ_RETURN_IF_ERROR(v.ToStatus());
     PQ_ASSIGN_OR_RETURN(
@@ -253,9 +253,9 @@ grpc::Status WorkflowServiceImpl::MergeItems(grpc::ServerContext* ctx,
   });
 }
 
-grpc::Status WorkflowServiceImpl::UnmergeItem(
-    grpc::ServerContext* ctx, const v1::UnmergeItemRequest* req,
-    v1::UnmergeItemResponse* resp) {
+grpc::Status WorkflowServiceImpl::UnmergeItem(grpc::ServerContext* ctx,
+                                              const v1::UnmergeItemRequest* req,
+                                              v1::UnmergeItemResponse* resp) {
   return Handle([&]() -> absl::Status {
     PQ_ASSIGN_OR_RETURN(const Caller c, Begin(d_, *ctx));
     core::Violations v;

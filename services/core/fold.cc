@@ -25,8 +25,11 @@ constexpr const char* kGroups[] = {
 // byte, which is kept as is).
 int Decode(absl::string_view s, size_t i, uint32_t* cp) {
   const auto c = static_cast<unsigned char>(s[i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                                             : (c >> 3) == 30 ? 4 : 1;
+  int len = c < 0x80         ? 1
+            : (c >> 5) == 6  ? 2
+            : (c >> 4) == 14 ? 3
+            : (c >> 3) == 30 ? 4
+                             : 1;
   if (i + len > s.size()) len = 1;
   if (len == 1) {
     *cp = c;

@@ -14,10 +14,9 @@ bool Is(Role r, std::initializer_list<Role> roles) {
 }
 
 absl::Status Refuse(const WorkflowState& st, Move m, absl::string_view why) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("item ", st.id, " is ", Name(st.status), ": cannot ",
-                   Describe(m), why.empty() ? "" : " (", why,
-                   why.empty() ? "" : ")"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "item ", st.id, " is ", Name(st.status), ": cannot ", Describe(m),
+      why.empty() ? "" : " (", why, why.empty() ? "" : ")"));
 }
 
 absl::Status Deny(const Principal& who, Move m, absl::string_view why) {

@@ -10,8 +10,9 @@
 namespace pqtrack::store {
 namespace {
 
-constexpr Statement kGetOne{
-    "item_rows_get", "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_FROM "WHERE i.id = $1"};
+constexpr Statement kGetOne{"item_rows_get",
+                            "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_FROM
+                            "WHERE i.id = $1"};
 
 constexpr Statement kCoordination{
     "item_rows_coordination",
@@ -21,9 +22,8 @@ constexpr Statement kCoordination{
            WHERE iu.item_id = ANY($1::bigint[])
            ORDER BY iu.item_id, u.code)sql"};
 
-constexpr Statement kMergedAndDrafts{
-    "item_rows_merged",
-    R"sql(SELECT 'M', m.merged_into, m.id,
+constexpr Statement kMergedAndDrafts{"item_rows_merged",
+                                     R"sql(SELECT 'M', m.merged_into, m.id,
                  array_to_string(m.delegations, E'\x1f')
             FROM items m WHERE m.merged_into = ANY($1::bigint[])
           UNION ALL
@@ -77,15 +77,15 @@ core::Item ItemFromRow(const pqxx::row& r) {
       it.all_delegations = ListOf(r[14]);
       break;
     case core::ItemKind::kQuestion:
-      it.details = core::QuestionDetails{
-          Text(r[16]), Text(r[17]), Text(r[18]),
-          core::ParseEnum<core::QuestionForm>(Text(r[19]))
-              .value_or(core::QuestionForm::kUnspecified),
-          DayOf(r[20])};
+      it.details =
+          core::QuestionDetails{Text(r[16]), Text(r[17]), Text(r[18]),
+                                core::ParseEnum<core::QuestionForm>(Text(r[19]))
+                                    .value_or(core::QuestionForm::kUnspecified),
+                                DayOf(r[20])};
       break;
     case core::ItemKind::kDocument:
-      it.details = core::DocumentDetails{Text(r[21]), Text(r[22]),
-                                         DayOf(r[23]), Bool(r[24])};
+      it.details = core::DocumentDetails{Text(r[21]), Text(r[22]), DayOf(r[23]),
+                                         Bool(r[24])};
       break;
     case core::ItemKind::kTask:
       it.details = core::TaskDetails{Text(r[25]), Text(r[26]), DayOf(r[27])};

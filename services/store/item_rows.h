@@ -33,7 +33,7 @@
   "            AND iu.unit_id IN (SELECT id FROM scope))) "
 
 // The columns ItemFromRow reads (from PQTRACK_ITEM_FROM).
-#define PQTRACK_ITEM_COLUMNS                                                 \
+#define PQTRACK_ITEM_COLUMNS                                                \
   "i.id, i.kind, i.external_ref, i.title, i.body, i.received_on,"           \
   " i.session_id, i.due_on, i.status, lu.code, i.version,"                  \
   " (extract(epoch FROM i.created_at) * 1000000)::bigint,"                  \
@@ -44,7 +44,7 @@
   " i.assigned_by, i.source_document, i.source_date, i.merged_into,"        \
   " i.follow_up_on, i.approved, tu.code, i.routed_by_rule "
 
-#define PQTRACK_ITEM_FROM                                       \
+#define PQTRACK_ITEM_FROM                                      \
   " FROM items i LEFT JOIN units lu ON lu.id = i.lead_unit_id" \
   " LEFT JOIN units tu ON tu.id = i.transferred_to_id "
 

@@ -19,10 +19,9 @@ constexpr Statement kShiftDown{
     "rules_shift_down",
     "UPDATE routing_rules SET position = position + 1"
     " WHERE deleted_at IS NULL AND position >= $1"};
-constexpr Statement kShiftUp{
-    "rules_shift_up",
-    "UPDATE routing_rules SET position = position - 1"
-    " WHERE deleted_at IS NULL AND position > $1"};
+constexpr Statement kShiftUp{"rules_shift_up",
+                             "UPDATE routing_rules SET position = position - 1"
+                             " WHERE deleted_at IS NULL AND position > $1"};
 constexpr Statement kInsertRule{
     "rules_insert",
     R"sql(INSERT INTO routing_rules (position, name, kind, field, words,
@@ -82,9 +81,9 @@ absl::StatusOr<core::RoutingRule> RoutingStore::CreateRule(
         const int count = static_cast<int>(Int(tx.Run(kCountRules)[0][0]));
         int position = rule.position == 0 ? count + 1 : rule.position;
         if (position > count + 1) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "rule.position: must be between 1 and ", count + 1,
-              " (or 0 for the end)"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("rule.position: must be between 1 and ", count + 1,
+                           " (or 0 for the end)"));
         }
         PQ_ASSIGN_OR_RETURN(
             const UnitRef lead,
@@ -92,10 +91,9 @@ absl::StatusOr<core::RoutingRule> RoutingStore::CreateRule(
                         std::nullopt, false));
         std::vector<int64_t> coordinating;
         for (const std::string& code : rule.coordinating_unit_codes) {
-          PQ_ASSIGN_OR_RETURN(
-              const UnitRef ref,
-              ResolveUnit(tx, "rule.coordinating_unit_codes", code,
-                          std::nullopt, false));
+          PQ_ASSIGN_OR_RETURN(const UnitRef ref,
+                              ResolveUnit(tx, "rule.coordinating_unit_codes",
+                                          code, std::nullopt, false));
           coordinating.push_back(ref.id);
         }
         tx.Run(kShiftDown, position);
@@ -103,11 +101,10 @@ absl::StatusOr<core::RoutingRule> RoutingStore::CreateRule(
         if (rule.kind != core::ItemKind::kUnspecified) {
           kind = core::Name(rule.kind);
         }
-        const int64_t id = Int(
-            tx.Run(kInsertRule, position, rule.name, kind, rule.field,
-                   rule.words, rule.delegation, rule.sender, rule.addressee,
-                   lead.id, IdArray(coordinating), NullIfZero(actor),
-                   now)[0][0]);
+        const int64_t id = Int(tx.Run(
+            kInsertRule, position, rule.name, kind, rule.field, rule.words,
+            rule.delegation, rule.sender, rule.addressee, lead.id,
+            IdArray(coordinating), NullIfZero(actor), now)[0][0]);
         for (core::RoutingRule& r : LoadRules(tx)) {
           if (r.id == id) return r;
         }

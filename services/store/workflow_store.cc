@@ -18,16 +18,14 @@ namespace {
 
 using core::Move;
 
-#define PQTRACK_CALLER_SCOPE                                        \
-  "WITH RECURSIVE scope AS ("                                       \
-  "  SELECT id FROM units WHERE code = $2"                          \
-  "  UNION ALL"                                                     \
+#define PQTRACK_CALLER_SCOPE               \
+  "WITH RECURSIVE scope AS ("              \
+  "  SELECT id FROM units WHERE code = $2" \
+  "  UNION ALL"                            \
   "  SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id) "
 
-constexpr Statement kLock{
-    "wf_lock",
-    PQTRACK_CALLER_SCOPE
-    R"sql(SELECT i.version, i.status, i.kind, i.approved,
+constexpr Statement kLock{"wf_lock", PQTRACK_CALLER_SCOPE
+                          R"sql(SELECT i.version, i.status, i.kind, i.approved,
                  i.follow_up_on IS NOT NULL,
                  EXISTS (SELECT 1 FROM drafts d WHERE d.item_id = i.id),
                  coalesce(i.lead_unit_id IN (SELECT id FROM scope), false),
@@ -76,8 +74,7 @@ constexpr Statement kListDrafts{
     " FROM drafts d LEFT JOIN users u ON u.id = d.created_by"
     " WHERE d.item_id = $1 ORDER BY d.number DESC"};
 constexpr Statement kCoordinatingInScope{
-    "wf_coordinating_in_scope",
-    PQTRACK_CALLER_SCOPE
+    "wf_coordinating_in_scope", PQTRACK_CALLER_SCOPE
     "SELECT u.id, u.code FROM item_units iu JOIN units u ON u.id = iu.unit_id"
     " WHERE iu.item_id = $1 AND iu.unit_id IN (SELECT id FROM scope)"
     " ORDER BY u.code"};
@@ -184,9 +181,9 @@ absl::StatusOr<core::Item> WorkflowStore::Assign(
     const std::vector<CoordinatingUnit>& coord) {
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kAssign));
-    PQ_ASSIGN_OR_RETURN(const UnitRef lead,
-                        ResolveUnit(tx, "lead_unit_code", lead_code,
-                                    std::nullopt, false));
+    PQ_ASSIGN_OR_RETURN(
+        const UnitRef lead,
+        ResolveUnit(tx, "lead_unit_code", lead_code, std::nullopt, false));
     std::vector<int64_t> keep;
     std::vector<std::string> codes;
     for (const CoordinatingUnit& u : coord) {
@@ -196,8 +193,8 @@ absl::StatusOr<core::Item> WorkflowStore::Assign(
       if (u.due_on && *u.due_on < l.received_on) {
         return absl::InvalidArgumentError(absl::StrCat(
             "coordinating_units.due_on: ", FormatIsoDate(*u.due_on),
-            " is before the item was received (",
-            FormatIsoDate(l.received_on), ")"));
+            " is before the item was received (", FormatIsoDate(l.received_on),
+            ")"));
       }
       keep.push_back(ref.id);
       codes.push_back(u.unit_code);
@@ -218,13 +215,14 @@ absl::StatusOr<core::Item> WorkflowStore::Assign(
   });
 }
 
-absl::StatusOr<core::Item> WorkflowStore::Transfer(
-    const Caller& c, Versioned v, const std::string& to_code,
-    const std::string& reason, core::ClockRule clock) {
+absl::StatusOr<core::Item> WorkflowStore::Transfer(const Caller& c, Versioned v,
+                                                   const std::string& to_code,
+                                                   const std::string& reason,
+                                                   core::ClockRule clock) {
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
-    PQ_ASSIGN_OR_RETURN(const UnitRef to, ResolveUnit(tx, "to_unit_code",
-                                                      to_code, std::nullopt,
-                                                      true));
+    PQ_ASSIGN_OR_RETURN(
+        const UnitRef to,
+        ResolveUnit(tx, "to_unit_code", to_code, std::nullopt, true));
     const Move move = to.external ? Move::kTransferOut : Move::kTransfer;
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, move));
     if (!to.external && to.id == l.lead_unit_id) {
@@ -257,7 +255,8 @@ absl::StatusOr<std::pair<core::Item, int>> WorkflowStore::SaveDraft(
   return db_.Transact<std::pair<core::Item, int>>(
       [&](Tx& tx) -> absl::StatusOr<std::pair<core::Item, int>> {
         PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kSaveDraft));
-        const int number = static_cast<int>(Int(tx.Run(kNextDraft, v.id)[0][0]));
+        const int number =
+            static_cast<int>(Int(tx.Run(kNextDraft, v.id)[0][0]));
         tx.Run(kInsertDraft, v.id, number, text, c.who.user_id, c.now);
         PQ_ASSIGN_OR_RETURN(
             core::Item item,
@@ -323,9 +322,8 @@ absl::StatusOr<core::Item> WorkflowStore::SubmitInput(
                          " within your unit"));
       }
     }
-    tx.Run(kSetInput, v.id, unit_id,
-           decline ? "DECLINED" : "INPUT_SUBMITTED", text, c.who.user_id,
-           c.now);
+    tx.Run(kSetInput, v.id, unit_id, decline ? "DECLINED" : "INPUT_SUBMITTED",
+           text, c.who.user_id, c.now);
     return Finish(tx, c, v.id, l.st.status,
                   decline ? "COORDINATION_DECLINED" : "COORDINATION_INPUT",
                   l.before,
@@ -339,13 +337,11 @@ absl::StatusOr<core::Item> WorkflowStore::SubmitInput(
 absl::StatusOr<core::Item> WorkflowStore::SubmitResponse(const Caller& c,
                                                          Versioned v) {
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
-    PQ_ASSIGN_OR_RETURN(const Locked l,
-                        Lock(tx, c, v, Move::kSubmitResponse));
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kSubmitResponse));
     const int64_t draft = Int(tx.Run(kSubmit, v.id)[0][0]);
-    return Finish(tx, c, v.id,
-                  core::StatusAfter(Move::kSubmitResponse, l.st, false),
-                  "SUBMITTED", l.before,
-                  JsonObject().Add("draft", draft).Build());
+    return Finish(
+        tx, c, v.id, core::StatusAfter(Move::kSubmitResponse, l.st, false),
+        "SUBMITTED", l.before, JsonObject().Add("draft", draft).Build());
   });
 }
 
@@ -386,11 +382,10 @@ absl::StatusOr<core::Item> WorkflowStore::Send(const Caller& c, Versioned v,
     tx.Run(kInsertAnswer, v.id, NullIfZero(l.submitted_draft),
            a.document_number, a.signer, a.sent_on, a.text,
            std::string(core::Name(a.outcome)),
-           std::string(core::Name(a.detail)), a.roadmap,
-           a.expected_completion, c.who.user_id, c.now);
+           std::string(core::Name(a.detail)), a.roadmap, a.expected_completion,
+           c.who.user_id, c.now);
     const bool follow_up = a.outcome == core::Outcome::kInResolution;
-    tx.Run(kAnswered, v.id,
-           follow_up ? a.expected_completion : std::nullopt);
+    tx.Run(kAnswered, v.id, follow_up ? a.expected_completion : std::nullopt);
     JsonObject detail;
     detail.Add("document_number", a.document_number)
         .Add("signer", a.signer)
@@ -407,8 +402,7 @@ absl::StatusOr<core::Item> WorkflowStore::Send(const Caller& c, Versioned v,
   });
 }
 
-absl::StatusOr<core::Item> WorkflowStore::Withdraw(const Caller& c,
-                                                   Versioned v,
+absl::StatusOr<core::Item> WorkflowStore::Withdraw(const Caller& c, Versioned v,
                                                    const std::string& reason) {
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kWithdraw));
@@ -425,8 +419,9 @@ absl::StatusOr<core::Item> WorkflowStore::Merge(
     // Lock in id order so that concurrent merges cannot deadlock.
     std::vector<Versioned> all = duplicates;
     all.push_back(target);
-    std::sort(all.begin(), all.end(),
-              [](const Versioned& a, const Versioned& b) { return a.id < b.id; });
+    std::sort(
+        all.begin(), all.end(),
+        [](const Versioned& a, const Versioned& b) { return a.id < b.id; });
     absl::flat_hash_map<int64_t, Locked> locked;
     for (const Versioned& v : all) {
       PQ_ASSIGN_OR_RETURN(Locked l, Lock(tx, c, v, Move::kMerge));
@@ -469,10 +464,9 @@ absl::StatusOr<core::Item> WorkflowStore::Unmerge(const Caller& c,
         core::ParseEnum<core::ItemStatus>(Text(r[0]))
             .value_or(core::ItemStatus::kReceived);
     const int64_t target = Int(r[1]);
-    PQ_ASSIGN_OR_RETURN(
-        core::Item item,
-        Finish(tx, c, v.id, restored, "UNMERGED", l.before,
-               JsonObject().Add("target", target).Build()));
+    PQ_ASSIGN_OR_RETURN(core::Item item,
+                        Finish(tx, c, v.id, restored, "UNMERGED", l.before,
+                               JsonObject().Add("target", target).Build()));
     if (target != 0) {
       const std::string before = Snapshot(tx, target);
       tx.Run(kTouch, target, c.now);

@@ -1,0 +1,461 @@
+// Routing, the reply workflow, merges, search, history and the audit chain
+// over the in-process channel on a real PostgreSQL.
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/db/api_fixture.h"
+
+namespace pqtrack::api {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+class WorkflowTest : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    Seed();
+    CreateUnit("PC", "BNV", v1::UNIT_KIND_DEPARTMENT);
+    CreateUnit("EXT", "", v1::UNIT_KIND_EXTERNAL_AGENCY);
+    liaison_ = UserToken("liaison", v1::ROLE_LIAISON, "");
+    leader_ = UserToken("tl.leader", v1::ROLE_LEADER, "TL");
+    responder_ = UserToken("tl.resp", v1::ROLE_RESPONDER, "TL");
+    coordinator_ = UserToken("ccvc.resp", v1::ROLE_RESPONDER, "CCVC");
+  }
+
+  void CreateRule(const std::string& name, std::vector<std::string> words,
+                  const std::string& lead, const std::string& coord,
+                  int position = 0) {
+    v1::CreateRuleRequest req;
+    req.mutable_rule()->set_name(name);
+    req.mutable_rule()->set_position(position);
+    for (auto& w : words) req.mutable_rule()->add_words(w);
+    req.mutable_rule()->set_lead_unit_code(lead);
+    if (!coord.empty()) req.mutable_rule()->add_coordinating_unit_codes(coord);
+    v1::CreateRuleResponse resp;
+    const grpc::Status st = routing_->CreateRule(As(kAdmin).get(), req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
+  v1::Item RecordPetition(const std::string& rid, const std::string& title,
+                          const std::string& delegation,
+                          const std::string& lead = "",
+                          v1::RecordItemResponse* out = nullptr) {
+    v1::RecordItemRequest req = Petition(rid, lead);
+    req.mutable_item()->set_title(title);
+    req.mutable_item()->mutable_petition()->set_delegations(0, delegation);
+    v1::RecordItemResponse resp;
+    const grpc::Status st = Record(req, &resp, liaison_);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    if (out != nullptr) *out = resp;
+    return resp.item();
+  }
+
+  v1::Item Get(int64_t id) {
+    v1::GetItemRequest req;
+    req.set_id(id);
+    v1::GetItemResponse resp;
+    EXPECT_TRUE(items_->GetItem(As(kAdmin).get(), req, &resp).ok());
+    return resp.item();
+  }
+
+  grpc::Status SaveDraft(const std::string& token, const v1::Item& it,
+                         const std::string& text, v1::Item* out = nullptr) {
+    v1::SaveDraftRequest req;
+    req.set_item_id(it.id());
+    req.set_version(it.version());
+    req.set_text(text);
+    v1::SaveDraftResponse resp;
+    const grpc::Status st = workflow_->SaveDraft(As(token).get(), req, &resp);
+    if (out != nullptr && st.ok()) *out = resp.item();
+    return st;
+  }
+
+  template <typename Req, typename Resp>
+  grpc::Status Move(grpc::Status (v1::WorkflowService::Stub::*method)(
+                        grpc::ClientContext*, const Req&, Resp*),
+                    const std::string& token, Req req, v1::Item* item) {
+    req.set_item_id(item->id());
+    req.set_version(item->version());
+    Resp resp;
+    const grpc::Status st =
+        ((*workflow_).*method)(As(token).get(), req, &resp);
+    if (st.ok()) *item = resp.item();
+    return st;
+  }
+
+  v1::SendResponseRequest Answer(v1::Outcome outcome, v1::OutcomeDetail detail) {
+    v1::SendResponseRequest req;
+    req.set_document_number("456/BNV-TL");
+    req.set_signer("Thứ trưởng Nguyễn Văn X");
+    *req.mutable_sent_on() = D(2024, 10, 30);
+    req.set_text("Bộ Nội vụ trả lời như sau...");
+    req.set_outcome(outcome);
+    req.set_outcome_detail(detail);
+    return req;
+  }
+
+  std::vector<std::string> HistoryKinds(int64_t id,
+                                        std::vector<std::string>* actors) {
+    v1::GetItemHistoryRequest req;
+    req.set_id(id);
+    v1::GetItemHistoryResponse resp;
+    EXPECT_TRUE(items_->GetItemHistory(As(liaison_).get(), req, &resp).ok());
+    std::vector<std::string> kinds;
+    for (const auto& e : resp.events()) {
+      kinds.push_back(e.kind());
+      if (actors != nullptr) actors->push_back(e.actor_login());
+    }
+    return kinds;
+  }
+
+  std::string liaison_, leader_, responder_, coordinator_;
+};
+
+TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
+  CreateRule("Lương", {"tien luong"}, "TL", "CCVC");
+  v1::RecordItemResponse recorded;
+  v1::Item it = RecordPetition("req-00000001", "Kiến nghị về TIỀN LƯƠNG",
+                               "Hà Nội", "", &recorded);
+  EXPECT_EQ(it.status(), v1::ITEM_STATUS_ASSIGNED);
+  EXPECT_EQ(it.lead_unit_code(), "TL");
+  ASSERT_EQ(it.coordination_size(), 1);
+  EXPECT_EQ(it.coordination(0).unit_code(), "CCVC");
+  EXPECT_EQ(it.coordination(0).state(), v1::COORDINATION_STATE_OPEN);
+  EXPECT_GT(it.routed_by_rule_id(), 0);
+  EXPECT_THAT(recorded.routing_reasons(),
+              ElementsAre("title or text contains \"tien luong\""));
+
+  ASSERT_TRUE(SaveDraft(responder_, it, "Dự thảo 1", &it).ok());
+  EXPECT_EQ(it.status(), v1::ITEM_STATUS_IN_PROGRESS);
+  EXPECT_EQ(it.draft_count(), 1);
+
+  v1::SubmitCoordinationInputRequest input;
+  input.set_text("Vụ CCVC thống nhất");
+  ASSERT_TRUE(Move(&v1::WorkflowService::Stub::SubmitCoordinationInput,
+                   coordinator_, input, &it)
+                  .ok());
+  EXPECT_EQ(it.coordination(0).state(), v1::COORDINATION_STATE_INPUT_SUBMITTED);
+  EXPECT_EQ(it.coordination(0).text(), "Vụ CCVC thống nhất");
+
+  ASSERT_TRUE(Move(&v1::WorkflowService::Stub::SubmitResponse, responder_,
+                   v1::SubmitResponseRequest(), &it)
+                  .ok());
+  EXPECT_EQ(it.status(), v1::ITEM_STATUS_PENDING_APPROVAL);
+
+  // A responder cannot approve its own unit's draft.
+  grpc::Status st = Move(&v1::WorkflowService::Stub::ApproveResponse,
+                         responder_, v1::ApproveResponseRequest(), &it);
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("is PENDING_APPROVAL"));
+
+  v1::ReturnResponseRequest ret;
+  ret.set_comment("Bổ sung số liệu");
+  ASSERT_TRUE(
+      Move(&v1::WorkflowService::Stub::ReturnResponse, leader_, ret, &it).ok());
+  EXPECT_EQ(it.status(), v1::ITEM_STATUS_IN_PROGRESS);
+  ASSERT_TRUE(SaveDraft(responder_, it, "Dự thảo 2", &it).ok());
+  ASSERT_TRUE(Move(&v1::WorkflowService::Stub::SubmitResponse, responder_,
+                   v1::SubmitResponseRequest(), &it)
+                  .ok());
+  // Not approved yet: cannot be sent.
+  st = Move(&v1::WorkflowService::Stub::SendResponse, responder_,
+            Answer(v1::OUTCOME_RESOLVED, v1::OUTCOME_DETAIL_IMPLEMENTATION),
+            &it);
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION);
+  ASSERT_TRUE(Move(&v1::WorkflowService::Stub::ApproveResponse, leader_,
+                   v1::ApproveResponseRequest(), &it)
+                  .ok());
+  EXPECT_TRUE(it.approved());
+
+  v1::SendResponseRequest answer =
+      Answer(v1::OUTCOME_IN_RESOLUTION, v1::OUTCOME_DETAIL_ROADMAP);
+  st = Move(&v1::WorkflowService::Stub::SendResponse, responder_, answer, &it);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("roadmap: required"));
+  answer.set_roadmap("Trình Chính phủ sửa Nghị định trong quý I/2025");
+  *answer.mutable_expected_completion() = D(2025, 3, 31);
+  ASSERT_TRUE(
+      Move(&v1::WorkflowService::Stub::SendResponse, responder_, answer, &it)
+          .ok());
+  EXPECT_EQ(it.status(), v1::ITEM_STATUS_ANSWERED);
+  EXPECT_EQ(it.follow_up_on().year(), 2025);
+  EXPECT_EQ(it.follow_up_on().month(), 3);
+
+  // IN_RESOLUTION keeps it tracked: the lead unit may draft a follow-up,
+  // but the same answer cannot be sent twice.
+  st = Move(&v1::WorkflowService::Stub::SendResponse, responder_, answer, &it);
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("is ANSWERED"));
+
+  std::vector<std::string> actors;
+  EXPECT_THAT(HistoryKinds(it.id(), &actors),
+              ElementsAre("RECORDED", "DRAFT_SAVED", "COORDINATION_INPUT",
+                          "SUBMITTED", "RETURNED", "DRAFT_SAVED", "SUBMITTED",
+                          "APPROVED", "ANSWERED"));
+  EXPECT_THAT(actors, ElementsAre("liaison", "tl.resp", "ccvc.resp", "tl.resp",
+                                  "tl.leader", "tl.resp", "tl.resp",
+                                  "tl.leader", "tl.resp"));
+  v1::ListDraftsRequest drafts;
+  drafts.set_item_id(it.id());
+  v1::ListDraftsResponse listed;
+  ASSERT_TRUE(
+      workflow_->ListDrafts(As(responder_).get(), drafts, &listed).ok());
+  ASSERT_EQ(listed.drafts_size(), 2);
+  EXPECT_EQ(listed.drafts(0).text(), "Dự thảo 2");
+  EXPECT_EQ(listed.drafts(1).text(), "Dự thảo 1");
+}
+
+TEST_F(WorkflowTest, StaleVersionIsAbortedAndChangesNothing) {
+  v1::Item it = RecordPetition("req-00000001", "Kiến nghị", "Huế", "TL");
+  const v1::Item seen = it;
+  ASSERT_TRUE(SaveDraft(responder_, seen, "first").ok());
+  const grpc::Status st = SaveDraft(responder_, seen, "second");
+  EXPECT_EQ(st.error_code(), grpc::ABORTED);
+  EXPECT_THAT(st.error_message(), HasSubstr("is at version 2, not 1"));
+  EXPECT_EQ(Get(it.id()).draft_count(), 1);
+}
+
+TEST_F(WorkflowTest, TwoRespondersSavingAtOnceOneWinsOneIsTold) {
+  const v1::Item it = RecordPetition("req-00000001", "Kiến nghị", "Huế", "TL");
+  const std::string other = UserToken("tl.resp2", v1::ROLE_RESPONDER, "TL");
+  grpc::Status a, b;
+  std::thread t1([&] { a = SaveDraft(responder_, it, "A"); });
+  std::thread t2([&] { b = SaveDraft(other, it, "B"); });
+  t1.join();
+  t2.join();
+  EXPECT_NE(a.ok(), b.ok()) << a.error_message() << " / " << b.error_message();
+  EXPECT_EQ((a.ok() ? b : a).error_code(), grpc::ABORTED);
+  EXPECT_EQ(Get(it.id()).draft_count(), 1);
+}
+
+TEST_F(WorkflowTest, RulesAreTriedInOrder) {
+  CreateRule("general", {"luong"}, "CCVC", "");
+  CreateRule("specific", {"tien luong"}, "TL", "", /*position=*/1);
+  v1::ListRulesResponse rules;
+  ASSERT_TRUE(routing_->ListRules(As(liaison_).get(), {}, &rules).ok());
+  ASSERT_EQ(rules.rules_size(), 2);
+  EXPECT_EQ(rules.rules(0).name(), "specific");
+  EXPECT_EQ(rules.rules(1).position(), 2);
+
+  EXPECT_EQ(RecordPetition("req-00000001", "Tiền lương", "Huế").lead_unit_code(),
+            "TL");
+  EXPECT_EQ(RecordPetition("req-00000002", "Lương hưu", "Huế").lead_unit_code(),
+            "CCVC");
+  const v1::Item triage = RecordPetition("req-00000003", "Đất đai", "Huế");
+  EXPECT_EQ(triage.status(), v1::ITEM_STATUS_RECEIVED);
+  EXPECT_EQ(triage.lead_unit_code(), "");
+
+  v1::PreviewRoutingRequest preview;
+  preview.mutable_item()->set_kind(v1::ITEM_KIND_PETITION);
+  preview.mutable_item()->set_title("chế độ TIEN LUONG");
+  v1::PreviewRoutingResponse match;
+  ASSERT_TRUE(
+      routing_->PreviewRouting(As(liaison_).get(), preview, &match).ok());
+  EXPECT_TRUE(match.matched());
+  EXPECT_EQ(match.rule().name(), "specific");
+
+  v1::DeleteRuleRequest del;
+  del.set_id(rules.rules(0).id());
+  v1::DeleteRuleResponse deleted;
+  ASSERT_TRUE(routing_->DeleteRule(As(kAdmin).get(), del, &deleted).ok());
+  ASSERT_TRUE(
+      routing_->PreviewRouting(As(liaison_).get(), preview, &match).ok());
+  EXPECT_EQ(match.rule().name(), "general");
+  EXPECT_EQ(match.rule().position(), 1);
+  v1::CreateRuleRequest bad;
+  v1::CreateRuleResponse bad_resp;
+  EXPECT_EQ(routing_->CreateRule(As(liaison_).get(), bad, &bad_resp)
+                .error_code(),
+            grpc::PERMISSION_DENIED);
+  EXPECT_EQ(routing_->CreateRule(As(kAdmin).get(), bad, &bad_resp).error_code(),
+            grpc::INVALID_ARGUMENT);
+}
+
+TEST_F(WorkflowTest, MergeKeepsEverySourceAndUnmergeRestores) {
+  v1::Item a = RecordPetition("req-00000001", "Tăng phụ cấp giáo viên",
+                              "Hà Nội", "TL");
+  v1::RecordItemResponse recorded;
+  v1::Item b = RecordPetition("req-00000002", "Tăng phụ cấp cho giáo viên",
+                              "Nghệ An", "", &recorded);
+  ASSERT_GE(recorded.similar_items_size(), 1);
+  EXPECT_EQ(recorded.similar_items(0).id(), a.id());
+  EXPECT_GT(recorded.similar_items(0).score(), 0.3);
+
+  v1::SuggestDuplicatesRequest suggest;
+  suggest.set_item_id(a.id());
+  v1::SuggestDuplicatesResponse suggested;
+  ASSERT_TRUE(
+      items_->SuggestDuplicates(As(liaison_).get(), suggest, &suggested).ok());
+  ASSERT_EQ(suggested.items_size(), 1);
+  EXPECT_EQ(suggested.items(0).id(), b.id());
+
+  v1::MergeItemsRequest merge;
+  merge.set_target_id(a.id());
+  merge.set_target_version(a.version());
+  auto* dup = merge.add_duplicates();
+  dup->set_id(b.id());
+  dup->set_version(b.version());
+  v1::MergeItemsResponse merged;
+  EXPECT_EQ(workflow_->MergeItems(As(responder_).get(), merge, &merged)
+                .error_code(),
+            grpc::PERMISSION_DENIED);
+  ASSERT_TRUE(workflow_->MergeItems(As(liaison_).get(), merge, &merged).ok());
+  EXPECT_THAT(merged.item().merged_item_ids(), ElementsAre(b.id()));
+  EXPECT_THAT(merged.item().all_delegations(),
+              UnorderedElementsAre("Hà Nội", "Nghệ An"));
+  b = Get(b.id());
+  EXPECT_EQ(b.status(), v1::ITEM_STATUS_DUPLICATE);
+  EXPECT_EQ(b.merged_into(), a.id());
+
+  v1::UnmergeItemRequest unmerge;
+  unmerge.set_item_id(b.id());
+  unmerge.set_version(b.version());
+  v1::UnmergeItemResponse restored;
+  ASSERT_TRUE(
+      workflow_->UnmergeItem(As(liaison_).get(), unmerge, &restored).ok());
+  EXPECT_EQ(restored.item().status(), v1::ITEM_STATUS_RECEIVED);
+  EXPECT_EQ(restored.item().merged_into(), 0);
+  a = Get(a.id());
+  EXPECT_TRUE(a.merged_item_ids().empty());
+  EXPECT_THAT(a.all_delegations(), ElementsAre("Hà Nội"));
+  EXPECT_THAT(HistoryKinds(a.id(), nullptr),
+              ElementsAre("RECORDED", "MERGED", "UNMERGED_FROM"));
+  EXPECT_THAT(HistoryKinds(b.id(), nullptr),
+              ElementsAre("RECORDED", "MERGED_INTO", "UNMERGED"));
+}
+
+TEST_F(WorkflowTest, TransfersWithdrawalsAndForbiddenMoves) {
+  v1::Item it = RecordPetition("req-00000001", "Kiến nghị", "Huế", "TL");
+  v1::TransferItemRequest transfer;
+  transfer.set_to_unit_code("CCVC");
+  transfer.set_reason("thuộc lĩnh vực công chức");
+  EXPECT_EQ(Move(&v1::WorkflowService::Stub::TransferItem, responder_,
+                 transfer, &it)
+                .error_code(),
+            grpc::PERMISSION_DENIED);
+  ASSERT_TRUE(
+      Move(&v1::WorkflowService::Stub::TransferItem, leader_, transfer, &it)
+          .ok());
+  EXPECT_EQ(it.lead_unit_code(), "CCVC");
+  // TL no longer sees it.
+  v1::GetItemRequest get;
+  get.set_id(it.id());
+  v1::GetItemResponse got;
+  EXPECT_EQ(items_->GetItem(As(responder_).get(), get, &got).error_code(),
+            grpc::NOT_FOUND);
+
+  transfer.set_to_unit_code("EXT");
+  transfer.set_reason("không thuộc thẩm quyền");
+  transfer.set_clock(v1::CLOCK_RULE_PAUSE);
+  ASSERT_TRUE(
+      Move(&v1::WorkflowService::Stub::TransferItem, liaison_, transfer, &it)
+          .ok());
+  EXPECT_EQ(it.status(), v1::ITEM_STATUS_TRANSFERRED_OUT);
+  EXPECT_EQ(it.transferred_to_code(), "EXT");
+  const grpc::Status st = SaveDraft(coordinator_, it, "x");
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("is TRANSFERRED_OUT"));
+
+  v1::WithdrawItemRequest withdraw;
+  withdraw.set_reason("rút");
+  v1::Item petition = RecordPetition("req-00000002", "Khác", "Huế", "TL");
+  EXPECT_EQ(Move(&v1::WorkflowService::Stub::WithdrawItem, liaison_, withdraw,
+                 &petition)
+                .error_code(),
+            grpc::FAILED_PRECONDITION);
+  v1::RecordItemRequest q;
+  q.set_request_id("req-00000003");
+  q.mutable_item()->set_kind(v1::ITEM_KIND_QUESTION);
+  q.mutable_item()->set_title("Chất vấn");
+  q.mutable_item()->set_session_id(session_id_);
+  *q.mutable_item()->mutable_received_on() = D(2024, 10, 30);
+  auto* qd = q.mutable_item()->mutable_question();
+  qd->set_deputy_name("Nguyễn Văn A");
+  qd->set_delegation("Long An");
+  qd->set_addressee("Bộ trưởng");
+  qd->set_form(v1::QUESTION_FORM_WRITTEN);
+  *qd->mutable_asked_on() = D(2024, 10, 29);
+  v1::RecordItemResponse qr;
+  ASSERT_TRUE(Record(q, &qr, liaison_).ok());
+  v1::Item question = qr.item();
+  ASSERT_TRUE(Move(&v1::WorkflowService::Stub::WithdrawItem, liaison_,
+                   withdraw, &question)
+                  .ok());
+  EXPECT_EQ(question.status(), v1::ITEM_STATUS_WITHDRAWN);
+
+  // Assigning needs the office; unknown units are named.
+  v1::AssignItemRequest assign;
+  assign.set_lead_unit_code("NOPE");
+  v1::Item triage = RecordPetition("req-00000004", "Đất", "Huế");
+  EXPECT_EQ(
+      Move(&v1::WorkflowService::Stub::AssignItem, leader_, assign, &triage)
+          .error_code(),
+      grpc::NOT_FOUND);  // a leader does not even see an unassigned item
+  const grpc::Status unknown =
+      Move(&v1::WorkflowService::Stub::AssignItem, liaison_, assign, &triage);
+  EXPECT_EQ(unknown.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(unknown.error_message(), HasSubstr("lead_unit_code: no unit"));
+  assign.set_lead_unit_code("TL");
+  auto* c = assign.add_coordinating_units();
+  c->set_unit_code("PC");
+  *c->mutable_due_on() = D(2024, 8, 10);
+  ASSERT_TRUE(
+      Move(&v1::WorkflowService::Stub::AssignItem, liaison_, assign, &triage)
+          .ok());
+  EXPECT_EQ(triage.status(), v1::ITEM_STATUS_ASSIGNED);
+  EXPECT_EQ(triage.coordination(0).due_on().day(), 10);
+}
+
+TEST_F(WorkflowTest, SearchIgnoresDiacriticsAndScope) {
+  RecordPetition("req-00000001", "Cải cách tiền lương khu vực công", "Huế",
+                 "TL");
+  RecordPetition("req-00000002", "Tinh giản biên chế", "Huế", "CCVC");
+  v1::SearchItemsRequest req;
+  req.set_query("CAI CACH tien luong");
+  v1::SearchItemsResponse resp;
+  ASSERT_TRUE(items_->SearchItems(As(liaison_).get(), req, &resp).ok());
+  ASSERT_EQ(resp.hits_size(), 1);
+  EXPECT_EQ(resp.hits(0).item().title(), "Cải cách tiền lương khu vực công");
+  req.set_query("biên chế");
+  ASSERT_TRUE(items_->SearchItems(As(responder_).get(), req, &resp).ok());
+  EXPECT_EQ(resp.hits_size(), 0);  // CCVC's item is not TL's
+  req.set_query("");
+  EXPECT_EQ(items_->SearchItems(As(liaison_).get(), req, &resp).error_code(),
+            grpc::INVALID_ARGUMENT);
+}
+
+TEST_F(WorkflowTest, TamperedEventIsDetected) {
+  v1::Item it = RecordPetition("req-00000001", "Kiến nghị", "Huế", "TL");
+  ASSERT_TRUE(SaveDraft(responder_, it, "draft", &it).ok());
+  v1::VerifyAuditChainResponse report;
+  ASSERT_TRUE(admin_->VerifyAuditChain(As(kAdmin).get(), {}, &report).ok());
+  EXPECT_TRUE(report.intact());
+  EXPECT_EQ(report.events_checked(), 2);
+  EXPECT_EQ(admin_->VerifyAuditChain(As(liaison_).get(), {}, &report)
+                .error_code(),
+            grpc::PERMISSION_DENIED);
+  int64_t first = 0;
+  {
+    pqxx::connection c(db_->url());
+    pqxx::work w(c);
+    first = w.exec("SELECT min(id) FROM events")[0][0].as<int64_t>();
+    w.exec("ALTER TABLE events DISABLE TRIGGER events_append_only");
+    w.exec_params(
+        "UPDATE events SET after = jsonb_set(after, '{title}', '\"X\"')"
+        " WHERE id = $1",
+        first);
+    w.exec("ALTER TABLE events ENABLE TRIGGER events_append_only");
+    w.commit();
+  }
+  ASSERT_TRUE(admin_->VerifyAuditChain(As(kAdmin).get(), {}, &report).ok());
+  EXPECT_FALSE(report.intact());
+  EXPECT_EQ(report.first_broken_event_id(), first);
+  EXPECT_THAT(report.problem(), HasSubstr("no longer matches its hash"));
+}
+
+}  // namespace
+}  // namespace pqtrack::api
