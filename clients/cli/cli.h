@@ -13,6 +13,7 @@
 #include "clients/common/connection.h"
 #include "clients/common/output.h"
 #include "pqtrack/v1/common.pb.h"
+#include "pqtrack/v1/item.pb.h"
 
 namespace pqtrack::cli {
 
@@ -58,10 +59,19 @@ bool Call(Context& ctx,
   return false;
 }
 
+// Labels of item statuses and kinds, e.g. "IN_PROGRESS", "PETITION".
+std::string Status(int status);
+std::string Kind(int kind);
+// Prints an item as "key: value" lines, its coordination as a table.
+void PrintItem(const v1::Item& item);
+
 void AddAssemblyCommands(CLI::App& app, Context& ctx);
 void AddUnitCommands(CLI::App& app, Context& ctx);
 void AddItemCommands(CLI::App& app, Context& ctx);
 void AddAdminCommands(CLI::App& app, Context& ctx);
+// Adds workflow, routing, search, history and audit commands; call after
+// AddItemCommands (it extends "item").
+void AddWorkflowCommands(CLI::App& app, Context& ctx);
 
 }  // namespace pqtrack::cli
 

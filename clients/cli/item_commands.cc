@@ -64,6 +64,46 @@ void FillCommon(const CommonOpts& o, int64_t session,
     it->add_coordinating_unit_codes(c);
 }
 
+void Record(Context& ctx, v1::RecordItemRequest& req) {
+  v1::RecordItemResponse resp;
+  if (!Call(ctx, &v1::ItemService::Stub::RecordItem, req, &resp)) return;
+  if (ctx.json()) return client::PrintJson(std::cout, resp);
+  const v1::Item& it = resp.item();
+  std::cout << "item " << it.id()
+            << (resp.replayed() ? " was already recorded" : " recorded") << " ("
+            << Kind(it.kind()) << ", " << Status(it.status()) << ")\n";
+  if (it.routed_by_rule_id() != 0) {
+    std::cout << "routed by rule " << it.routed_by_rule_id() << " to "
+              << it.lead_unit_code();
+    if (!it.coordinating_unit_codes().empty()) {
+      std::cout << " with "
+                << absl::StrJoin(it.coordinating_unit_codes(), ", ");
+    }
+    std::cout << ": " << absl::StrJoin(resp.routing_reasons(), "; ") << "\n";
+  }
+  for (const auto& s : resp.similar_items()) {
+    std::cout << "similar: item " << s.id() << " (" << Status(s.status())
+              << ", score " << static_cast<int>(s.score() * 100 + 0.5) << "%) "
+              << s.title() << "\n";
+  }
+}
+
+const std::vector<std::string> kStatusNames = {
+    "received", "assigned",        "in-progress", "pending-approval",
+    "answered", "transferred-out", "withdrawn",   "no-response-required",
+    "duplicate"};
+const std::vector<std::string> kKindNames = {"petition", "question", "document",
+                                             "task"};
+
+int IndexOf(const std::vector<std::string>& names, const std::string& n) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == n) return static_cast<int>(i) + 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
 std::string Status(int s) { return EnumLabel(v1::ItemStatus_descriptor(), s); }
 std::string Kind(int k) { return EnumLabel(v1::ItemKind_descriptor(), k); }
 
@@ -80,6 +120,14 @@ void PrintItem(const v1::Item& it) {
       {"lead unit", it.lead_unit_code()},
       {"coordinating", absl::StrJoin(it.coordinating_unit_codes(), ", ")},
       {"version", absl::StrCat(it.version())},
+      {"follow-up on", FormatDate(it.follow_up_on())},
+      {"approved", it.approved() ? "yes (ready to send)" : ""},
+      {"drafts", it.draft_count() ? absl::StrCat(it.draft_count()) : ""},
+      {"transferred to", it.transferred_to_code()},
+      {"merged into", it.merged_into() ? absl::StrCat(it.merged_into()) : ""},
+      {"merged items", absl::StrJoin(it.merged_item_ids(), ", ")},
+      {"routed by rule",
+       it.routed_by_rule_id() ? absl::StrCat(it.routed_by_rule_id()) : ""},
   };
   switch (it.details_case()) {
     case v1::Item::kPetition:
@@ -112,34 +160,19 @@ void PrintItem(const v1::Item& it) {
       break;
   }
   client::PrintFields(std::cout, kv);
+  if (it.coordination_size() > 0) {
+    std::cout << "\n";
+    client::Table t({"COORDINATING", "DUE", "STATE", "INPUT"});
+    t.SetMaxWidth(3, 60);
+    for (const auto& c : it.coordination()) {
+      t.AddRow({c.unit_code(), FormatDate(c.due_on()),
+                EnumLabel(v1::CoordinationState_descriptor(), c.state()),
+                c.text()});
+    }
+    t.Print(std::cout);
+  }
   if (!it.body().empty()) std::cout << "\n" << it.body() << "\n";
 }
-
-void Record(Context& ctx, v1::RecordItemRequest& req) {
-  v1::RecordItemResponse resp;
-  if (!Call(ctx, &v1::ItemService::Stub::RecordItem, req, &resp)) return;
-  if (ctx.json()) return client::PrintJson(std::cout, resp);
-  std::cout << "item " << resp.item().id()
-            << (resp.replayed() ? " was already recorded" : " recorded") << " ("
-            << Kind(resp.item().kind()) << ", " << Status(resp.item().status())
-            << ")\n";
-}
-
-const std::vector<std::string> kStatusNames = {
-    "received", "assigned",        "in-progress", "pending-approval",
-    "answered", "transferred-out", "withdrawn",   "no-response-required",
-    "duplicate"};
-const std::vector<std::string> kKindNames = {"petition", "question", "document",
-                                             "task"};
-
-int IndexOf(const std::vector<std::string>& names, const std::string& n) {
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == n) return static_cast<int>(i) + 1;
-  }
-  return 0;
-}
-
-}  // namespace
 
 void AddItemCommands(CLI::App& app, Context& ctx) {
   auto* item =

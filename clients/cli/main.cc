@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   pqtrack::cli::AddUnitCommands(app, ctx);
   pqtrack::cli::AddItemCommands(app, ctx);
   pqtrack::cli::AddAdminCommands(app, ctx);
+  pqtrack::cli::AddWorkflowCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -18,8 +18,8 @@
 
 namespace pqtrack::api {
 
-inline const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2024, 11, 2, 2, 0, 0),
-                                        absl::UTCTimeZone());
+inline const absl::Time kNow = absl::FromCivil(
+    absl::CivilSecond(2024, 11, 2, 2, 0, 0), absl::UTCTimeZone());
 
 inline v1::Date D(int y, int m, int d) {
   v1::Date out;
@@ -164,7 +164,6 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<v1::RoutingService::Stub> routing_;
   int64_t session_id_ = 0, batch_id_ = 0;
 };
-
 
 }  // namespace pqtrack::api
 

@@ -81,13 +81,13 @@ class WorkflowTest : public ApiFixture {
     req.set_item_id(item->id());
     req.set_version(item->version());
     Resp resp;
-    const grpc::Status st =
-        ((*workflow_).*method)(As(token).get(), req, &resp);
+    const grpc::Status st = ((*workflow_).*method)(As(token).get(), req, &resp);
     if (st.ok()) *item = resp.item();
     return st;
   }
 
-  v1::SendResponseRequest Answer(v1::Outcome outcome, v1::OutcomeDetail detail) {
+  v1::SendResponseRequest Answer(v1::Outcome outcome,
+                                 v1::OutcomeDetail detail) {
     v1::SendResponseRequest req;
     req.set_document_number("456/BNV-TL");
     req.set_signer("Thứ trưởng Nguyễn Văn X");
@@ -241,8 +241,9 @@ TEST_F(WorkflowTest, RulesAreTriedInOrder) {
   EXPECT_EQ(rules.rules(0).name(), "specific");
   EXPECT_EQ(rules.rules(1).position(), 2);
 
-  EXPECT_EQ(RecordPetition("req-00000001", "Tiền lương", "Huế").lead_unit_code(),
-            "TL");
+  EXPECT_EQ(
+      RecordPetition("req-00000001", "Tiền lương", "Huế").lead_unit_code(),
+      "TL");
   EXPECT_EQ(RecordPetition("req-00000002", "Lương hưu", "Huế").lead_unit_code(),
             "CCVC");
   const v1::Item triage = RecordPetition("req-00000003", "Đất đai", "Huế");
@@ -268,16 +269,16 @@ TEST_F(WorkflowTest, RulesAreTriedInOrder) {
   EXPECT_EQ(match.rule().position(), 1);
   v1::CreateRuleRequest bad;
   v1::CreateRuleResponse bad_resp;
-  EXPECT_EQ(routing_->CreateRule(As(liaison_).get(), bad, &bad_resp)
-                .error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_EQ(
+      routing_->CreateRule(As(liaison_).get(), bad, &bad_resp).error_code(),
+      grpc::PERMISSION_DENIED);
   EXPECT_EQ(routing_->CreateRule(As(kAdmin).get(), bad, &bad_resp).error_code(),
             grpc::INVALID_ARGUMENT);
 }
 
 TEST_F(WorkflowTest, MergeKeepsEverySourceAndUnmergeRestores) {
-  v1::Item a = RecordPetition("req-00000001", "Tăng phụ cấp giáo viên",
-                              "Hà Nội", "TL");
+  v1::Item a =
+      RecordPetition("req-00000001", "Tăng phụ cấp giáo viên", "Hà Nội", "TL");
   v1::RecordItemResponse recorded;
   v1::Item b = RecordPetition("req-00000002", "Tăng phụ cấp cho giáo viên",
                               "Nghệ An", "", &recorded);
@@ -300,9 +301,9 @@ TEST_F(WorkflowTest, MergeKeepsEverySourceAndUnmergeRestores) {
   dup->set_id(b.id());
   dup->set_version(b.version());
   v1::MergeItemsResponse merged;
-  EXPECT_EQ(workflow_->MergeItems(As(responder_).get(), merge, &merged)
-                .error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_EQ(
+      workflow_->MergeItems(As(responder_).get(), merge, &merged).error_code(),
+      grpc::PERMISSION_DENIED);
   ASSERT_TRUE(workflow_->MergeItems(As(liaison_).get(), merge, &merged).ok());
   EXPECT_THAT(merged.item().merged_item_ids(), ElementsAre(b.id()));
   EXPECT_THAT(merged.item().all_delegations(),
@@ -333,10 +334,10 @@ TEST_F(WorkflowTest, TransfersWithdrawalsAndForbiddenMoves) {
   v1::TransferItemRequest transfer;
   transfer.set_to_unit_code("CCVC");
   transfer.set_reason("thuộc lĩnh vực công chức");
-  EXPECT_EQ(Move(&v1::WorkflowService::Stub::TransferItem, responder_,
-                 transfer, &it)
-                .error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Move(&v1::WorkflowService::Stub::TransferItem, responder_, transfer, &it)
+          .error_code(),
+      grpc::PERMISSION_DENIED);
   ASSERT_TRUE(
       Move(&v1::WorkflowService::Stub::TransferItem, leader_, transfer, &it)
           .ok());
@@ -382,8 +383,8 @@ TEST_F(WorkflowTest, TransfersWithdrawalsAndForbiddenMoves) {
   v1::RecordItemResponse qr;
   ASSERT_TRUE(Record(q, &qr, liaison_).ok());
   v1::Item question = qr.item();
-  ASSERT_TRUE(Move(&v1::WorkflowService::Stub::WithdrawItem, liaison_,
-                   withdraw, &question)
+  ASSERT_TRUE(Move(&v1::WorkflowService::Stub::WithdrawItem, liaison_, withdraw,
+                   &question)
                   .ok());
   EXPECT_EQ(question.status(), v1::ITEM_STATUS_WITHDRAWN);
 
@@ -435,9 +436,9 @@ TEST_F(WorkflowTest, TamperedEventIsDetected) {
   ASSERT_TRUE(admin_->VerifyAuditChain(As(kAdmin).get(), {}, &report).ok());
   EXPECT_TRUE(report.intact());
   EXPECT_EQ(report.events_checked(), 2);
-  EXPECT_EQ(admin_->VerifyAuditChain(As(liaison_).get(), {}, &report)
-                .error_code(),
-            grpc::PERMISSION_DENIED);
+  EXPECT_EQ(
+      admin_->VerifyAuditChain(As(liaison_).get(), {}, &report).error_code(),
+      grpc::PERMISSION_DENIED);
   int64_t first = 0;
   {
     pqxx::connection c(db_->url());

@@ -56,6 +56,33 @@ class E2eTest : public ::testing::Test {
     return {r->exit_code, r->output};
   }
 
+  // Runs the CLI with the token in `token_file`.
+  Cli RunAs(const std::string& token_file, std::vector<std::string> args) {
+    const std::string saved = token_file_;
+    token_file_ = token_file;
+    Cli r = Run(std::move(args));
+    token_file_ = saved;
+    return r;
+  }
+
+  // Creates a user and writes a token for it to a file; returns the path.
+  std::string UserWithToken(const std::string& login, const std::string& role,
+                            const std::string& unit) {
+    std::vector<std::string> create = {"user",   "create", "--login", login,
+                                       "--name", login,    "--role",  role};
+    if (!unit.empty()) {
+      create.push_back("--unit");
+      create.push_back(unit);
+    }
+    Cli r = Run(create);
+    EXPECT_EQ(r.code, 0) << r.out;
+    r = Run({"token", "issue", "--user", login});
+    EXPECT_EQ(r.code, 0) << r.out;
+    const std::string path = dir_.path() + "/" + login + ".token";
+    std::ofstream(path) << r.out.substr(0, r.out.find('\n')) << "\n";
+    return path;
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<testing::Subprocess> server_;
   std::string address_;
@@ -246,6 +273,104 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
   server_->Signal(SIGINT);
   server_->ReadToEnd();
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
+
+TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
+  ASSERT_FALSE(StartServer().empty());
+  ASSERT_EQ(
+      Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
+      0);
+  ASSERT_EQ(Run({"term", "create", "--code", "XV", "--number", "15",
+                 "--start-year", "2021", "--end-year", "2026"})
+                .code,
+            0);
+  ASSERT_EQ(Run({"session", "create", "--term", "XV", "--number", "7",
+                 "--opens", "2024-05-20", "--closes", "2024-06-29"})
+                .code,
+            0);
+  ASSERT_EQ(Run({"batch", "create", "--session", "1", "--phase", "after",
+                 "--from", "Ban Dân nguyện", "--document", "590/BDN",
+                 "--received", "2024-07-26"})
+                .code,
+            0);
+  const std::string liaison = UserWithToken("lien.lac", "liaison", "");
+  const std::string leader = UserWithToken("tl.lanhdao", "leader", "TL");
+  const std::string responder =
+      UserWithToken("tl.chuyenvien", "responder", "TL");
+  const std::string coordinator =
+      UserWithToken("ccvc.chuyenvien", "responder", "CCVC");
+
+  Cli r = Run({"rule", "create", "--name", "Tiền lương", "--kind", "petition",
+               "--word", "tien luong", "--lead", "TL", "--coord", "CCVC"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = RunAs(liaison, {"rule", "preview", "--title", "Về TIỀN LƯƠNG"});
+  EXPECT_THAT(r.out, HasSubstr("-> lead TL, coordinating CCVC"));
+
+  r = RunAs(liaison,
+            {"item", "record", "petition", "--batch", "1", "--delegation",
+             "Hà Nội", "--field", "Tiền lương", "--received", "2024-07-26",
+             "--title", "Sớm cải cách tiền lương"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("item 1 recorded (PETITION, ASSIGNED)"));
+  EXPECT_THAT(r.out, HasSubstr("routed by rule 1 to TL with CCVC"));
+
+  const auto step = [&](const std::string& token, std::vector<std::string> args,
+                        const std::string& expect) {
+    Cli out = RunAs(token, std::move(args));
+    EXPECT_EQ(out.code, 0) << out.out;
+    EXPECT_THAT(out.out, HasSubstr(expect));
+  };
+  step(responder, {"item", "draft", "1", "--text", "Dự thảo lần 1"},
+       "item 1: IN_PROGRESS");
+  step(coordinator, {"item", "input", "1", "--text", "CCVC thống nhất"},
+       "item 1: IN_PROGRESS");
+  step(responder, {"item", "submit", "1"}, "item 1: PENDING_APPROVAL");
+  r = RunAs(responder, {"item", "approve", "1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("error: FAILED_PRECONDITION: item 1 is "
+                               "PENDING_APPROVAL"));
+  step(leader, {"item", "return", "1", "--comment", "Bổ sung lộ trình"},
+       "item 1: IN_PROGRESS");
+  step(responder, {"item", "draft", "1", "--text", "Dự thảo lần 2"},
+       "item 1: IN_PROGRESS");
+  step(responder, {"item", "submit", "1"}, "item 1: PENDING_APPROVAL");
+  step(leader, {"item", "approve", "1"}, "item 1: PENDING_APPROVAL");
+  // A stale version is refused.
+  r = RunAs(responder, {"item", "draft", "1", "--version", "2", "--text", "x"});
+  EXPECT_THAT(r.out, HasSubstr("error: ABORTED: item 1 is at version"));
+  step(responder,
+       {"item", "send", "1", "--document", "1234/BNV-TL", "--signer",
+        "Thứ trưởng", "--sent", "2024-09-20", "--text", "Trả lời cử tri",
+        "--outcome", "in-resolution", "--detail", "roadmap", "--roadmap",
+        "Trình Chính phủ trong quý I/2025", "--expected", "2025-03-31"},
+       "item 1: ANSWERED");
+  r = RunAs(liaison, {"item", "get", "1"});
+  EXPECT_THAT(r.out, HasSubstr("follow-up on:   2025-03-31"));
+  EXPECT_THAT(r.out, HasSubstr("INPUT_SUBMITTED"));
+
+  r = RunAs(liaison, {"item", "history", "1"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::vector<std::string> steps = {"lien.lac         RECORDED",
+                                          "tl.chuyenvien    DRAFT_SAVED",
+                                          "ccvc.chuyenvien  COORDINATION_INPUT",
+                                          "tl.chuyenvien    SUBMITTED",
+                                          "tl.lanhdao       RETURNED",
+                                          "tl.chuyenvien    DRAFT_SAVED",
+                                          "tl.chuyenvien    SUBMITTED",
+                                          "tl.lanhdao       APPROVED",
+                                          "tl.chuyenvien    ANSWERED"};
+  size_t at = 0;
+  for (const std::string& s : steps) {
+    const size_t found = r.out.find(s, at);
+    ASSERT_NE(found, std::string::npos) << s << " in\n" << r.out;
+    at = found;
+  }
+  EXPECT_THAT(r.out, HasSubstr("IN_RESOLUTION"));
+  r = Run({"audit", "verify"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("audit chain intact"));
+  r = RunAs(liaison, {"item", "search", "cai cach TIEN LUONG"});
+  EXPECT_THAT(r.out, HasSubstr("Sớm cải cách tiền lương"));
 }
 
 }  // namespace

@@ -44,8 +44,7 @@ TEST(RoutingTest, WordsMatchWithoutDiacritics) {
                                      "Lao động", {"Hà Nội"}));
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->rule.lead_unit_code, "TL");
-  EXPECT_THAT(m->reasons,
-              ElementsAre("title or text contains \"tien luong\""));
+  EXPECT_THAT(m->reasons, ElementsAre("title or text contains \"tien luong\""));
   EXPECT_FALSE(Route({r}, Petition("Tiền thưởng", "x", {"Huế"})).has_value());
 }
 

@@ -40,9 +40,10 @@ constexpr auto kOk = absl::StatusCode::kOk;
 constexpr auto kDenied = absl::StatusCode::kPermissionDenied;
 constexpr auto kPrecondition = absl::StatusCode::kFailedPrecondition;
 
-const S kAll[] = {S::kReceived,        S::kAssigned,     S::kInProgress,
-                  S::kPendingApproval, S::kAnswered,     S::kTransferredOut,
-                  S::kWithdrawn,       S::kNoResponseRequired, S::kDuplicate};
+const S kAll[] = {
+    S::kReceived,        S::kAssigned,           S::kInProgress,
+    S::kPendingApproval, S::kAnswered,           S::kTransferredOut,
+    S::kWithdrawn,       S::kNoResponseRequired, S::kDuplicate};
 
 // For each move: the statuses it is allowed from (for a caller who may
 // make it).
@@ -55,21 +56,33 @@ struct Allowed {
 
 TEST(WorkflowTest, EveryMoveFromEveryStatus) {
   const std::vector<Allowed> table = {
-      {Move::kAssign, Role::kLiaison, kNone,
+      {Move::kAssign,
+       Role::kLiaison,
+       kNone,
        {S::kReceived, S::kAssigned, S::kInProgress}},
-      {Move::kTransfer, Role::kLiaison, kNone,
+      {Move::kTransfer,
+       Role::kLiaison,
+       kNone,
        {S::kReceived, S::kAssigned, S::kInProgress, S::kPendingApproval}},
-      {Move::kTransferOut, Role::kLeader, kLead,
+      {Move::kTransferOut,
+       Role::kLeader,
+       kLead,
        {S::kReceived, S::kAssigned, S::kInProgress, S::kPendingApproval}},
-      {Move::kSaveDraft, Role::kResponder, kLead,
+      {Move::kSaveDraft,
+       Role::kResponder,
+       kLead,
        {S::kAssigned, S::kInProgress}},
-      {Move::kSubmitInput, Role::kResponder, kCoordinating,
+      {Move::kSubmitInput,
+       Role::kResponder,
+       kCoordinating,
        {S::kAssigned, S::kInProgress, S::kPendingApproval}},
       {Move::kSubmitResponse, Role::kResponder, kLead, {S::kInProgress}},
       {Move::kApprove, Role::kLeader, kLead, {S::kPendingApproval}},
       {Move::kReturn, Role::kLeader, kLead, {S::kPendingApproval}},
       {Move::kWithdraw, Role::kLiaison, kNone, {}},  // petitions: never
-      {Move::kMerge, Role::kLiaison, kNone,
+      {Move::kMerge,
+       Role::kLiaison,
+       kNone,
        {S::kReceived, S::kAssigned, S::kInProgress, S::kPendingApproval}},
       {Move::kUnmerge, Role::kAdmin, kNone, {S::kDuplicate}},
   };
@@ -108,9 +121,9 @@ TEST(WorkflowTest, RespondersCannotApproveTheirOwnUnitsDraft) {
   EXPECT_EQ(s.code(), kPrecondition);
   EXPECT_THAT(s.message(), HasSubstr("item 7 is PENDING_APPROVAL"));
   EXPECT_THAT(s.message(), HasSubstr("a RESPONDER cannot approve"));
-  EXPECT_EQ(Code(Move::kReturn, Role::kResponder, kLead,
-                 State(S::kPendingApproval)),
-            kPrecondition);
+  EXPECT_EQ(
+      Code(Move::kReturn, Role::kResponder, kLead, State(S::kPendingApproval)),
+      kPrecondition);
   // Another unit's leader may not decide at all.
   EXPECT_EQ(Code(Move::kApprove, Role::kLeader, kCoordinating,
                  State(S::kPendingApproval)),
@@ -164,8 +177,8 @@ TEST(WorkflowTest, QuestionsCanBeWithdrawnWhileOpen) {
   EXPECT_EQ(Code(Move::kWithdraw, Role::kLiaison, kNone, q), kOk);
   q.status = S::kAnswered;
   EXPECT_EQ(Code(Move::kWithdraw, Role::kLiaison, kNone, q), kPrecondition);
-  const absl::Status petition = CheckMove(
-      Move::kWithdraw, As(Role::kLiaison), kNone, State(S::kAssigned));
+  const absl::Status petition = CheckMove(Move::kWithdraw, As(Role::kLiaison),
+                                          kNone, State(S::kAssigned));
   EXPECT_THAT(petition.message(), HasSubstr("only questions"));
 }
 
