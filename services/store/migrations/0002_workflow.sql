@@ -168,6 +168,8 @@ END;
 $$;
 CREATE TRIGGER events_chain BEFORE INSERT ON events
   FOR EACH ROW EXECUTE FUNCTION events_chain();
+-- The trigger assigns ids; a column default would only burn sequence values.
+ALTER TABLE events ALTER COLUMN id DROP DEFAULT;
 
 -- The state of an item as events record it, now with coordination.
 CREATE OR REPLACE FUNCTION item_snapshot(p_item bigint) RETURNS jsonb
