@@ -81,10 +81,15 @@ void Move(Context& ctx,
             << resp.item().version() << ")\n";
 }
 
-const std::vector<std::string> kDetails = {
-    "legal-document",      "inspection", "implementation", "roadmap",
-    "submitted-to-government", "lacking-resources", "other-in-resolution",
-    "explanation",         "information"};
+const std::vector<std::string> kDetails = {"legal-document",
+                                           "inspection",
+                                           "implementation",
+                                           "roadmap",
+                                           "submitted-to-government",
+                                           "lacking-resources",
+                                           "other-in-resolution",
+                                           "explanation",
+                                           "information"};
 
 v1::OutcomeDetail DetailFromName(const std::string& n) {
   for (size_t i = 0; i < kDetails.size(); ++i) {
@@ -93,7 +98,8 @@ v1::OutcomeDetail DetailFromName(const std::string& n) {
   return v1::OUTCOME_DETAIL_UNSPECIFIED;
 }
 
-void PrintRules(const google::protobuf::RepeatedPtrField<v1::RoutingRule>& rules) {
+void PrintRules(
+    const google::protobuf::RepeatedPtrField<v1::RoutingRule>& rules) {
   client::Table t({"POS", "ID", "NAME", "CONDITIONS", "LEAD", "COORDINATING"});
   t.SetMaxWidth(3, 60);
   for (const auto& r : rules) {
@@ -111,7 +117,8 @@ void PrintRules(const google::protobuf::RepeatedPtrField<v1::RoutingRule>& rules
   t.Print(std::cout);
 }
 
-void PrintSimilar(const google::protobuf::RepeatedPtrField<v1::SimilarItem>& s) {
+void PrintSimilar(
+    const google::protobuf::RepeatedPtrField<v1::SimilarItem>& s) {
   client::Table t({"ID", "SCORE", "STATUS", "TITLE"});
   t.SetMaxWidth(3, 70);
   for (const auto& it : s) {
@@ -159,7 +166,8 @@ void AddRuleCommands(CLI::App& app, Context& ctx) {
         const std::vector<std::string> kinds = {"petition", "question",
                                                 "document", "task"};
         for (size_t i = 0; i < kinds.size(); ++i) {
-          if (kinds[i] == o->kind) r->set_kind(static_cast<v1::ItemKind>(i + 1));
+          if (kinds[i] == o->kind)
+            r->set_kind(static_cast<v1::ItemKind>(i + 1));
         }
       }
       r->set_field(o->field);
@@ -256,7 +264,8 @@ void AddRuleCommands(CLI::App& app, Context& ctx) {
                   << absl::StrJoin(resp.rule().coordinating_unit_codes(), ", ");
       }
       std::cout << "\n";
-      for (const auto& r : resp.reasons()) std::cout << "  because " << r << "\n";
+      for (const auto& r : resp.reasons())
+        std::cout << "  because " << r << "\n";
     });
   }
 }
@@ -323,8 +332,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
       std::string text, file;
     };
     auto o = std::make_shared<Opts>();
-    auto* c = item->add_subcommand(
-        "draft", "Save a new draft of the reply (lead unit)");
+    auto* c = item->add_subcommand("draft",
+                                   "Save a new draft of the reply (lead unit)");
     AddTarget(c, *o);
     AddTextOptions(c, o->text, o->file, "The draft");
     c->callback([&ctx, o] {
@@ -415,8 +424,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
   }
   {
     struct Opts : Target {
-      std::string document, signer, sent, text, file, outcome, detail,
-          roadmap, expected;
+      std::string document, signer, sent, text, file, outcome, detail, roadmap,
+          expected;
     };
     auto o = std::make_shared<Opts>();
     auto* c = item->add_subcommand("send", "Send the approved answer");
@@ -444,9 +453,10 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
       req.set_signer(o->signer);
       *req.mutable_sent_on() = ParseDateOption("--sent", o->sent);
       req.set_text(TextOf(o->text, o->file));
-      req.set_outcome(o->outcome == "resolved"       ? v1::OUTCOME_RESOLVED
-                      : o->outcome == "in-resolution" ? v1::OUTCOME_IN_RESOLUTION
-                                                      : v1::OUTCOME_EXPLAINED);
+      req.set_outcome(o->outcome == "resolved" ? v1::OUTCOME_RESOLVED
+                      : o->outcome == "in-resolution"
+                          ? v1::OUTCOME_IN_RESOLUTION
+                          : v1::OUTCOME_EXPLAINED);
       req.set_outcome_detail(DetailFromName(o->detail));
       req.set_roadmap(o->roadmap);
       if (!o->expected.empty()) {
@@ -461,8 +471,9 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
       std::string reason;
     };
     auto o = std::make_shared<Opts>();
-    auto* c = item->add_subcommand("withdraw", "Record that a question was "
-                                               "withdrawn");
+    auto* c = item->add_subcommand("withdraw",
+                                   "Record that a question was "
+                                   "withdrawn");
     AddTarget(c, *o);
     c->add_option("--reason", o->reason, "Why")->required();
     c->callback([&ctx, o] {
@@ -505,8 +516,9 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
   }
   {
     auto o = std::make_shared<Target>();
-    auto* c = item->add_subcommand("unmerge", "Take a duplicate out of its "
-                                              "merge");
+    auto* c = item->add_subcommand("unmerge",
+                                   "Take a duplicate out of its "
+                                   "merge");
     AddTarget(c, *o);
     c->callback([&ctx, o] {
       Move(ctx, &v1::WorkflowService::Stub::UnmergeItem, *o,
