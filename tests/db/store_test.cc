@@ -125,6 +125,40 @@ TEST(MigrationTest, FreshDatabaseGetsEveryMigrationOnce) {
   EXPECT_EQ(*Migrate(**db), 0);
 }
 
+TEST(MigrationTest, EventsRecordedBeforeTheChainAreLinkedByTheUpgrade) {
+  Db::Options o;
+  o.url = testing::NewDatabase();
+  auto db = Db::Connect(o);
+  ASSERT_TRUE(db.ok());
+  const std::vector<EmbeddedMigration> first = {EmbeddedMigrations()[0]};
+  ASSERT_EQ(*Migrate(**db, first), 1);
+  {
+    pqxx::connection c(o.url);
+    pqxx::work w(c);
+    w.exec(
+        "INSERT INTO units (code, name_vi, kind, created_at, updated_at)"
+        " VALUES ('BNV', 'Bộ', 'MINISTRY', now(), now());"
+        "INSERT INTO items (kind, sender_key, title, received_on, status,"
+        " created_at, updated_at, sender, document_number, document_date,"
+        " requires_response)"
+        " VALUES ('DOCUMENT', 'x', 'Cũ', '2024-01-02', 'RECEIVED', now(),"
+        " now(), 'x', '1', '2024-01-01', true);"
+        "INSERT INTO events (item_id, at, kind, after)"
+        " SELECT id, now(), 'RECORDED', item_snapshot(id) FROM items;"
+        "INSERT INTO events (item_id, at, kind, after)"
+        " SELECT id, now(), 'RECORDED', item_snapshot(id) FROM items;");
+    w.commit();
+  }
+  auto rest = Migrate(**db);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(*rest, static_cast<int>(EmbeddedMigrations().size()) - 1);
+  ItemStore items(db->get());
+  auto report = items.VerifyAuditChain();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->intact) << report->problem;
+  EXPECT_EQ(report->events_checked, 2);
+}
+
 TEST_F(StoreTest, NewerSchemaIsRefused) {
   {
     pqxx::connection c(db_->url());

@@ -458,5 +458,80 @@ TEST_F(WorkflowTest, TamperedEventIsDetected) {
   EXPECT_THAT(report.problem(), HasSubstr("no longer matches its hash"));
 }
 
+TEST_F(WorkflowTest, BadWorkflowInputNamesTheField) {
+  v1::SaveDraftRequest draft;
+  v1::SaveDraftResponse draft_resp;
+  grpc::Status st =
+      workflow_->SaveDraft(As(responder_).get(), draft, &draft_resp);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("item_id: required"));
+  EXPECT_THAT(st.error_message(), HasSubstr("version: required"));
+  EXPECT_THAT(st.error_message(), HasSubstr("text: required"));
+
+  v1::Item a = RecordPetition("req-00000001", "Kiến nghị", "Huế", "TL");
+  v1::RecordItemRequest doc;
+  doc.set_request_id("req-00000002");
+  doc.mutable_item()->set_kind(v1::ITEM_KIND_DOCUMENT);
+  doc.mutable_item()->set_title("Công văn");
+  *doc.mutable_item()->mutable_received_on() = D(2024, 10, 2);
+  doc.mutable_item()->mutable_document()->set_sender("UBND");
+  doc.mutable_item()->mutable_document()->set_document_number("1/UBND");
+  *doc.mutable_item()->mutable_document()->mutable_document_date() =
+      D(2024, 10, 1);
+  doc.mutable_item()->mutable_document()->set_requires_response(true);
+  v1::RecordItemResponse doc_resp;
+  ASSERT_TRUE(Record(doc, &doc_resp, liaison_).ok());
+  v1::MergeItemsRequest merge;
+  merge.set_target_id(a.id());
+  merge.set_target_version(a.version());
+  auto* d = merge.add_duplicates();
+  d->set_id(doc_resp.item().id());
+  d->set_version(doc_resp.item().version());
+  v1::MergeItemsResponse merged;
+  st = workflow_->MergeItems(As(liaison_).get(), merge, &merged);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("only items of one kind"));
+  d->set_id(a.id());
+  st = workflow_->MergeItems(As(liaison_).get(), merge, &merged);
+  EXPECT_THAT(st.error_message(), HasSubstr("is repeated or is the target"));
+
+  v1::SendResponseRequest send =
+      Answer(v1::OUTCOME_RESOLVED, v1::OUTCOME_DETAIL_EXPLANATION);
+  send.set_item_id(a.id());
+  send.set_version(a.version());
+  send.clear_sent_on();
+  v1::SendResponseResponse sent;
+  st = workflow_->SendResponse(As(liaison_).get(), send, &sent);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("sent_on: required"));
+  EXPECT_THAT(st.error_message(),
+              HasSubstr("outcome_detail: EXPLANATION is not a kind of "
+                        "RESOLVED"));
+  // Nothing was written by any of these.
+  EXPECT_EQ(Get(a.id()).version(), a.version());
+}
+
+TEST_F(WorkflowTest, CoordinatorCanDeclineWithAReason) {
+  v1::Item it = RecordPetition("req-00000001", "Kiến nghị", "Huế", "TL");
+  v1::AssignItemRequest assign;
+  assign.set_lead_unit_code("TL");
+  assign.add_coordinating_units()->set_unit_code("CCVC");
+  ASSERT_TRUE(
+      Move(&v1::WorkflowService::Stub::AssignItem, liaison_, assign, &it).ok());
+  v1::SubmitCoordinationInputRequest decline;
+  decline.set_text("Không thuộc chức năng của Vụ");
+  decline.set_decline(true);
+  ASSERT_TRUE(Move(&v1::WorkflowService::Stub::SubmitCoordinationInput,
+                   coordinator_, decline, &it)
+                  .ok());
+  EXPECT_EQ(it.coordination(0).state(), v1::COORDINATION_STATE_DECLINED);
+  EXPECT_EQ(it.coordination(0).text(), "Không thuộc chức năng của Vụ");
+  // The lead unit is not a coordinating unit.
+  EXPECT_EQ(Move(&v1::WorkflowService::Stub::SubmitCoordinationInput,
+                 responder_, decline, &it)
+                .error_code(),
+            grpc::PERMISSION_DENIED);
+}
+
 }  // namespace
 }  // namespace pqtrack::api
