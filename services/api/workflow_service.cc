@@ -195,9 +195,8 @@ grpc::Status WorkflowServiceImpl::SendResponse(
     core::Violations v;
     const Versioned ref = Ref(v, req->item_id(), req->version());
     const core::Answer answer = FromProto(v, *req);
-    // Rules that need the item (the day received) run in the store; these
-    // do not.
-    core::ValidateAnswer(v, "", answer, core::Day(1900, 1, 1), c.today);
+    // The store checks the day sent against the day received.
+    core::ValidateAnswer(v, "", answer, std::nullopt, c.today);
     PQ_RETURN_IF_ERROR(v.ToStatus());
     PQ_ASSIGN_OR_RETURN(const core::Item item,
                         d_.workflow.Send(c, ref, answer));

@@ -199,17 +199,17 @@ ItemStatus StatusAfter(Move m, const WorkflowState& st, bool lead_changed) {
 }
 
 void ValidateAnswer(Violations& v, absl::string_view p, const Answer& a,
-                    Day received_on, Day today) {
+                    std::optional<Day> received_on, Day today) {
   const auto f = [&](absl::string_view n) { return absl::StrCat(p, n); };
   CheckText(v, f("document_number"), a.document_number, {1, 100});
   CheckText(v, f("signer"), a.signer, {1, 200});
   CheckText(v, f("text"), a.text, {1, 100000});
   if (!a.sent_on) {
     v.Add(f("sent_on"), "required");
-  } else if (*a.sent_on < received_on) {
+  } else if (received_on && *a.sent_on < *received_on) {
     v.Add(f("sent_on"), absl::StrCat("must not be before the item was "
                                      "received (",
-                                     FormatIsoDate(received_on), ")"));
+                                     FormatIsoDate(*received_on), ")"));
   } else if (*a.sent_on > today) {
     v.Add(f("sent_on"), "must not be after today");
   }

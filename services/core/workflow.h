@@ -79,11 +79,11 @@ struct Answer {
 };
 
 // Document number 1-100, signer 1-200, text 1-100,000 characters; sent on a
-// day between the item's receipt and today; a detail belonging to the
-// outcome; roadmap and expected completion (after the day sent) required
-// for IN_RESOLUTION and refused otherwise.
+// day not after today and, when `received_on` is given, not before it; a
+// detail belonging to the outcome; roadmap and expected completion (after
+// the day sent) required for IN_RESOLUTION and refused otherwise.
 void ValidateAnswer(Violations& v, absl::string_view prefix, const Answer& a,
-                    Day received_on, Day today);
+                    std::optional<Day> received_on, Day today);
 
 }  // namespace pqtrack::core
 

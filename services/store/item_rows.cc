@@ -1,5 +1,6 @@
 #include "services/store/item_rows.h"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "absl/container/flat_hash_map.h"

@@ -119,6 +119,13 @@ constexpr Statement kTouch{
     "wf_touch",
     "UPDATE items SET version = version + 1, updated_at = $2 WHERE id = $1"};
 
+// Whether `who` sees an item it relates to as `lead_member` and
+// `coordinating_member`.
+bool Visible(const core::Principal& who, bool lead_member,
+             bool coordinating_member) {
+  return core::SeesWholeMinistry(who) || lead_member || coordinating_member;
+}
+
 struct Locked {
   core::WorkflowState st;
   core::Relation rel;
@@ -137,8 +144,8 @@ absl::StatusOr<Locked> Lock(Tx& tx, const WorkflowStore::Caller& c,
     l.rel.lead_member = Bool(r[0][6]);
     l.rel.coordinating_member = Bool(r[0][7]);
   }
-  if (r.empty() || (!core::SeesWholeMinistry(c.who) && !l.rel.lead_member &&
-                    !l.rel.coordinating_member)) {
+  if (r.empty() ||
+      !Visible(c.who, l.rel.lead_member, l.rel.coordinating_member)) {
     return absl::NotFoundError(absl::StrCat("no item ", v.id));
   }
   const int64_t current = Int(r[0][0]);
@@ -276,8 +283,7 @@ absl::StatusOr<std::vector<core::Draft>> WorkflowStore::ListDrafts(
   return db_.Transact<std::vector<core::Draft>>(
       [&](Tx& tx) -> absl::StatusOr<std::vector<core::Draft>> {
         const pqxx::result r = tx.Run(kLock, item_id, c.who.unit_code);
-        if (r.empty() || (!core::SeesWholeMinistry(c.who) && !Bool(r[0][6]) &&
-                          !Bool(r[0][7]))) {
+        if (r.empty() || !Visible(c.who, Bool(r[0][6]), Bool(r[0][7]))) {
           return absl::NotFoundError(absl::StrCat("no item ", item_id));
         }
         std::vector<core::Draft> out;
