@@ -221,6 +221,52 @@ std::optional<Day> AnchorDay(const Item& item, Anchor anchor) {
   return std::nullopt;
 }
 
+ItemDue PlanDue(const Item& item, ItemStatus initial_status,
+                const std::vector<DeadlineRule>& rules,
+                const Calendar& calendar) {
+  ItemDue out;
+  if (initial_status == ItemStatus::kNoResponseRequired) return out;
+  if (item.due_on) {
+    out.due = item.due_on;
+    out.source = "GIVEN";
+    out.steps.push_back(
+        absl::StrCat("due date given when recorded: ", Describe(*item.due_on)));
+    return out;
+  }
+  if (!item.received_on) return out;
+  const DeadlineRule* rule = SelectRule(rules, item.kind, *item.received_on);
+  if (rule == nullptr) {
+    out.steps.push_back(absl::StrCat("no deadline rule for ", Name(item.kind),
+                                     " was in force on ",
+                                     FormatIsoDate(*item.received_on)));
+    return out;
+  }
+  std::optional<Day> anchor = AnchorDay(item, rule->anchor);
+  DeadlineResult r;
+  if (anchor) {
+    r = ComputeDue(*rule, *anchor, calendar);
+  } else {
+    DeadlineRule from_receipt = *rule;
+    from_receipt.anchor = Anchor::kReceived;
+    r = ComputeDue(from_receipt, *item.received_on, calendar);
+    r.steps.insert(r.steps.begin(),
+                   absl::StrCat("the item has no ", AnchorWord(rule->anchor),
+                                " date: counted from the day received"));
+  }
+  out.due = r.due;
+  out.source = "RULE";
+  out.rule_id = rule->id;
+  out.steps = std::move(r.steps);
+  out.calendar_incomplete = r.calendar_incomplete;
+  return out;
+}
+
+Day CoordinatorDue(Day lead_due, Day received_on, int lead_working_days,
+                   const Calendar& calendar) {
+  const Day d = SubtractWorkingDays(lead_due, lead_working_days, calendar);
+  return d < received_on ? received_on : d;
+}
+
 void ValidateDeadlineRule(Violations& v, absl::string_view p,
                           const DeadlineRule& r) {
   const auto f = [&](absl::string_view n) { return absl::StrCat(p, n); };

@@ -97,6 +97,28 @@ Day SubtractWorkingDays(Day d, int n, const Calendar& calendar);
 // e.g. the date asked of a document).
 std::optional<Day> AnchorDay(const Item& item, Anchor anchor);
 
+// The due date an item gets when recorded, and why.
+struct ItemDue {
+  std::optional<Day> due;
+  // "RULE", "GIVEN", or empty when the item owes no reply or no rule applies.
+  std::string source;
+  int64_t rule_id = 0;
+  std::vector<std::string> steps;
+  bool calendar_incomplete = false;
+};
+
+// A due date given on the item is kept; otherwise the rule in force on the
+// day received is applied from its anchor (the day received when the item
+// lacks the rule's anchor). Items that owe no reply get none.
+ItemDue PlanDue(const Item& item, ItemStatus initial_status,
+                const std::vector<DeadlineRule>& rules,
+                const Calendar& calendar);
+
+// The internal due date of a coordinating unit: `lead_working_days` working
+// days before the lead's due date, but not before the day received.
+Day CoordinatorDue(Day lead_due, Day received_on, int lead_working_days,
+                   const Calendar& calendar);
+
 // Rule fields: kind set, amount 1-3650, count and anchor set, legal basis
 // 1-500 characters, valid_to not before valid_from, and the anchor fitting
 // the kind (ASKED for questions only, DOCUMENT_DATE for documents and tasks).

@@ -3,10 +3,13 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/json.h"
 #include "services/common/status_macros.h"
+#include "services/core/deadline.h"
 #include "services/core/item_rules.h"
 #include "services/core/routing.h"
+#include "services/store/deadline_store.h"
 #include "services/store/item_rows.h"
 #include "services/store/routing_store.h"
 #include "services/store/rows.h"
@@ -38,11 +41,17 @@ constexpr Statement kInsertItem{"item_insert",
             delegations, field,
             deputy_name, delegation, addressee, question_form, asked_on,
             sender, document_number, document_date, requires_response,
-            assigned_by, source_document, source_date, routed_by_rule)
+            assigned_by, source_document, source_date, routed_by_rule,
+            due_source, due_rule_id, due_explanation, due_calendar_incomplete)
           VALUES ($1, $2, lower(btrim($3)), $4, $5, $6, $7, $8, $9, $10, $11,
                   $12, $13, $14, $15, $15, $16::text[], $17, $18, $19, $20,
-                  $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
+                  $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32,
+                  $33, $34)
           RETURNING id)sql"};
+
+constexpr Statement kDefaultCoordinatorDue{
+    "item_default_coordinator_due",
+    "UPDATE item_units SET due_on = $2 WHERE item_id = $1 AND due_on IS NULL"};
 
 constexpr Statement kInsertCoordinating{
     "item_insert_coordinating",
@@ -259,6 +268,11 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
         core::InitialStatus(item) != core::ItemStatus::kNoResponseRequired) {
       route = RouteItem(tx, item);
     }
+    const core::ItemStatus initial = core::InitialStatus(item);
+    const core::Calendar calendar = LoadCalendar(tx);
+    const core::ItemDue due =
+        core::PlanDue(item, initial, LoadDeadlineRules(tx), calendar);
+    item.due_on = due.due;
     std::optional<int64_t> lead_id;
     if (!item.lead_unit_code.empty()) {
       PQ_ASSIGN_OR_RETURN(
@@ -282,7 +296,7 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
     const auto* task = std::get_if<core::TaskDetails>(&item.details);
     p.Add(pet ? std::optional<int64_t>(pet->batch_id) : std::nullopt);
     p.Add(item.due_on);
-    p.Add(std::string(core::Name(core::InitialStatus(item))));
+    p.Add(std::string(core::Name(initial)));
     p.Add(lead_id);
     p.Add(request_id);
     p.Add(request_hash);
@@ -320,9 +334,18 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
       for (int i = 0; i < 3; ++i) p.Add(Null{});
     }
     p.Add(route ? std::optional<int64_t>(route->rule.id) : std::nullopt);
+    p.Add(NullIfEmpty(due.source));
+    p.Add(NullIfZero(due.rule_id));
+    p.Add(absl::StrJoin(due.steps, "\n"));
+    p.Add(due.calendar_incomplete);
     const int64_t id = Int(tx.Exec(kInsertItem, p)[0][0]);
     if (!item.coordinating_unit_codes.empty()) {
       tx.Run(kInsertCoordinating, id, item.coordinating_unit_codes);
+      if (due.due) {
+        tx.Run(kDefaultCoordinatorDue, id,
+               core::CoordinatorDue(*due.due, *item.received_on,
+                                    CoordinationLeadDays(tx), calendar));
+      }
     }
     std::string detail;
     if (route) {
