@@ -72,6 +72,8 @@ void AddAdminCommands(CLI::App& app, Context& ctx);
 // Adds workflow, routing, search, history and audit commands; call after
 // AddItemCommands (it extends "item").
 void AddWorkflowCommands(CLI::App& app, Context& ctx);
+// Adds calendar and deadline commands and "item extend".
+void AddCalendarCommands(CLI::App& app, Context& ctx);
 
 }  // namespace pqtrack::cli
 

@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   pqtrack::cli::AddItemCommands(app, ctx);
   pqtrack::cli::AddAdminCommands(app, ctx);
   pqtrack::cli::AddWorkflowCommands(app, ctx);
+  pqtrack::cli::AddCalendarCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/cli/cli.h"
+#include "clients/common/csv.h"
 #include "pqtrack/v1/unit.grpc.pb.h"
 
 namespace pqtrack::cli {
@@ -38,35 +39,6 @@ void PrintUnit(Context& ctx, const v1::Unit& u) {
   (void)ctx;
 }
 
-// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cell += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(cell);
-      cell.clear();
-    } else if (c != '\r') {
-      cell += c;
-    }
-  }
-  out.push_back(cell);
-  return out;
-}
-
 // The kind of a unit in a file without a kind column.
 v1::UnitKind GuessKind(const std::string& parent, const std::string& name_vi) {
   if (parent.empty()) return v1::UNIT_KIND_MINISTRY;
@@ -77,46 +49,20 @@ v1::UnitKind GuessKind(const std::string& parent, const std::string& name_vi) {
 }
 
 int ImportUnits(Context& ctx, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "error: cannot read " << path << "\n";
+  client::CsvReader csv;
+  if (absl::Status s = csv.Open(path, {"code", "name_vi"}); !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
     return 1;
   }
-  std::string line;
-  if (!std::getline(in, line)) {
-    std::cerr << "error: " << path << " is empty\n";
-    return 1;
-  }
-  if (absl::StartsWith(line, "\xEF\xBB\xBF")) line = line.substr(3);
-  const std::vector<std::string> header = SplitCsv(line);
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < header.size(); ++i) {
-    col[std::string(absl::StripAsciiWhitespace(header[i]))] = i;
-  }
-  for (const char* required : {"code", "name_vi"}) {
-    if (!col.count(required)) {
-      std::cerr << "error: " << path << ": the header has no \"" << required
-                << "\" column\n";
-      return 1;
-    }
-  }
-  int created = 0, existing = 0, failed = 0, line_no = 1;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    const std::vector<std::string> cells = SplitCsv(line);
-    auto get = [&](const std::string& name) -> std::string {
-      auto it = col.find(name);
-      if (it == col.end() || it->second >= cells.size()) return "";
-      return std::string(absl::StripAsciiWhitespace(cells[it->second]));
-    };
+  int created = 0, existing = 0, failed = 0;
+  while (csv.Next()) {
     v1::CreateUnitRequest req;
     v1::Unit* u = req.mutable_unit();
-    u->set_code(get("code"));
-    u->set_name_vi(get("name_vi"));
-    u->set_name_en(get("name_en"));
-    u->set_parent_code(get("parent"));
-    const std::string kind = get("kind");
+    u->set_code(csv.Get("code"));
+    u->set_name_vi(csv.Get("name_vi"));
+    u->set_name_en(csv.Get("name_en"));
+    u->set_parent_code(csv.Get("parent"));
+    const std::string kind = csv.Get("kind");
     u->set_kind(kind.empty() ? GuessKind(u->parent_code(), u->name_vi())
                              : KindFromName(kind));
     v1::CreateUnitResponse resp;
@@ -129,7 +75,7 @@ int ImportUnits(Context& ctx, const std::string& path) {
       ++existing;
     } else {
       ++failed;
-      std::cerr << path << ":" << line_no << ": ";
+      std::cerr << path << ":" << csv.line() << ": ";
       client::PrintError(st);
     }
   }

@@ -109,6 +109,7 @@ void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
   builder.RegisterService(&admin_);
   builder.RegisterService(&workflow_);
   builder.RegisterService(&routing_);
+  builder.RegisterService(&calendar_);
 }
 
 }  // namespace pqtrack::api

@@ -13,6 +13,7 @@
 
 #include "pqtrack/v1/admin.grpc.pb.h"
 #include "pqtrack/v1/assembly.grpc.pb.h"
+#include "pqtrack/v1/calendar.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
 #include "pqtrack/v1/routing.grpc.pb.h"
 #include "pqtrack/v1/unit.grpc.pb.h"
@@ -21,6 +22,7 @@
 #include "services/common/clock.h"
 #include "services/store/assembly_store.h"
 #include "services/store/db.h"
+#include "services/store/deadline_store.h"
 #include "services/store/item_store.h"
 #include "services/store/routing_store.h"
 #include "services/store/unit_store.h"
@@ -38,6 +40,7 @@ struct ServiceDeps {
         items(db),
         workflow(db),
         routing(db),
+        deadlines(db),
         clock(*clock),
         auth(&users, clock) {}
   store::AssemblyStore assembly;
@@ -46,6 +49,7 @@ struct ServiceDeps {
   store::ItemStore items;
   store::WorkflowStore workflow;
   store::RoutingStore routing;
+  store::DeadlineStore deadlines;
   const Clock& clock;
   Authenticator auth;
 };
@@ -179,6 +183,9 @@ class WorkflowServiceImpl final : public v1::WorkflowService::Service {
   grpc::Status WithdrawItem(grpc::ServerContext* ctx,
                             const v1::WithdrawItemRequest* req,
                             v1::WithdrawItemResponse* resp) override;
+  grpc::Status ExtendDeadline(grpc::ServerContext* ctx,
+                              const v1::ExtendDeadlineRequest* req,
+                              v1::ExtendDeadlineResponse* resp) override;
   grpc::Status MergeItems(grpc::ServerContext* ctx,
                           const v1::MergeItemsRequest* req,
                           v1::MergeItemsResponse* resp) override;
@@ -210,6 +217,32 @@ class RoutingServiceImpl final : public v1::RoutingService::Service {
   ServiceDeps& d_;
 };
 
+class CalendarServiceImpl final : public v1::CalendarService::Service {
+ public:
+  explicit CalendarServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status SetCalendarDays(grpc::ServerContext* ctx,
+                               const v1::SetCalendarDaysRequest* req,
+                               v1::SetCalendarDaysResponse* resp) override;
+  grpc::Status ListCalendarDays(grpc::ServerContext* ctx,
+                                const v1::ListCalendarDaysRequest* req,
+                                v1::ListCalendarDaysResponse* resp) override;
+  grpc::Status SetDeadlineRule(grpc::ServerContext* ctx,
+                               const v1::SetDeadlineRuleRequest* req,
+                               v1::SetDeadlineRuleResponse* resp) override;
+  grpc::Status ListDeadlineRules(grpc::ServerContext* ctx,
+                                 const v1::ListDeadlineRulesRequest* req,
+                                 v1::ListDeadlineRulesResponse* resp) override;
+  grpc::Status ComputeDeadline(grpc::ServerContext* ctx,
+                               const v1::ComputeDeadlineRequest* req,
+                               v1::ComputeDeadlineResponse* resp) override;
+  grpc::Status ExplainDeadline(grpc::ServerContext* ctx,
+                               const v1::ExplainDeadlineRequest* req,
+                               v1::ExplainDeadlineResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
 // Owns the stores and services for one database.
 class ApiServices {
  public:
@@ -221,7 +254,8 @@ class ApiServices {
         items_(&deps_),
         admin_(&deps_),
         workflow_(&deps_),
-        routing_(&deps_) {}
+        routing_(&deps_),
+        calendar_(&deps_) {}
 
   // Registers every service; this object must outlive the server built.
   void RegisterAll(grpc::ServerBuilder& builder);
@@ -236,6 +270,7 @@ class ApiServices {
   AdminServiceImpl admin_;
   WorkflowServiceImpl workflow_;
   RoutingServiceImpl routing_;
+  CalendarServiceImpl calendar_;
 };
 
 }  // namespace pqtrack::api

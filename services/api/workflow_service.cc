@@ -266,4 +266,24 @@ grpc::Status WorkflowServiceImpl::UnmergeItem(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status WorkflowServiceImpl::ExtendDeadline(
+    grpc::ServerContext* ctx, const v1::ExtendDeadlineRequest* req,
+    v1::ExtendDeadlineResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const Caller c, Begin(d_, *ctx));
+    core::Violations v;
+    const Versioned ref = Ref(v, req->item_id(), req->version());
+    const std::optional<core::Day> due = DateFromProto(
+        v, "new_due_on", req->has_new_due_on(), req->new_due_on(), true);
+    core::CheckText(v, "reason", req->reason(), {1, 2000});
+    core::CheckText(v, "approved_by", req->approved_by(), {1, 200});
+    PQ_RETURN_IF_ERROR(v.ToStatus());
+    PQ_ASSIGN_OR_RETURN(const core::Item item,
+                        d_.workflow.ExtendDeadline(c, ref, *due, req->reason(),
+                                                   req->approved_by()));
+    ToProto(item, resp->mutable_item());
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace pqtrack::api

@@ -29,6 +29,10 @@ const char* Describe(Action a) {
       return "change routing rules";
     case Action::kVerifyAudit:
       return "verify the audit chain";
+    case Action::kReadCalendar:
+      return "read the calendar and deadline rules";
+    case Action::kManageCalendar:
+      return "change the calendar or deadline rules";
   }
   return "do this";
 }
@@ -44,12 +48,14 @@ bool Allowed(Role role, Action a) {
     case Action::kReadRules:
       return role == Role::kAdmin || role == Role::kLiaison;
     case Action::kReadItems:
+    case Action::kReadCalendar:
       return role == Role::kAdmin || role == Role::kLiaison ||
              role == Role::kLeader || role == Role::kResponder;
     case Action::kManageUnits:
     case Action::kManageUsers:
     case Action::kManageRules:
     case Action::kVerifyAudit:
+    case Action::kManageCalendar:
       return role == Role::kAdmin;
   }
   return false;

@@ -20,6 +20,8 @@ enum class Action {
   kReadRules,       // list routing rules, preview routing
   kManageRules,     // create and delete routing rules
   kVerifyAudit,     // verify the audit chain
+  kReadCalendar,    // calendar, deadline rules, the calculator
+  kManageCalendar,  // set calendar days and deadline rules
 };
 
 // OK when `who` may take `action`; PERMISSION_DENIED naming the role and the

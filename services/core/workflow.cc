@@ -54,6 +54,8 @@ const char* Describe(Move m) {
       return "merge items";
     case Move::kUnmerge:
       return "unmerge the item";
+    case Move::kExtend:
+      return "extend the deadline";
   }
   return "do this";
 }
@@ -165,6 +167,10 @@ absl::Status CheckMove(Move m, const Principal& who, const Relation& rel,
       if (!office) return Deny(who, m, "the ministry office unmerges");
       if (s != ItemStatus::kDuplicate) return Refuse(st, m, "");
       return absl::OkStatus();
+    case Move::kExtend:
+      if (!office) return Deny(who, m, "the ministry office records this");
+      if (!Open(st) || s == ItemStatus::kAnswered) return Refuse(st, m, "");
+      return absl::OkStatus();
   }
   return absl::InternalError("unknown move");
 }
@@ -193,6 +199,7 @@ ItemStatus StatusAfter(Move m, const WorkflowState& st, bool lead_changed) {
     case Move::kSubmitInput:
     case Move::kApprove:
     case Move::kUnmerge:
+    case Move::kExtend:
       return st.status;
   }
   return st.status;

@@ -30,6 +30,7 @@ enum class Move {
   kWithdraw,        // a question is withdrawn
   kMerge,           // fold duplicates into one item
   kUnmerge,         // undo a merge
+  kExtend,          // move the legal due date (the office)
 };
 
 const char* Describe(Move m);

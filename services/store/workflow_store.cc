@@ -32,8 +32,13 @@ constexpr Statement kLock{"wf_lock", PQTRACK_CALLER_SCOPE
                  EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id
                            AND iu.unit_id IN (SELECT id FROM scope)),
                  i.received_on, coalesce(i.submitted_draft, 0),
-                 coalesce(i.lead_unit_id, 0)
+                 coalesce(i.lead_unit_id, 0), i.due_on
             FROM items i WHERE i.id = $1 FOR UPDATE OF i)sql"};
+constexpr Statement kExtend{
+    "wf_extend",
+    "UPDATE items SET due_on = $2, due_source = 'EXTENDED',"
+    " due_explanation = CASE WHEN due_explanation = '' THEN $3"
+    " ELSE due_explanation || E'\\n' || $3 END WHERE id = $1"};
 
 constexpr Statement kFinish{
     "wf_finish",
@@ -132,6 +137,7 @@ struct Locked {
   absl::CivilDay received_on;
   int submitted_draft = 0;
   int64_t lead_unit_id = 0;
+  std::optional<absl::CivilDay> due_on;
   std::string before;
 };
 
@@ -165,6 +171,7 @@ absl::StatusOr<Locked> Lock(Tx& tx, const WorkflowStore::Caller& c,
   l.received_on = *DayOf(r[0][8]);
   l.submitted_draft = static_cast<int>(Int(r[0][9]));
   l.lead_unit_id = Int(r[0][10]);
+  l.due_on = DayOf(r[0][11]);
   PQ_RETURN_IF_ERROR(core::CheckMove(m, c.who, l.rel, l.st));
   l.before = Snapshot(tx, v.id);
   return l;
@@ -480,6 +487,32 @@ absl::StatusOr<core::Item> WorkflowStore::Unmerge(const Caller& c,
                   JsonObject().Add("item", v.id).Build());
     }
     return item;
+  });
+}
+
+absl::StatusOr<core::Item> WorkflowStore::ExtendDeadline(
+    const Caller& c, Versioned v, absl::CivilDay new_due,
+    const std::string& reason, const std::string& approved_by) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kExtend));
+    if (new_due < l.received_on) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("new_due_on: ", FormatIsoDate(new_due),
+                       " is before the item was received (",
+                       FormatIsoDate(l.received_on), ")"));
+    }
+    const std::string from = l.due_on ? FormatIsoDate(*l.due_on) : "none";
+    tx.Run(kExtend, v.id, new_due,
+           absl::StrCat("extended on ", FormatIsoDate(c.today), " from ", from,
+                        " to ", FormatIsoDate(new_due), ", approved by ",
+                        approved_by, ": ", reason));
+    return Finish(tx, c, v.id, l.st.status, "DEADLINE_EXTENDED", l.before,
+                  JsonObject()
+                      .Add("from", from)
+                      .Add("to", FormatIsoDate(new_due))
+                      .Add("reason", reason)
+                      .Add("approved_by", approved_by)
+                      .Build());
   });
 }
 

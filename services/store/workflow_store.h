@@ -72,6 +72,12 @@ class WorkflowStore {
   absl::StatusOr<core::Item> Merge(const Caller& c, Versioned target,
                                    const std::vector<Versioned>& duplicates);
   absl::StatusOr<core::Item> Unmerge(const Caller& c, Versioned item);
+  // Moves the legal due date (not before the day received), keeping the
+  // reason and approver in the deadline's explanation and the history.
+  absl::StatusOr<core::Item> ExtendDeadline(const Caller& c, Versioned item,
+                                            absl::CivilDay new_due,
+                                            const std::string& reason,
+                                            const std::string& approved_by);
 
  private:
   Db& db_;

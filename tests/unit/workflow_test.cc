@@ -85,6 +85,10 @@ TEST(WorkflowTest, EveryMoveFromEveryStatus) {
        kNone,
        {S::kReceived, S::kAssigned, S::kInProgress, S::kPendingApproval}},
       {Move::kUnmerge, Role::kAdmin, kNone, {S::kDuplicate}},
+      {Move::kExtend,
+       Role::kLiaison,
+       kNone,
+       {S::kReceived, S::kAssigned, S::kInProgress, S::kPendingApproval}},
   };
   for (const Allowed& a : table) {
     for (S s : kAll) {
