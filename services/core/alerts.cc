@@ -1,0 +1,71 @@
+#include "services/core/alerts.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/dates.h"
+
+namespace pqtrack::core {
+namespace {
+
+absl::Time At(Day d, int hour) {
+  return absl::FromCivil(absl::CivilHour(d.year(), d.month(), d.day(), hour),
+                         MinistryTimeZone());
+}
+
+}  // namespace
+
+const char* Name(AlertKind k) {
+  switch (k) {
+    case AlertKind::kAssigned:
+      return "ASSIGNED";
+    case AlertKind::kDueSoon:
+      return "DUE_SOON";
+    case AlertKind::kDueToday:
+      return "DUE_TODAY";
+    case AlertKind::kOverdue:
+      return "OVERDUE";
+    case AlertKind::kEscalated:
+      return "ESCALATED";
+    case AlertKind::kTransferred:
+      return "TRANSFERRED";
+    case AlertKind::kReturnedForRevision:
+      return "RETURNED_FOR_REVISION";
+    case AlertKind::kAnswered:
+      return "ANSWERED";
+    case AlertKind::kUnspecified:
+      break;
+  }
+  return "UNSPECIFIED";
+}
+
+std::vector<PlannedAlert> PlanLadder(Day due, const Ladder& ladder,
+                                     const Calendar& calendar) {
+  std::vector<PlannedAlert> out;
+  std::vector<int> before = ladder.days_before;
+  std::sort(before.rbegin(), before.rend());
+  before.erase(std::unique(before.begin(), before.end()), before.end());
+  for (int n : before) {
+    if (n <= 0) continue;
+    out.push_back({AlertKind::kDueSoon, absl::StrCat("DUE_SOON_", n), n,
+                   At(due - n, ladder.hour)});
+  }
+  if (ladder.due_today) {
+    out.push_back({AlertKind::kDueToday, "DUE_TODAY", 0, At(due, ladder.hour)});
+  }
+  if (ladder.overdue) {
+    out.push_back({AlertKind::kOverdue, "OVERDUE", -1, At(due + 1, 0)});
+  }
+  if (ladder.escalate_after_working_days > 0) {
+    Day d = due;
+    for (int counted = 0; counted < ladder.escalate_after_working_days;) {
+      d += 1;
+      if (calendar.IsWorkingDay(d)) ++counted;
+    }
+    out.push_back({AlertKind::kEscalated, "ESCALATED",
+                   -static_cast<int>(d - due), At(d, ladder.hour)});
+  }
+  return out;
+}
+
+}  // namespace pqtrack::core

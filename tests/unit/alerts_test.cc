@@ -1,0 +1,52 @@
+#include "services/core/alerts.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/dates.h"
+
+namespace pqtrack::core {
+namespace {
+
+absl::Time Local(int y, int m, int d, int h) {
+  return absl::FromCivil(absl::CivilHour(y, m, d, h), MinistryTimeZone());
+}
+
+TEST(AlertLadderTest, DefaultLadderAroundTet) {
+  CalendarDay tet{Day(2025, 1, 27), CalendarDayKind::kHoliday, "Tết", ""};
+  std::vector<CalendarDay> days;
+  for (int d = 27; d <= 31; ++d) {
+    tet.date = Day(2025, 1, d);
+    days.push_back(tet);
+  }
+  const Calendar cal(days, {2025});
+  const auto plan = PlanLadder(Day(2025, 1, 24), Ladder(), cal);
+  ASSERT_EQ(plan.size(), 6u);
+  EXPECT_EQ(plan[0].level, "DUE_SOON_7");
+  EXPECT_EQ(plan[0].fire_at, Local(2025, 1, 17, 8));
+  EXPECT_EQ(plan[1].level, "DUE_SOON_3");
+  EXPECT_EQ(plan[2].level, "DUE_SOON_1");
+  EXPECT_EQ(plan[2].days_left, 1);
+  EXPECT_EQ(plan[3].level, "DUE_TODAY");
+  EXPECT_EQ(plan[3].fire_at, Local(2025, 1, 24, 8));
+  EXPECT_EQ(plan[4].level, "OVERDUE");
+  EXPECT_EQ(plan[4].fire_at, Local(2025, 1, 25, 0));
+  // Three working days after Friday 24 January skip the weekend and Tết:
+  // 3, 4 and 5 February.
+  EXPECT_EQ(plan[5].level, "ESCALATED");
+  EXPECT_EQ(plan[5].fire_at, Local(2025, 2, 5, 8));
+}
+
+TEST(AlertLadderTest, LadderIsData) {
+  Ladder l;
+  l.days_before = {1, 5, 5};
+  l.overdue = false;
+  l.escalate_after_working_days = 0;
+  const auto plan = PlanLadder(Day(2024, 11, 20), l, Calendar({}, {}));
+  std::vector<std::string> levels;
+  for (const auto& a : plan) levels.push_back(a.level);
+  EXPECT_THAT(levels,
+              ::testing::ElementsAre("DUE_SOON_5", "DUE_SOON_1", "DUE_TODAY"));
+}
+
+}  // namespace
+}  // namespace pqtrack::core
