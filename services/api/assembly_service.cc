@@ -110,6 +110,7 @@ void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
   builder.RegisterService(&workflow_);
   builder.RegisterService(&routing_);
   builder.RegisterService(&calendar_);
+  builder.RegisterService(&alerts_);
 }
 
 }  // namespace pqtrack::api

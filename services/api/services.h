@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "pqtrack/v1/admin.grpc.pb.h"
+#include "pqtrack/v1/alert.grpc.pb.h"
 #include "pqtrack/v1/assembly.grpc.pb.h"
 #include "pqtrack/v1/calendar.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
@@ -20,6 +21,7 @@
 #include "pqtrack/v1/workflow.grpc.pb.h"
 #include "services/api/auth.h"
 #include "services/common/clock.h"
+#include "services/store/alert_store.h"
 #include "services/store/assembly_store.h"
 #include "services/store/db.h"
 #include "services/store/deadline_store.h"
@@ -41,6 +43,7 @@ struct ServiceDeps {
         workflow(db),
         routing(db),
         deadlines(db),
+        alerts(db),
         clock(*clock),
         auth(&users, clock) {}
   store::AssemblyStore assembly;
@@ -50,6 +53,7 @@ struct ServiceDeps {
   store::WorkflowStore workflow;
   store::RoutingStore routing;
   store::DeadlineStore deadlines;
+  store::AlertStore alerts;
   const Clock& clock;
   Authenticator auth;
 };
@@ -243,6 +247,20 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
   ServiceDeps& d_;
 };
 
+class AlertServiceImpl final : public v1::AlertService::Service {
+ public:
+  explicit AlertServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status ListAlerts(grpc::ServerContext* ctx,
+                          const v1::ListAlertsRequest* req,
+                          v1::ListAlertsResponse* resp) override;
+  grpc::Status AckAlerts(grpc::ServerContext* ctx,
+                         const v1::AckAlertsRequest* req,
+                         v1::AckAlertsResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
 // Owns the stores and services for one database.
 class ApiServices {
  public:
@@ -255,7 +273,8 @@ class ApiServices {
         admin_(&deps_),
         workflow_(&deps_),
         routing_(&deps_),
-        calendar_(&deps_) {}
+        calendar_(&deps_),
+        alerts_(&deps_) {}
 
   // Registers every service; this object must outlive the server built.
   void RegisterAll(grpc::ServerBuilder& builder);
@@ -271,6 +290,7 @@ class ApiServices {
   WorkflowServiceImpl workflow_;
   RoutingServiceImpl routing_;
   CalendarServiceImpl calendar_;
+  AlertServiceImpl alerts_;
 };
 
 }  // namespace pqtrack::api

@@ -33,6 +33,8 @@ const char* Describe(Action a) {
       return "read the calendar and deadline rules";
     case Action::kManageCalendar:
       return "change the calendar or deadline rules";
+    case Action::kReadAlerts:
+      return "read alerts";
   }
   return "do this";
 }
@@ -42,6 +44,7 @@ bool Allowed(Role role, Action a) {
     case Action::kReadAssembly:
     case Action::kReadUnits:
     case Action::kOwnTokens:
+    case Action::kReadAlerts:
       return role != Role::kUnspecified;
     case Action::kManageAssembly:
     case Action::kRecordItem:

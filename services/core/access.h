@@ -22,6 +22,7 @@ enum class Action {
   kVerifyAudit,     // verify the audit chain
   kReadCalendar,    // calendar, deadline rules, the calculator
   kManageCalendar,  // set calendar days and deadline rules
+  kReadAlerts,      // list and acknowledge alerts (scoped for unit staff)
 };
 
 // OK when `who` may take `action`; PERMISSION_DENIED naming the role and the

@@ -32,6 +32,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "services/alerts/scheduler.h"
 #include "services/api/auth.h"
 #include "services/api/services.h"
 #include "services/common/clock.h"
@@ -62,6 +63,8 @@ ABSL_FLAG(std::string, pg_user, "",
 ABSL_FLAG(int, db_pool_size, 16, "Most database connections open at once.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGINT/SIGTERM, how long calls in flight may take to finish.");
+ABSL_FLAG(int, alert_interval_seconds, 30,
+          "How often due alerts are fired (they fire at most this late).");
 ABSL_FLAG(std::string, admin_login, "admin",
           "Login of the administrator created on first start (and by "
           "issue-admin-token).");
@@ -237,6 +240,10 @@ int Serve() {
   const size_t colon = listen.rfind(':');
   const std::string host =
       colon == std::string::npos ? listen : listen.substr(0, colon);
+  alerts::Scheduler scheduler(
+      &services.deps().alerts, RealClock::Get(),
+      absl::Seconds(std::max(1, absl::GetFlag(FLAGS_alert_interval_seconds))));
+  scheduler.Start();
   std::cout << "listening on " << host << ":" << port << std::endl;
 
   int sig = 0;
@@ -247,6 +254,7 @@ int Serve() {
       std::chrono::system_clock::now() +
       std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->Wait();
+  scheduler.Stop();
   server.reset();
   db->reset();
   if (pg != nullptr) {

@@ -9,6 +9,7 @@
 #include "services/core/deadline.h"
 #include "services/core/item_rules.h"
 #include "services/core/routing.h"
+#include "services/store/alert_store.h"
 #include "services/store/deadline_store.h"
 #include "services/store/item_rows.h"
 #include "services/store/routing_store.h"
@@ -356,6 +357,10 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
                    .Build();
     }
     AppendEvent(tx, id, actor, now, "RECORDED", "", detail);
+    Replan(tx, id, now);
+    if (!item.lead_unit_code.empty()) {
+      RecordEventAlert(tx, id, core::AlertKind::kAssigned, now, detail);
+    }
     RecordResult result;
     PQ_ASSIGN_OR_RETURN(result.item, LoadItem(tx, id));
     result.similar = Similar(tx, std::nullopt, item.title, id, 5, 0.3);

@@ -10,6 +10,7 @@
 #include "services/common/json.h"
 #include "services/common/status_macros.h"
 #include "services/core/access.h"
+#include "services/store/alert_store.h"
 #include "services/store/item_rows.h"
 #include "services/store/rows.h"
 
@@ -37,6 +38,7 @@ constexpr Statement kLock{"wf_lock", PQTRACK_CALLER_SCOPE
 constexpr Statement kExtend{
     "wf_extend",
     "UPDATE items SET due_on = $2, due_source = 'EXTENDED',"
+    " deadline_version = deadline_version + 1,"
     " due_explanation = CASE WHEN due_explanation = '' THEN $3"
     " ELSE due_explanation || E'\\n' || $3 END WHERE id = $1"};
 
@@ -185,6 +187,18 @@ absl::StatusOr<core::Item> Finish(Tx& tx, const WorkflowStore::Caller& c,
                                   const std::string& detail) {
   tx.Run(kFinish, id, std::string(core::Name(status)), c.now);
   AppendEvent(tx, id, c.who.user_id, c.now, kind, before, detail);
+  Replan(tx, id, c.now);
+  // Moves that someone must hear about at once.
+  core::AlertKind alert = core::AlertKind::kUnspecified;
+  if (kind == "ASSIGNED") alert = core::AlertKind::kAssigned;
+  if (kind == "TRANSFERRED" || kind == "TRANSFERRED_OUT") {
+    alert = core::AlertKind::kTransferred;
+  }
+  if (kind == "RETURNED") alert = core::AlertKind::kReturnedForRevision;
+  if (kind == "ANSWERED") alert = core::AlertKind::kAnswered;
+  if (alert != core::AlertKind::kUnspecified) {
+    RecordEventAlert(tx, id, alert, c.now, detail);
+  }
   return LoadItem(tx, id);
 }
 

@@ -1,0 +1,44 @@
+// Provides Scheduler: a background thread that fires due alerts
+// (AlertStore::FireDue) every interval. Several servers may run one each on
+// the same database; the store guarantees each alert fires once.
+#ifndef PQTRACK_SERVICES_ALERTS_SCHEDULER_H_
+#define PQTRACK_SERVICES_ALERTS_SCHEDULER_H_
+
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/common/clock.h"
+#include "services/store/alert_store.h"
+
+namespace pqtrack::alerts {
+
+class Scheduler {
+ public:
+  // `store` and `clock` must outlive this object.
+  Scheduler(store::AlertStore* store, const Clock* clock,
+            absl::Duration interval)
+      : store_(*store), clock_(*clock), interval_(interval) {}
+  // Stops the thread if it runs.
+  ~Scheduler();
+
+  // Plans ladders missing for existing items, then starts firing.
+  void Start();
+  // Wakes the thread and waits for it to finish its current round.
+  void Stop();
+
+ private:
+  void Run();
+
+  store::AlertStore& store_;
+  const Clock& clock_;
+  const absl::Duration interval_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace pqtrack::alerts
+
+#endif  // PQTRACK_SERVICES_ALERTS_SCHEDULER_H_

@@ -1,0 +1,86 @@
+// Provides AlertStore: the durable alert schedule and the numbered alerts.
+// Planned ladder alerts live in PostgreSQL; FireDue() turns those whose time
+// has come into alert rows in the transaction that marks them fired and
+// NOTIFYs channel "pqtrack_alerts" with the alert id, so several servers on
+// one database fire each alert exactly once (FOR UPDATE SKIP LOCKED).
+// Thread-safe (through Db).
+#ifndef PQTRACK_SERVICES_STORE_ALERT_STORE_H_
+#define PQTRACK_SERVICES_STORE_ALERT_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/core/alerts.h"
+#include "services/store/db.h"
+
+namespace pqtrack::store {
+
+// One fired alert.
+struct Alert {
+  int64_t id = 0;  // the cursor
+  int64_t item_id = 0;
+  core::AlertKind kind = core::AlertKind::kUnspecified;
+  std::string level;
+  std::optional<int> days_left;
+  std::string unit_code;
+  std::optional<absl::CivilDay> due_on;
+  std::string title;
+  std::string detail_json;
+  absl::Time create_time;
+};
+
+struct AlertFilter {
+  // Only alerts after this cursor.
+  int64_t after_cursor = 0;
+  // Only alerts of these units' subtrees (empty: all within scope).
+  std::vector<std::string> unit_codes;
+  // Only these kinds (empty: all).
+  std::vector<core::AlertKind> kinds;
+  int limit = 100;
+};
+
+class AlertStore {
+ public:
+  // `db` must outlive this object.
+  explicit AlertStore(Db* db) : db_(*db) {}
+
+  // Fires every planned alert due at `now` (at most `batch` per
+  // transaction, until none is left). Returns how many fired.
+  absl::StatusOr<int> FireDue(absl::Time now, int batch = 200);
+
+  // Plans the ladder for open items with a due date that have none for
+  // their deadline version (items recorded before alerts existed).
+  absl::StatusOr<int> PlanMissing();
+
+  // Alerts after a cursor, oldest first, within `scope_unit` (nullopt: all).
+  // INVALID_ARGUMENT when a unit filter names no unit.
+  absl::StatusOr<std::vector<Alert>> ListAlerts(
+      const std::optional<std::string>& scope_unit, const AlertFilter& filter);
+
+  // Records that `subscriber` has handled everything up to `cursor`
+  // (never moves backwards). Returns the stored cursor.
+  absl::StatusOr<int64_t> Ack(const std::string& subscriber, int64_t cursor,
+                              absl::Time now);
+  // The subscriber's acknowledged cursor (0 when unknown).
+  absl::StatusOr<int64_t> AckedCursor(const std::string& subscriber);
+
+ private:
+  Db& db_;
+};
+
+// Inside a running transaction (used by the item and workflow stores):
+// makes the item's schedule match it — the ladder of its current deadline
+// version while it is open with a due date (levels already fired stay
+// fired), nothing pending once it is closed.
+void Replan(Tx& tx, int64_t item_id, absl::Time now);
+// Records an event alert (ASSIGNED, TRANSFERRED, RETURNED_FOR_REVISION,
+// ANSWERED) for the item's current lead unit, and NOTIFYs.
+void RecordEventAlert(Tx& tx, int64_t item_id, core::AlertKind kind,
+                      absl::Time now, const std::string& detail_json);
+
+}  // namespace pqtrack::store
+
+#endif  // PQTRACK_SERVICES_STORE_ALERT_STORE_H_

@@ -1,0 +1,182 @@
+// The alert ladder with explicit times: each level fires once per item and
+// deadline version, a moved due date re-plans, an answered item goes
+// silent, two schedulers on one database fire each alert once.
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/dates.h"
+#include "tests/db/api_fixture.h"
+
+namespace pqtrack::api {
+namespace {
+
+using ::testing::ElementsAre;
+
+absl::Time Hanoi(int y, int m, int d, int h) {
+  return absl::FromCivil(absl::CivilHour(y, m, d, h), MinistryTimeZone());
+}
+
+class AlertTest : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    Seed();
+    alerts_ = v1::AlertService::NewStub(channel_);
+    // Due Wednesday 2024-09-04 (60 days, past the National Day holidays).
+    v1::RecordItemRequest req = Petition("req-00000001", "TL");
+    *req.mutable_item()->mutable_received_on() = D(2024, 7, 4);
+    v1::RecordItemResponse resp;
+    ASSERT_TRUE(Record(req, &resp).ok());
+    item_ = resp.item();
+  }
+
+  int Fire(absl::Time at) {
+    auto n = services_->deps().alerts.FireDue(at);
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.ok() ? *n : -1;
+  }
+
+  std::vector<std::string> Levels(const std::string& token, int64_t after = 0) {
+    v1::ListAlertsRequest req;
+    req.set_after_cursor(after);
+    v1::ListAlertsResponse resp;
+    EXPECT_TRUE(alerts_->ListAlerts(As(token).get(), req, &resp).ok());
+    std::vector<std::string> out;
+    for (const auto& a : resp.alerts()) {
+      out.push_back(a.level().empty() ? v1::AlertKind_Name(a.kind()).substr(11)
+                                      : a.level());
+    }
+    return out;
+  }
+
+  std::unique_ptr<v1::AlertService::Stub> alerts_;
+  v1::Item item_;
+};
+
+TEST_F(AlertTest, EachLevelFiresOnceAndAMovedDeadlineReplans) {
+  EXPECT_THAT(Levels(kAdmin), ElementsAre("ASSIGNED"));
+  EXPECT_EQ(Fire(Hanoi(2024, 8, 28, 7)), 0);  // an hour early
+  EXPECT_EQ(Fire(Hanoi(2024, 8, 28, 8)), 1);
+  EXPECT_EQ(Fire(Hanoi(2024, 8, 28, 8)), 0);  // never twice
+  EXPECT_THAT(Levels(kAdmin), ElementsAre("ASSIGNED", "DUE_SOON_7"));
+
+  v1::ExtendDeadlineRequest extend;
+  extend.set_item_id(item_.id());
+  extend.set_version(item_.version());
+  *extend.mutable_new_due_on() = D(2024, 9, 30);
+  extend.set_reason("Chờ ý kiến Bộ Tài chính");
+  extend.set_approved_by("Thứ trưởng");
+  v1::ExtendDeadlineResponse extended;
+  ASSERT_TRUE(
+      workflow_->ExtendDeadline(As(kAdmin).get(), extend, &extended).ok());
+  // The old ladder (3 and 1 days before 4 September...) is gone.
+  EXPECT_EQ(Fire(Hanoi(2024, 9, 10, 8)), 0);
+  EXPECT_EQ(Fire(Hanoi(2024, 9, 23, 8)), 1);
+  EXPECT_THAT(Levels(kAdmin),
+              ElementsAre("ASSIGNED", "DUE_SOON_7", "DUE_SOON_7"));
+}
+
+TEST_F(AlertTest, TwoSchedulersOnOneDatabaseFireEachAlertOnce) {
+  auto second_db = store::Db::Connect({db_->url(), 4});
+  ASSERT_TRUE(second_db.ok());
+  store::AlertStore replica(second_db->get());
+  int a = 0, b = 0;
+  std::thread t1([&] { a = Fire(Hanoi(2024, 9, 20, 8)); });
+  std::thread t2([&] { b = *replica.FireDue(Hanoi(2024, 9, 20, 8)); });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(a + b, 6);  // 7, 3, 1 days before, due today, overdue, escalated
+  EXPECT_THAT(Levels(kAdmin),
+              ElementsAre("ASSIGNED", "DUE_SOON_7", "DUE_SOON_3", "DUE_SOON_1",
+                          "DUE_TODAY", "OVERDUE", "ESCALATED"));
+}
+
+TEST_F(AlertTest, AnsweredItemsGoSilentAndScopesApply) {
+  const std::string responder = UserToken("tl.resp", v1::ROLE_RESPONDER, "TL");
+  const std::string leader = UserToken("tl.lead", v1::ROLE_LEADER, "TL");
+  const std::string other = UserToken("ccvc.resp", v1::ROLE_RESPONDER, "CCVC");
+  const std::string notifier = UserToken("notifier", v1::ROLE_SERVICE, "");
+  const v1::Item it = item_;
+  v1::SaveDraftRequest draft;
+  draft.set_item_id(it.id());
+  draft.set_version(it.version());
+  draft.set_text("Dự thảo");
+  v1::SaveDraftResponse drafted;
+  ASSERT_TRUE(workflow_->SaveDraft(As(responder).get(), draft, &drafted).ok());
+  v1::SubmitResponseRequest submit;
+  submit.set_item_id(it.id());
+  submit.set_version(drafted.item().version());
+  v1::SubmitResponseResponse submitted;
+  ASSERT_TRUE(
+      workflow_->SubmitResponse(As(responder).get(), submit, &submitted).ok());
+  v1::ReturnResponseRequest ret;
+  ret.set_item_id(it.id());
+  ret.set_version(submitted.item().version());
+  ret.set_comment("Sửa lại");
+  v1::ReturnResponseResponse returned;
+  ASSERT_TRUE(workflow_->ReturnResponse(As(leader).get(), ret, &returned).ok());
+  EXPECT_THAT(Levels(responder),
+              ElementsAre("ASSIGNED", "RETURNED_FOR_REVISION"));
+  EXPECT_TRUE(Levels(other).empty());
+  EXPECT_EQ(Levels(notifier).size(), 2u);
+
+  // Answer it: nothing of the ladder fires any more.
+  ASSERT_TRUE(workflow_
+                  ->SaveDraft(
+                      As(responder).get(),
+                      [&] {
+                        v1::SaveDraftRequest r = draft;
+                        r.set_version(returned.item().version());
+                        return r;
+                      }(),
+                      &drafted)
+                  .ok());
+  submit.set_version(drafted.item().version());
+  ASSERT_TRUE(
+      workflow_->SubmitResponse(As(responder).get(), submit, &submitted).ok());
+  v1::ApproveResponseRequest approve;
+  approve.set_item_id(it.id());
+  approve.set_version(submitted.item().version());
+  v1::ApproveResponseResponse approved;
+  ASSERT_TRUE(
+      workflow_->ApproveResponse(As(leader).get(), approve, &approved).ok());
+  v1::SendResponseRequest send;
+  send.set_item_id(it.id());
+  send.set_version(approved.item().version());
+  send.set_document_number("1/BNV");
+  send.set_signer("Thứ trưởng");
+  *send.mutable_sent_on() = D(2024, 8, 20);
+  send.set_text("Trả lời");
+  send.set_outcome(v1::OUTCOME_EXPLAINED);
+  send.set_outcome_detail(v1::OUTCOME_DETAIL_EXPLANATION);
+  v1::SendResponseResponse sent;
+  ASSERT_TRUE(workflow_->SendResponse(As(responder).get(), send, &sent).ok());
+  EXPECT_EQ(Fire(Hanoi(2024, 12, 31, 8)), 0);
+  EXPECT_THAT(Levels(kAdmin),
+              ElementsAre("ASSIGNED", "RETURNED_FOR_REVISION", "ANSWERED"));
+
+  // Subscribers resume from their acknowledged cursor, which never goes back.
+  v1::AckAlertsRequest ack;
+  ack.set_subscriber("notifier-main");
+  ack.set_cursor(2);
+  v1::AckAlertsResponse acked;
+  ASSERT_TRUE(alerts_->AckAlerts(As(notifier).get(), ack, &acked).ok());
+  ack.set_cursor(1);
+  ASSERT_TRUE(alerts_->AckAlerts(As(notifier).get(), ack, &acked).ok());
+  EXPECT_EQ(acked.acked_cursor(), 2);
+  v1::ListAlertsRequest list;
+  list.set_subscriber("notifier-main");
+  list.set_after_cursor(2);
+  v1::ListAlertsResponse listed;
+  ASSERT_TRUE(alerts_->ListAlerts(As(notifier).get(), list, &listed).ok());
+  EXPECT_EQ(listed.acked_cursor(), 2);
+  ASSERT_EQ(listed.alerts_size(), 1);
+  EXPECT_EQ(listed.alerts(0).kind(), v1::ALERT_KIND_ANSWERED);
+  ack.set_subscriber("Bad Name");
+  EXPECT_EQ(alerts_->AckAlerts(As(notifier).get(), ack, &acked).error_code(),
+            grpc::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace pqtrack::api
