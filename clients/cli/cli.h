@@ -74,6 +74,7 @@ void AddAdminCommands(CLI::App& app, Context& ctx);
 void AddWorkflowCommands(CLI::App& app, Context& ctx);
 // Adds calendar and deadline commands and "item extend".
 void AddCalendarCommands(CLI::App& app, Context& ctx);
+void AddAlertCommands(CLI::App& app, Context& ctx);
 
 }  // namespace pqtrack::cli
 

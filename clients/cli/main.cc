@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   pqtrack::cli::AddAdminCommands(app, ctx);
   pqtrack::cli::AddWorkflowCommands(app, ctx);
   pqtrack::cli::AddCalendarCommands(app, ctx);
+  pqtrack::cli::AddAlertCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
