@@ -3,13 +3,110 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/cli/cli.h"
+#include "google/protobuf/util/json_util.h"
 #include "pqtrack/v1/alert.grpc.pb.h"
 
 namespace pqtrack::cli {
 
+namespace {
+
+std::string AlertLine(const v1::Alert& a) {
+  std::string line = absl::StrCat(
+      "#", a.id(), " ", EnumLabel(v1::AlertKind_descriptor(), a.kind()));
+  if (!a.level().empty() &&
+      a.level() != EnumLabel(v1::AlertKind_descriptor(), a.kind())) {
+    absl::StrAppend(&line, " (", a.level(), ")");
+  }
+  absl::StrAppend(&line, " item ", a.item_id());
+  if (!a.unit_code().empty()) absl::StrAppend(&line, " ", a.unit_code());
+  if (a.has_due_on()) {
+    absl::StrAppend(&line, " due ", client::FormatDate(a.due_on()));
+  }
+  return absl::StrCat(line, ": ", a.title());
+}
+
+std::string CompactJson(const google::protobuf::Message& m) {
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return out;
+}
+
+}  // namespace
+
 void AddAlertCommands(CLI::App& app, Context& ctx) {
+  {
+    struct Opts {
+      int64_t after = 0;
+      std::vector<std::string> units, kinds;
+      bool json = false, verbose = false, once = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* c = app.add_subcommand(
+        "watch",
+        "Print alerts as they fire, one line each; reconnects with the last "
+        "cursor when the server goes away (Ctrl-C to stop)");
+    c->add_option("--after", o->after,
+                  "Replay every alert after this cursor first");
+    c->add_option("--unit", o->units, "Only this unit's subtree (repeatable)");
+    c->add_option("--kind", o->kinds, "Only this kind (repeatable)")
+        ->check(CLI::IsMember({"assigned", "due-soon", "due-today", "overdue",
+                               "escalated", "transferred",
+                               "returned-for-revision", "answered"}));
+    c->add_flag("--json", o->json, "One JSON object per line");
+    c->add_flag("--verbose", o->verbose, "Also print heartbeats");
+    c->add_flag("--no-reconnect", o->once,
+                "Exit when the stream ends instead of reconnecting");
+    c->callback([&ctx, o] {
+      v1::WatchAlertsRequest req;
+      for (const auto& u : o->units) req.add_unit_codes(u);
+      for (std::string k : o->kinds) {
+        for (char& ch : k)
+          ch = ch == '-' ? '_' : static_cast<char>(toupper(ch));
+        v1::AlertKind kind;
+        if (v1::AlertKind_Parse("ALERT_KIND_" + k, &kind)) req.add_kinds(kind);
+      }
+      int64_t cursor = o->after;
+      absl::Duration backoff = absl::Seconds(1);
+      for (;;) {
+        req.set_after_cursor(cursor);
+        auto stub = v1::AlertService::NewStub(ctx.conn().channel());
+        auto call = ctx.conn().NewStreamContext();
+        auto reader = stub->WatchAlerts(call.get(), req);
+        v1::WatchAlertsResponse r;
+        while (reader->Read(&r)) {
+          backoff = absl::Seconds(1);
+          if (r.has_alert()) {
+            cursor = r.alert().id();
+            std::cout << (o->json || ctx.json() ? CompactJson(r.alert())
+                                                : AlertLine(r.alert()))
+                      << std::endl;
+          } else {
+            cursor = std::max(cursor, r.heartbeat().last_cursor());
+            if (o->verbose) {
+              std::cerr << "heartbeat: up to #" << r.heartbeat().last_cursor()
+                        << std::endl;
+            }
+          }
+        }
+        const grpc::Status st = reader->Finish();
+        const bool retry = st.error_code() == grpc::UNAVAILABLE && !o->once;
+        if (!retry) {
+          ctx.exit_code = client::PrintError(st);
+          return;
+        }
+        std::cerr << "stream ended (" << st.error_message()
+                  << "); reconnecting after #" << cursor << std::endl;
+        absl::SleepFor(backoff);
+        backoff = std::min(backoff * 2, absl::Seconds(30));
+      }
+    });
+  }
+
   auto* alerts = app.add_subcommand(
       "alerts", "Deadline and event alerts (each has a cursor number)");
   alerts->require_subcommand(1);

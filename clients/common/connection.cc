@@ -43,11 +43,16 @@ Connection::Connection(const ConnectionOptions& options)
       channel_(grpc::CreateChannel(options.server,
                                    grpc::InsecureChannelCredentials())) {}
 
-std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
+std::unique_ptr<grpc::ClientContext> Connection::NewStreamContext() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   if (!options_.token.empty()) {
     ctx->AddMetadata("authorization", absl::StrCat("Bearer ", options_.token));
   }
+  return ctx;
+}
+
+std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
+  auto ctx = NewStreamContext();
   ctx->set_deadline(std::chrono::system_clock::now() +
                     std::chrono::seconds(options_.timeout_seconds));
   return ctx;

@@ -38,6 +38,8 @@ class Connection {
   explicit Connection(const ConnectionOptions& options);
   // A context carrying the bearer token and the deadline. One per call.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // A context for a long-lived stream: the bearer token, no deadline.
+  std::unique_ptr<grpc::ClientContext> NewStreamContext() const;
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:

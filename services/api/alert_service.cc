@@ -1,7 +1,11 @@
+#include <deque>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "services/api/convert.h"
 #include "services/api/handler.h"
 #include "services/api/services.h"
+#include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
 #include "services/core/access.h"
 
@@ -30,7 +34,152 @@ void CheckSubscriber(core::Violations& v, const std::string& s, bool required) {
   }
 }
 
+void AlertToProto(const store::Alert& a, v1::Alert* out) {
+  out->set_id(a.id);
+  out->set_item_id(a.item_id);
+  out->set_kind(static_cast<v1::AlertKind>(a.kind));
+  out->set_level(a.level);
+  out->set_days_left(a.days_left.value_or(0));
+  out->set_unit_code(a.unit_code);
+  if (a.due_on) SetDate(a.due_on, out->mutable_due_on());
+  out->set_title(a.title);
+  out->set_detail_json(a.detail_json);
+  TimeToProto(a.create_time, out->mutable_create_time());
+}
+
+// Checks the filters shared by ListAlerts and WatchAlerts.
+void ReadFilters(core::Violations& v,
+                 const google::protobuf::RepeatedPtrField<std::string>& units,
+                 const google::protobuf::RepeatedField<int>& kinds,
+                 std::vector<std::string>* unit_codes,
+                 std::vector<core::AlertKind>* alert_kinds) {
+  for (const std::string& u : units) {
+    core::CheckUnitCode(v, "unit_codes", u, true);
+    unit_codes->push_back(u);
+  }
+  for (int k : kinds) {
+    if (k <= 0 || k > 8) {
+      v.Add("kinds", absl::StrCat(k, " is not a known alert kind"));
+    } else {
+      alert_kinds->push_back(static_cast<core::AlertKind>(k));
+    }
+  }
+}
+
+// One WatchAlerts stream: a write queue fed by the hub, drained one write at
+// a time. Deletes itself when gRPC is done with it.
+class Watcher final : public grpc::ServerWriteReactor<v1::WatchAlertsResponse>,
+                      public alerts::AlertSink {
+ public:
+  explicit Watcher(alerts::AlertHub* hub) : hub_(*hub) {}
+
+  void Begin(alerts::Subscription sub) { hub_.Subscribe(this, std::move(sub)); }
+  void Refuse(const grpc::Status& status) {
+    absl::MutexLock lock(&mu_);
+    finished_ = true;
+    Finish(status);
+  }
+
+  void Deliver(const std::vector<store::Alert>& alerts) override {
+    absl::MutexLock lock(&mu_);
+    for (const store::Alert& a : alerts) {
+      v1::WatchAlertsResponse r;
+      AlertToProto(a, r.mutable_alert());
+      queue_.push_back(std::move(r));
+    }
+    PumpLocked();
+  }
+  void Heartbeat(int64_t last_cursor, absl::Time now) override {
+    absl::MutexLock lock(&mu_);
+    v1::WatchAlertsResponse r;
+    r.mutable_heartbeat()->set_last_cursor(last_cursor);
+    TimeToProto(now, r.mutable_heartbeat()->mutable_time());
+    queue_.push_back(std::move(r));
+    PumpLocked();
+  }
+  void Close(const absl::Status& status) override {
+    absl::MutexLock lock(&mu_);
+    closing_ = ToGrpcStatus(status);
+    if (!writing_) FinishLocked();
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) {
+      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "write failed"));
+      return;
+    }
+    if (closing_) {
+      FinishLocked();
+      return;
+    }
+    PumpLocked();
+  }
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    if (!writing_) FinishLocked(grpc::Status::CANCELLED);
+  }
+  void OnDone() override {
+    hub_.Unsubscribe(this);
+    delete this;
+  }
+
+ private:
+  void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (writing_ || finished_ || queue_.empty()) return;
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    StartWrite(&current_);
+  }
+  void FinishLocked(std::optional<grpc::Status> status = std::nullopt)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(status ? *status : closing_.value_or(grpc::Status::OK));
+  }
+
+  alerts::AlertHub& hub_;
+  absl::Mutex mu_;
+  std::deque<v1::WatchAlertsResponse> queue_ ABSL_GUARDED_BY(mu_);
+  v1::WatchAlertsResponse current_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> closing_ ABSL_GUARDED_BY(mu_);
+};
+
 }  // namespace
+
+grpc::ServerWriteReactor<v1::WatchAlertsResponse>*
+AlertServiceImpl::WatchAlerts(grpc::CallbackServerContext* ctx,
+                              const v1::WatchAlertsRequest* req) {
+  auto* watcher = new Watcher(&hub_);
+  absl::StatusOr<core::Principal> who = d_.auth.Authenticate(*ctx);
+  absl::Status st = who.status();
+  if (st.ok()) st = core::Authorize(*who, core::Action::kReadAlerts);
+  core::Violations v;
+  alerts::Subscription sub;
+  if (st.ok()) {
+    if (req->after_cursor() < 0) v.Add("after_cursor", "must not be negative");
+    ReadFilters(v, req->unit_codes(), req->kinds(), &sub.unit_codes,
+                &sub.kinds);
+    if (req->heartbeat_seconds() < 0 || req->heartbeat_seconds() > 300) {
+      v.Add("heartbeat_seconds", "must be between 0 and 300");
+    }
+    st = v.ToStatus();
+  }
+  if (!st.ok()) {
+    watcher->Refuse(ToGrpcStatus(st));
+    return watcher;
+  }
+  sub.after_cursor = req->after_cursor();
+  sub.scope_unit = AlertScope(*who);
+  sub.heartbeat = absl::Seconds(
+      req->heartbeat_seconds() == 0 ? 15 : req->heartbeat_seconds());
+  watcher->Begin(std::move(sub));
+  return watcher;
+}
 
 grpc::Status AlertServiceImpl::ListAlerts(grpc::ServerContext* ctx,
                                           const v1::ListAlertsRequest* req,
@@ -42,17 +191,7 @@ grpc::Status AlertServiceImpl::ListAlerts(grpc::ServerContext* ctx,
     store::AlertFilter f;
     if (req->after_cursor() < 0) v.Add("after_cursor", "must not be negative");
     f.after_cursor = req->after_cursor();
-    for (const std::string& u : req->unit_codes()) {
-      core::CheckUnitCode(v, "unit_codes", u, true);
-      f.unit_codes.push_back(u);
-    }
-    for (int k : req->kinds()) {
-      if (k <= 0 || k > 8) {
-        v.Add("kinds", absl::StrCat(k, " is not a known alert kind"));
-      } else {
-        f.kinds.push_back(static_cast<core::AlertKind>(k));
-      }
-    }
+    ReadFilters(v, req->unit_codes(), req->kinds(), &f.unit_codes, &f.kinds);
     if (req->limit() < 0 || req->limit() > 1000) {
       v.Add("limit", "must be between 0 and 1000");
     }
@@ -61,19 +200,7 @@ grpc::Status AlertServiceImpl::ListAlerts(grpc::ServerContext* ctx,
     PQ_RETURN_IF_ERROR(v.ToStatus());
     PQ_ASSIGN_OR_RETURN(const auto alerts,
                         d_.alerts.ListAlerts(AlertScope(who), f));
-    for (const store::Alert& a : alerts) {
-      v1::Alert* out = resp->add_alerts();
-      out->set_id(a.id);
-      out->set_item_id(a.item_id);
-      out->set_kind(static_cast<v1::AlertKind>(a.kind));
-      out->set_level(a.level);
-      out->set_days_left(a.days_left.value_or(0));
-      out->set_unit_code(a.unit_code);
-      if (a.due_on) SetDate(a.due_on, out->mutable_due_on());
-      out->set_title(a.title);
-      out->set_detail_json(a.detail_json);
-      TimeToProto(a.create_time, out->mutable_create_time());
-    }
+    for (const store::Alert& a : alerts) AlertToProto(a, resp->add_alerts());
     if (!req->subscriber().empty()) {
       PQ_ASSIGN_OR_RETURN(const int64_t acked,
                           d_.alerts.AckedCursor(req->subscriber()));

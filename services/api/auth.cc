@@ -20,7 +20,7 @@ std::string HashTokenSecret(const std::string& secret) {
 }
 
 absl::StatusOr<core::Principal> Authenticator::Authenticate(
-    const grpc::ServerContext& context) const {
+    const grpc::ServerContextBase& context) const {
   const auto& md = context.client_metadata();
   const auto it = md.find("authorization");
   if (it == md.end()) {

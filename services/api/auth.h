@@ -34,7 +34,7 @@ class Authenticator {
   // UNAUTHENTICATED when the metadata is missing, malformed, or names no
   // active token; UNAVAILABLE when the database is unreachable.
   absl::StatusOr<core::Principal> Authenticate(
-      const grpc::ServerContext& context) const;
+      const grpc::ServerContextBase& context) const;
 
  private:
   store::UserStore& users_;

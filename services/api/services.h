@@ -19,6 +19,7 @@
 #include "pqtrack/v1/routing.grpc.pb.h"
 #include "pqtrack/v1/unit.grpc.pb.h"
 #include "pqtrack/v1/workflow.grpc.pb.h"
+#include "services/alerts/hub.h"
 #include "services/api/auth.h"
 #include "services/common/clock.h"
 #include "services/store/alert_store.h"
@@ -247,9 +248,17 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
   ServiceDeps& d_;
 };
 
-class AlertServiceImpl final : public v1::AlertService::Service {
+// ListAlerts and AckAlerts are synchronous; WatchAlerts uses the callback
+// API, so a watcher costs no thread: its alerts come from the AlertHub.
+class AlertServiceImpl final
+    : public v1::AlertService::WithCallbackMethod_WatchAlerts<
+          v1::AlertService::Service> {
  public:
-  explicit AlertServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  AlertServiceImpl(ServiceDeps* deps, alerts::AlertHub* hub)
+      : d_(*deps), hub_(*hub) {}
+  grpc::ServerWriteReactor<v1::WatchAlertsResponse>* WatchAlerts(
+      grpc::CallbackServerContext* ctx,
+      const v1::WatchAlertsRequest* req) override;
   grpc::Status ListAlerts(grpc::ServerContext* ctx,
                           const v1::ListAlertsRequest* req,
                           v1::ListAlertsResponse* resp) override;
@@ -259,6 +268,7 @@ class AlertServiceImpl final : public v1::AlertService::Service {
 
  private:
   ServiceDeps& d_;
+  alerts::AlertHub& hub_;
 };
 
 // Owns the stores and services for one database.
@@ -274,7 +284,17 @@ class ApiServices {
         workflow_(&deps_),
         routing_(&deps_),
         calendar_(&deps_),
-        alerts_(&deps_) {}
+        hub_(db->url(), &deps_.alerts, clock),
+        alerts_(&deps_, &hub_) {}
+  // Stops the alert hub (ending every stream) if it runs.
+  ~ApiServices() { hub_.Stop(); }
+
+  // Starts the alert hub that feeds WatchAlerts.
+  void StartStreams() { hub_.Start(); }
+  // Ends every alert stream (UNAVAILABLE); call before shutting the server
+  // down so that it need not wait for them.
+  void StopStreams() { hub_.Stop(); }
+  alerts::AlertHub& hub() { return hub_; }
 
   // Registers every service; this object must outlive the server built.
   void RegisterAll(grpc::ServerBuilder& builder);
@@ -290,6 +310,7 @@ class ApiServices {
   WorkflowServiceImpl workflow_;
   RoutingServiceImpl routing_;
   CalendarServiceImpl calendar_;
+  alerts::AlertHub hub_;
   AlertServiceImpl alerts_;
 };
 

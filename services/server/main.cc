@@ -244,12 +244,16 @@ int Serve() {
       &services.deps().alerts, RealClock::Get(),
       absl::Seconds(std::max(1, absl::GetFlag(FLAGS_alert_interval_seconds))));
   scheduler.Start();
+  services.StartStreams();
   std::cout << "listening on " << host << ":" << port << std::endl;
 
   int sig = 0;
   sigwait(&signals, &sig);
   std::cout << "received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
             << ", shutting down" << std::endl;
+  // Alert streams never end by themselves: end them first (UNAVAILABLE;
+  // clients reconnect with their cursor), then let calls in flight finish.
+  services.StopStreams();
   server->Shutdown(
       std::chrono::system_clock::now() +
       std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));

@@ -84,7 +84,13 @@ constexpr Statement kList{
     " AND ($1::text IS NULL OR a.unit_id IN (SELECT id FROM scope))"
     " AND ($2::text[] IS NULL OR a.unit_id IN (SELECT id FROM wanted))"
     " AND ($4::text[] IS NULL OR a.kind = ANY($4::text[]))"
+    " AND ($6::bigint IS NULL OR a.id <= $6)"
     " ORDER BY a.id LIMIT $5"};
+constexpr Statement kSubtree{
+    "al_subtree",
+    "WITH RECURSIVE sub AS (SELECT id, code FROM units WHERE code = $1"
+    " UNION ALL SELECT u.id, u.code FROM units u JOIN sub s"
+    " ON u.parent_id = s.id) SELECT code FROM sub"};
 constexpr Statement kFindUnit{"al_find_unit",
                               "SELECT 1 FROM units WHERE code = $1"};
 constexpr Statement kAck{
@@ -213,7 +219,8 @@ absl::StatusOr<std::vector<Alert>> AlertStore::ListAlerts(
         }
         std::vector<Alert> out;
         for (const pqxx::row& r :
-             tx.Run(kList, scope_unit, units, f.after_cursor, kinds, f.limit)) {
+             tx.Run(kList, scope_unit, units, f.after_cursor, kinds, f.limit,
+                    NullIfZero(f.until_cursor))) {
           Alert a;
           a.id = Int(r[0]);
           a.item_id = Int(r[1]);
@@ -241,6 +248,21 @@ absl::StatusOr<int64_t> AlertStore::Ack(const std::string& subscriber,
   return db_.Transact<int64_t>([&](Tx& tx) -> absl::StatusOr<int64_t> {
     return Int(tx.Run(kAck, subscriber, cursor, now)[0][0]);
   });
+}
+
+absl::StatusOr<std::vector<std::string>> AlertStore::SubtreeCodes(
+    const std::string& root) {
+  return db_.Transact<std::vector<std::string>>(
+      [&](Tx& tx) -> absl::StatusOr<std::vector<std::string>> {
+        std::vector<std::string> out;
+        for (const pqxx::row& r : tx.Run(kSubtree, root)) {
+          out.push_back(Text(r[0]));
+        }
+        if (out.empty()) {
+          return absl::NotFoundError(absl::StrCat("no unit \"", root, "\""));
+        }
+        return out;
+      });
 }
 
 absl::StatusOr<int64_t> AlertStore::AckedCursor(const std::string& subscriber) {

@@ -35,6 +35,8 @@ struct Alert {
 struct AlertFilter {
   // Only alerts after this cursor.
   int64_t after_cursor = 0;
+  // Only alerts up to this cursor (0: no bound).
+  int64_t until_cursor = 0;
   // Only alerts of these units' subtrees (empty: all within scope).
   std::vector<std::string> unit_codes;
   // Only these kinds (empty: all).
@@ -64,6 +66,10 @@ class AlertStore {
   // (never moves backwards). Returns the stored cursor.
   absl::StatusOr<int64_t> Ack(const std::string& subscriber, int64_t cursor,
                               absl::Time now);
+  // Codes of `root` and every unit under it; NOT_FOUND for an unknown root.
+  absl::StatusOr<std::vector<std::string>> SubtreeCodes(
+      const std::string& root);
+
   // The subscriber's acknowledged cursor (0 when unknown).
   absl::StatusOr<int64_t> AckedCursor(const std::string& subscriber);
 

@@ -180,3 +180,101 @@ TEST_F(AlertTest, AnsweredItemsGoSilentAndScopesApply) {
 
 }  // namespace
 }  // namespace pqtrack::api
+
+namespace pqtrack::api {
+namespace {
+
+class WatchTest : public AlertTest {
+ protected:
+  struct Stream {
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientReader<v1::WatchAlertsResponse>> reader;
+  };
+  Stream Watch(const std::string& token, int64_t after, int heartbeat = 0) {
+    Stream s;
+    s.ctx = As(token);
+    v1::WatchAlertsRequest req;
+    req.set_after_cursor(after);
+    req.set_heartbeat_seconds(heartbeat);
+    s.reader = alerts_->WatchAlerts(s.ctx.get(), req);
+    return s;
+  }
+  // Reads the next alert, skipping heartbeats.
+  v1::Alert Next(Stream& s) {
+    v1::WatchAlertsResponse r;
+    while (s.reader->Read(&r)) {
+      if (r.has_alert()) return r.alert();
+    }
+    ADD_FAILURE() << "stream ended: " << s.reader->Finish().error_message();
+    return {};
+  }
+};
+
+TEST_F(WatchTest, ReplayThenLiveThenResumeWithoutGapOrRepeat) {
+  Stream s = Watch(kAdmin, 0);
+  v1::Alert a = Next(s);
+  EXPECT_EQ(a.kind(), v1::ALERT_KIND_ASSIGNED);  // replayed
+  const int64_t first = a.id();
+  ASSERT_EQ(Fire(Hanoi(2024, 8, 28, 8)), 1);  // live
+  a = Next(s);
+  EXPECT_EQ(a.level(), "DUE_SOON_7");
+  EXPECT_GT(a.id(), first);
+  const int64_t seen = a.id();
+  s.ctx->TryCancel();
+  v1::WatchAlertsResponse ignored;
+  while (s.reader->Read(&ignored)) {
+  }
+  s.reader->Finish();
+
+  // While disconnected, three more fire; resuming from the last cursor
+  // gets exactly those, then live ones.
+  ASSERT_EQ(Fire(Hanoi(2024, 9, 4, 8)), 3);
+  Stream again = Watch(kAdmin, seen);
+  std::vector<std::string> levels;
+  int64_t last = seen;
+  for (int i = 0; i < 3; ++i) {
+    a = Next(again);
+    EXPECT_GT(a.id(), last);
+    last = a.id();
+    levels.push_back(a.level());
+  }
+  EXPECT_THAT(levels, ElementsAre("DUE_SOON_3", "DUE_SOON_1", "DUE_TODAY"));
+  ASSERT_EQ(Fire(Hanoi(2024, 9, 5, 0)), 1);
+  a = Next(again);
+  EXPECT_EQ(a.level(), "OVERDUE");
+  EXPECT_GT(a.id(), last);
+}
+
+TEST_F(WatchTest, ScopedWatcherGetsHeartbeatsButNotOtherUnitsAlerts) {
+  const std::string other = UserToken("ccvc.resp", v1::ROLE_RESPONDER, "CCVC");
+  Stream s = Watch(other, 0, /*heartbeat=*/1);
+  v1::WatchAlertsResponse r;
+  ASSERT_TRUE(s.reader->Read(&r));  // the replay (empty for CCVC) is done
+  ASSERT_TRUE(r.has_heartbeat()) << r.DebugString();
+  ASSERT_EQ(Fire(Hanoi(2024, 8, 28, 8)), 1);  // TL's: not for CCVC
+  clock_.Advance(absl::Seconds(2));
+  ASSERT_TRUE(s.reader->Read(&r));
+  EXPECT_TRUE(r.has_heartbeat()) << r.DebugString();
+  EXPECT_GE(r.heartbeat().last_cursor(), 2);
+  s.ctx->TryCancel();
+  while (s.reader->Read(&r)) {
+  }
+  s.reader->Finish();
+}
+
+TEST_F(WatchTest, BadRequestAndShutdownEndTheStream) {
+  Stream bad = Watch("", 0);
+  v1::WatchAlertsResponse r;
+  EXPECT_FALSE(bad.reader->Read(&r));
+  EXPECT_EQ(bad.reader->Finish().error_code(), grpc::UNAUTHENTICATED);
+
+  Stream s = Watch(kAdmin, 0);
+  EXPECT_EQ(Next(s).kind(), v1::ALERT_KIND_ASSIGNED);
+  services_->StopStreams();
+  while (s.reader->Read(&r)) {
+  }
+  EXPECT_EQ(s.reader->Finish().error_code(), grpc::UNAVAILABLE);
+}
+
+}  // namespace
+}  // namespace pqtrack::api

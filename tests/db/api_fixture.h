@@ -39,6 +39,7 @@ class ApiFixture : public ::testing::Test {
     grpc::ServerBuilder builder;
     services_->RegisterAll(builder);
     server_ = builder.BuildAndStart();
+    services_->StartStreams();
     channel_ = server_->InProcessChannel(grpc::ChannelArguments());
     assembly_ = v1::AssemblyService::NewStub(channel_);
     units_ = v1::UnitService::NewStub(channel_);
@@ -52,6 +53,7 @@ class ApiFixture : public ::testing::Test {
   }
 
   void TearDown() override {
+    if (services_) services_->StopStreams();
     if (server_) server_->Shutdown();
   }
 

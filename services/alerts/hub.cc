@@ -1,0 +1,230 @@
+#include "services/alerts/hub.h"
+
+#include <algorithm>
+#include <iostream>
+#include <pqxx/pqxx>
+
+namespace pqtrack::alerts {
+namespace {
+
+constexpr int kPage = 1000;
+
+// Wakes the hub when PostgreSQL notifies.
+class Receiver : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& c, bool* flag)
+      : pqxx::notification_receiver(c, "pqtrack_alerts"), flag_(flag) {}
+  void operator()(const std::string&, int) override { *flag_ = true; }
+
+ private:
+  bool* flag_;
+};
+
+}  // namespace
+
+AlertHub::AlertHub(std::string listen_url, store::AlertStore* store,
+                   const Clock* clock)
+    : listen_url_(std::move(listen_url)), store_(*store), clock_(*clock) {}
+
+AlertHub::~AlertHub() { Stop(); }
+
+void AlertHub::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void AlertHub::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  absl::MutexLock lock(&mu_);
+  for (auto& [sink, s] : subscribers_) {
+    sink->Close(absl::UnavailableError(
+        "the server is shutting down; reconnect with your last cursor"));
+  }
+  subscribers_.clear();
+}
+
+void AlertHub::Subscribe(AlertSink* sink, Subscription subscription) {
+  absl::MutexLock lock(&mu_);
+  Subscriber s;
+  s.cursor = subscription.after_cursor;
+  s.sub = std::move(subscription);
+  subscribers_[sink] = std::move(s);
+  wake_ = true;
+}
+
+void AlertHub::Unsubscribe(AlertSink* sink) {
+  absl::MutexLock lock(&mu_);
+  subscribers_.erase(sink);
+}
+
+int AlertHub::size() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(subscribers_.size());
+}
+
+bool AlertHub::Wants(const Subscriber& s, const store::Alert& a) const {
+  if (!s.sub.kinds.empty() && std::find(s.sub.kinds.begin(), s.sub.kinds.end(),
+                                        a.kind) == s.sub.kinds.end()) {
+    return false;
+  }
+  return !s.units || s.units->count(a.unit_code) > 0;
+}
+
+absl::Status AlertHub::Activate(AlertSink*, Subscriber& s) {
+  // Units it may see: its scope's subtree, narrowed by its filters.
+  if (s.sub.scope_unit || !s.sub.unit_codes.empty()) {
+    std::optional<std::set<std::string>> allowed;
+    if (s.sub.scope_unit) {
+      allowed.emplace();
+      if (!s.sub.scope_unit->empty()) {
+        auto codes = store_.SubtreeCodes(*s.sub.scope_unit);
+        if (!codes.ok()) return codes.status();
+        allowed->insert(codes->begin(), codes->end());
+      }
+    }
+    if (!s.sub.unit_codes.empty()) {
+      std::set<std::string> wanted;
+      for (const std::string& u : s.sub.unit_codes) {
+        auto codes = store_.SubtreeCodes(u);
+        if (!codes.ok()) return codes.status();
+        wanted.insert(codes->begin(), codes->end());
+      }
+      if (allowed) {
+        std::set<std::string> both;
+        for (const std::string& u : wanted) {
+          if (allowed->count(u)) both.insert(u);
+        }
+        allowed = std::move(both);
+      } else {
+        allowed = std::move(wanted);
+      }
+    }
+    s.units = std::move(allowed);
+  }
+  return absl::OkStatus();
+}
+
+void AlertHub::Run() {
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<Receiver> receiver;
+  bool notified = false;
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    // Wait for a notification (or a short while: new subscribers and
+    // heartbeats are handled on this thread too).
+    try {
+      if (conn == nullptr) {
+        conn = std::make_unique<pqxx::connection>(listen_url_);
+        receiver = std::make_unique<Receiver>(*conn, &notified);
+        notified = true;  // read whatever fired while we were away
+      }
+      conn->await_notification(0, 100000);
+    } catch (const std::exception& e) {
+      std::cerr << "alerts: LISTEN connection lost (" << e.what()
+                << "); retrying" << std::endl;
+      receiver.reset();
+      conn.reset();
+      absl::MutexLock lock(&mu_);
+      const auto stop = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return stopping_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&stop), absl::Seconds(1));
+      continue;
+    }
+
+    int64_t last_id;
+    std::vector<std::pair<AlertSink*, Subscriber>> joining;
+    {
+      absl::MutexLock lock(&mu_);
+      last_id = last_id_;
+      for (auto& [sink, s] : subscribers_) {
+        if (!s.live) joining.emplace_back(sink, s);
+      }
+      notified = notified || wake_ || last_id_ < 0;
+      wake_ = false;
+    }
+    // Read new alerts once for everybody.
+    std::vector<store::Alert> fresh;
+    if (notified) {
+      notified = false;
+      store::AlertFilter f;
+      f.after_cursor = std::max<int64_t>(last_id, 0);
+      f.limit = kPage;
+      for (;;) {
+        auto page = store_.ListAlerts(std::nullopt, f);
+        if (!page.ok()) break;
+        fresh.insert(fresh.end(), page->begin(), page->end());
+        if (static_cast<int>(page->size()) < kPage) break;
+        f.after_cursor = page->back().id;
+      }
+      if (!fresh.empty()) {
+        last_id = fresh.back().id;
+      } else if (last_id < 0) {
+        last_id = 0;
+      }
+    }
+    // Bring joining subscribers up to `last_id` from the database.
+    for (auto& [sink, s] : joining) {
+      absl::Status st = Activate(sink, s);
+      std::vector<store::Alert> replay;
+      store::AlertFilter f;
+      f.after_cursor = s.cursor;
+      f.until_cursor = last_id;
+      f.unit_codes = s.sub.unit_codes;
+      f.kinds = s.sub.kinds;
+      f.limit = kPage;
+      while (st.ok() && f.after_cursor < last_id) {
+        auto page = store_.ListAlerts(s.sub.scope_unit, f);
+        if (!page.ok()) {
+          st = page.status();
+          break;
+        }
+        replay.insert(replay.end(), page->begin(), page->end());
+        if (static_cast<int>(page->size()) < kPage) break;
+        f.after_cursor = page->back().id;
+      }
+      absl::MutexLock lock(&mu_);
+      auto it = subscribers_.find(sink);
+      if (it == subscribers_.end()) continue;  // gone meanwhile
+      if (!st.ok()) {
+        sink->Close(st);
+        subscribers_.erase(it);
+        continue;
+      }
+      it->second.units = s.units;
+      it->second.live = true;
+      it->second.cursor = std::max(s.cursor, last_id);
+      it->second.next_heartbeat = clock_.Now() + s.sub.heartbeat;
+      if (!replay.empty()) sink->Deliver(replay);
+      // The replay is complete: from here on the stream is live.
+      sink->Heartbeat(it->second.cursor, clock_.Now());
+    }
+    // Live alerts and heartbeats.
+    absl::MutexLock lock(&mu_);
+    last_id_ = std::max(last_id_, last_id);
+    const absl::Time now = clock_.Now();
+    for (auto& [sink, s] : subscribers_) {
+      if (!s.live) continue;
+      std::vector<store::Alert> mine;
+      for (const store::Alert& a : fresh) {
+        if (a.id > s.cursor && Wants(s, a)) mine.push_back(a);
+      }
+      if (!fresh.empty()) s.cursor = std::max(s.cursor, fresh.back().id);
+      if (!mine.empty()) {
+        sink->Deliver(mine);
+        s.next_heartbeat = now + s.sub.heartbeat;
+      } else if (now >= s.next_heartbeat) {
+        sink->Heartbeat(s.cursor, now);
+        s.next_heartbeat = now + s.sub.heartbeat;
+      }
+    }
+  }
+}
+
+}  // namespace pqtrack::alerts

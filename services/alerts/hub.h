@@ -1,0 +1,99 @@
+// Provides AlertHub, which feeds live alert streams. One thread LISTENs on
+// PostgreSQL channel "pqtrack_alerts" (with a short poll as a safety net),
+// reads new alerts once per wake-up and hands each subscriber the ones its
+// scope and filters allow. A new subscriber first gets, on the same thread,
+// every alert after its cursor up to the last one the hub has read, then
+// the live ones — so the switch has no gap and no repeat. Every server
+// replica runs its own hub; alerts fired by any replica reach all of them.
+//
+// Thread-safety: all methods are thread-safe. Sinks are called on the hub's
+// thread, never after Unsubscribe returns, and must not block.
+#ifndef PQTRACK_SERVICES_ALERTS_HUB_H_
+#define PQTRACK_SERVICES_ALERTS_HUB_H_
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/common/clock.h"
+#include "services/store/alert_store.h"
+
+namespace pqtrack::alerts {
+
+// Receives a subscriber's alerts.
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  // Alerts in cursor order.
+  virtual void Deliver(const std::vector<store::Alert>& alerts) = 0;
+  virtual void Heartbeat(int64_t last_cursor, absl::Time now) = 0;
+  // The hub is done with this sink (shutdown or an error); no more calls.
+  virtual void Close(const absl::Status& status) = 0;
+};
+
+struct Subscription {
+  int64_t after_cursor = 0;
+  // The caller's scope (nullopt: every alert) and unit filters.
+  std::optional<std::string> scope_unit;
+  std::vector<std::string> unit_codes;
+  std::vector<core::AlertKind> kinds;
+  absl::Duration heartbeat = absl::Seconds(15);
+};
+
+class AlertHub {
+ public:
+  // `listen_url`: where to LISTEN; `store` and `clock` must outlive the hub.
+  AlertHub(std::string listen_url, store::AlertStore* store,
+           const Clock* clock);
+  ~AlertHub();
+
+  void Start();
+  // Closes every sink with UNAVAILABLE and stops the thread.
+  void Stop();
+
+  void Subscribe(AlertSink* sink, Subscription subscription);
+  // After this returns the hub never calls `sink` again.
+  void Unsubscribe(AlertSink* sink);
+
+  // Number of live subscribers (for tests and benchmarks).
+  int size() const;
+
+ private:
+  struct Subscriber {
+    Subscription sub;
+    // Units whose alerts it may get; nullopt: all.
+    std::optional<std::set<std::string>> units;
+    int64_t cursor = 0;
+    bool live = false;
+    absl::Time next_heartbeat;
+  };
+
+  void Run();
+  absl::Status Activate(AlertSink* sink, Subscriber& s)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  bool Wants(const Subscriber& s, const store::Alert& a) const;
+
+  const std::string listen_url_;
+  store::AlertStore& store_;
+  const Clock& clock_;
+  std::thread thread_;
+
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  // The last alert id the hub has read.
+  int64_t last_id_ ABSL_GUARDED_BY(mu_) = -1;
+  absl::flat_hash_map<AlertSink*, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace pqtrack::alerts
+
+#endif  // PQTRACK_SERVICES_ALERTS_HUB_H_
