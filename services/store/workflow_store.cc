@@ -10,7 +10,9 @@
 #include "services/common/json.h"
 #include "services/common/status_macros.h"
 #include "services/core/access.h"
+#include "services/core/deadline.h"
 #include "services/store/alert_store.h"
+#include "services/store/deadline_store.h"
 #include "services/store/item_rows.h"
 #include "services/store/rows.h"
 
@@ -230,8 +232,16 @@ absl::StatusOr<core::Item> WorkflowStore::Assign(
     const bool lead_changed = lead.id != l.lead_unit_id;
     if (lead_changed) tx.Run(kSetLead, v.id, lead.id);
     tx.Run(kKeepCoordinating, v.id, IdArray(keep));
+    // Without a date of their own, coordinating units are due a few
+    // working days before the lead.
+    std::optional<absl::CivilDay> default_due;
+    if (l.due_on) {
+      default_due = core::CoordinatorDue(
+          *l.due_on, l.received_on, CoordinationLeadDays(tx), LoadCalendar(tx));
+    }
     for (size_t i = 0; i < coord.size(); ++i) {
-      tx.Run(kUpsertCoordinating, v.id, keep[i], coord[i].due_on);
+      tx.Run(kUpsertCoordinating, v.id, keep[i],
+             coord[i].due_on ? coord[i].due_on : default_due);
     }
     return Finish(tx, c, v.id,
                   core::StatusAfter(Move::kAssign, l.st, lead_changed),

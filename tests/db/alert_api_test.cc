@@ -276,5 +276,58 @@ TEST_F(WatchTest, BadRequestAndShutdownEndTheStream) {
   EXPECT_EQ(s.reader->Finish().error_code(), grpc::UNAVAILABLE);
 }
 
+// Collects what a hub delivers; Wait blocks until `n` alerts arrived.
+class CollectingSink : public alerts::AlertSink {
+ public:
+  void Deliver(const std::vector<store::Alert>& alerts) override {
+    absl::MutexLock lock(&mu_);
+    for (const auto& a : alerts) ids_.push_back(a.id);
+  }
+  void Heartbeat(int64_t, absl::Time) override {}
+  void Close(const absl::Status&) override {}
+  std::vector<int64_t> Wait(size_t n) {
+    absl::MutexLock lock(&mu_);
+    const auto enough = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+      return ids_.size() >= n;
+    };
+    mu_.Await(absl::Condition(&enough));
+    return ids_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<int64_t> ids_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(WatchTest, WatchersOnTwoReplicasSeeAnAlertFiredOnce) {
+  // A second "server": its own pool, alert store and hub on the same
+  // database.
+  auto second_db = store::Db::Connect({db_->url(), 4});
+  ASSERT_TRUE(second_db.ok());
+  store::AlertStore second_store(second_db->get());
+  alerts::AlertHub second_hub(db_->url(), &second_store, &clock_);
+  second_hub.Start();
+  CollectingSink on_first, on_second;
+  alerts::Subscription sub;
+  services_->hub().Subscribe(&on_first, sub);
+  second_hub.Subscribe(&on_second, sub);
+  EXPECT_EQ(on_first.Wait(1).size(), 1u);  // ASSIGNED, replayed
+  EXPECT_EQ(on_second.Wait(1).size(), 1u);
+  // Both schedulers race; one fires.
+  int a = 0, b = 0;
+  std::thread t1([&] { a = Fire(Hanoi(2024, 8, 28, 8)); });
+  std::thread t2([&] { b = *second_store.FireDue(Hanoi(2024, 8, 28, 8)); });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(a + b, 1);
+  const std::vector<int64_t> first = on_first.Wait(2);
+  const std::vector<int64_t> second = on_second.Wait(2);
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(first.size(), 2u);
+  services_->hub().Unsubscribe(&on_first);
+  second_hub.Unsubscribe(&on_second);
+  second_hub.Stop();
+}
+
 }  // namespace
 }  // namespace pqtrack::api

@@ -51,6 +51,24 @@ TEST_F(DeadlineTest, RecordedPetitionIsDueAfterTheNationalDayHolidays) {
   EXPECT_THAT(why.steps(2), HasSubstr("Wednesday 2024-09-04"));
 }
 
+TEST_F(DeadlineTest, AssignedCoordinatorsDefaultToThreeWorkingDaysEarlier) {
+  v1::Item it = RecordOn("req-00000001", D(2024, 7, 4));
+  v1::AssignItemRequest req;
+  req.set_item_id(it.id());
+  req.set_version(it.version());
+  req.set_lead_unit_code("TL");
+  req.add_coordinating_units()->set_unit_code("CCVC");
+  auto* dated = req.add_coordinating_units();
+  dated->set_unit_code("TL1");
+  *dated->mutable_due_on() = D(2024, 8, 15);
+  v1::AssignItemResponse resp;
+  ASSERT_TRUE(workflow_->AssignItem(As(kAdmin).get(), req, &resp).ok());
+  ASSERT_EQ(resp.item().coordination_size(), 2);
+  EXPECT_EQ(resp.item().coordination(0).unit_code(), "CCVC");
+  EXPECT_EQ(resp.item().coordination(0).due_on().day(), 28);  // 28 August
+  EXPECT_EQ(resp.item().coordination(1).due_on().day(), 15);  // as given
+}
+
 TEST_F(DeadlineTest, CalculatorAcrossTetAndRuleVersions) {
   v1::ComputeDeadlineRequest req;
   req.set_kind(v1::ITEM_KIND_PETITION);
