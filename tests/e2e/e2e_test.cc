@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -31,9 +32,9 @@ class E2eTest : public ::testing::Test {
  protected:
   // Starts the server on `dir_` and returns its address.
   std::string StartServer() {
-    server_ = std::make_unique<testing::Subprocess>(
-        std::vector<std::string>{PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0",
-                                 "--data-dir", dir_.path()});
+    server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
+        PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir",
+        dir_.path(), "--alert-interval-seconds", "1"});
     const auto line = server_->WaitForLine("listening on ");
     if (!line) {
       ADD_FAILURE() << "the server did not start:\n" << server_->output();
@@ -371,6 +372,76 @@ TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
   EXPECT_THAT(r.out, HasSubstr("audit chain intact"));
   r = RunAs(liaison, {"item", "search", "cai cach TIEN LUONG"});
   EXPECT_THAT(r.out, HasSubstr("Sớm cải cách tiền lương"));
+}
+
+// Reads `n` JSON alert lines from a running `pqtrack watch --json` and
+// returns their ids.
+std::vector<int64_t> ReadAlertIds(testing::Subprocess& watch, int n) {
+  std::vector<int64_t> ids;
+  while (static_cast<int>(ids.size()) < n) {
+    const auto line = watch.WaitForLine("\"id\":");
+    if (!line) break;
+    const size_t at = line->find("\"id\":\"") + 6;
+    ids.push_back(std::stoll(line->substr(at)));
+  }
+  return ids;
+}
+
+TEST_F(E2eTest, KilledServerLosesNoAlertAndRepeatsNoneForAResumingClient) {
+  ASSERT_FALSE(StartServer().empty());
+  ASSERT_EQ(
+      Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
+      0);
+  // A document whose whole ladder lies in the past: ASSIGNED at once, then
+  // six ladder alerts at the scheduler's next round.
+  const std::vector<std::string> record = {
+      "item",       "record",  "document",   "--sender",   "UBND",
+      "--number",   "",        "--dated",    "2024-07-01", "--received",
+      "2024-07-04", "--due",   "2024-09-04", "--lead",     "TL",
+      "--title",    "Công văn"};
+  std::vector<std::string> first_doc = record;
+  first_doc[6] = "1/UBND";
+  ASSERT_EQ(Run(first_doc).code, 0);
+  const std::string token = dir_.path() + "/admin.token";
+  std::vector<int64_t> seen;
+  {
+    testing::Subprocess watch({PQTRACK_CLI_BIN, "--server", address_,
+                               "--token-file", token, "watch", "--json"});
+    seen = ReadAlertIds(watch, 7);
+    ASSERT_EQ(seen.size(), 7u) << watch.output();
+    // The server dies mid-stream.
+    server_->Signal(SIGKILL);
+    server_->Wait();
+    watch.Signal(SIGTERM);
+    watch.Wait();
+  }
+  ASSERT_FALSE(StartServer().empty());
+  std::vector<std::string> second_doc = record;
+  second_doc[6] = "2/UBND";
+  ASSERT_EQ(Run(second_doc).code, 0);
+  testing::Subprocess resumed({PQTRACK_CLI_BIN, "--server", address_,
+                               "--token-file", token, "watch", "--json",
+                               "--after", std::to_string(seen.back())});
+  const std::vector<int64_t> rest = ReadAlertIds(resumed, 7);
+  ASSERT_EQ(rest.size(), 7u) << resumed.output();
+  resumed.Signal(SIGTERM);
+  resumed.Wait();
+
+  std::vector<int64_t> all = seen;
+  all.insert(all.end(), rest.begin(), rest.end());
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  EXPECT_EQ(std::set<int64_t>(all.begin(), all.end()).size(), 14u);
+  // Exactly what the server holds: nothing lost, nothing twice.
+  Cli listed = Run({"-o", "json", "alerts", "list", "--limit", "1000"});
+  size_t n = 0;
+  for (size_t at = listed.out.find("\"item_id\""); at != std::string::npos;
+       at = listed.out.find("\"item_id\"", at + 1)) {
+    ++n;
+  }
+  EXPECT_EQ(n, 14u) << listed.out;
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  EXPECT_EQ(server_->Wait(), 0) << server_->output();
 }
 
 }  // namespace
