@@ -26,7 +26,7 @@ constexpr Statement kCancelPending{
 constexpr Statement kItemForPlan{
     "al_item_for_plan",
     "SELECT due_on, deadline_version, status IN " PQTRACK_OPEN_STATUSES
-    " FROM items WHERE id = $1"};
+    " AND clock = 'RUNNING' FROM items WHERE id = $1"};
 constexpr Statement kInsertSchedule{
     "al_insert_schedule",
     "INSERT INTO alert_schedule (item_id, deadline_version, level, kind,"

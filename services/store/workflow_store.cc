@@ -35,8 +35,16 @@ constexpr Statement kLock{"wf_lock", PQTRACK_CALLER_SCOPE
                  EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id
                            AND iu.unit_id IN (SELECT id FROM scope)),
                  i.received_on, coalesce(i.submitted_draft, 0),
-                 coalesce(i.lead_unit_id, 0), i.due_on
+                 coalesce(i.lead_unit_id, 0), i.due_on, i.clock, i.clock_anchor
             FROM items i WHERE i.id = $1 FOR UPDATE OF i)sql"};
+// Sets a new legal due date with a line of explanation ($3), bumping the
+// deadline version.
+constexpr Statement kMoveDue{
+    "wf_move_due",
+    "UPDATE items SET due_on = $2, deadline_version = deadline_version + 1,"
+    " due_explanation = CASE WHEN due_explanation = '' THEN $3"
+    " ELSE due_explanation || E'\\n' || $3 END, clock = 'RUNNING',"
+    " clock_anchor = NULL WHERE id = $1"};
 constexpr Statement kExtend{
     "wf_extend",
     "UPDATE items SET due_on = $2, due_source = 'EXTENDED',"
@@ -51,7 +59,7 @@ constexpr Statement kFinish{
 constexpr Statement kSetLead{
     "wf_set_lead",
     "UPDATE items SET lead_unit_id = $2, approved = false,"
-    " submitted_draft = NULL, clock = 'RUNNING' WHERE id = $1"};
+    " submitted_draft = NULL WHERE id = $1"};
 constexpr Statement kKeepCoordinating{
     "wf_keep_coordinating",
     "DELETE FROM item_units WHERE item_id = $1"
@@ -142,6 +150,8 @@ struct Locked {
   int submitted_draft = 0;
   int64_t lead_unit_id = 0;
   std::optional<absl::CivilDay> due_on;
+  bool paused = false;
+  std::optional<absl::CivilDay> paused_since;
   std::string before;
 };
 
@@ -176,9 +186,38 @@ absl::StatusOr<Locked> Lock(Tx& tx, const WorkflowStore::Caller& c,
   l.submitted_draft = static_cast<int>(Int(r[0][9]));
   l.lead_unit_id = Int(r[0][10]);
   l.due_on = DayOf(r[0][11]);
+  l.paused = Text(r[0][12]) == "PAUSED";
+  l.paused_since = DayOf(r[0][13]);
   PQ_RETURN_IF_ERROR(core::CheckMove(m, c.who, l.rel, l.st));
   l.before = Snapshot(tx, v.id);
   return l;
+}
+
+// A paused clock resumes: the due date moves by the days it stood still.
+void ResumeClock(Tx& tx, const WorkflowStore::Caller& c, int64_t id,
+                 const Locked& l) {
+  if (!l.paused || !l.due_on || !l.paused_since) return;
+  const int64_t stood = c.today - *l.paused_since;
+  const absl::CivilDay due = *l.due_on + stood;
+  tx.Run(kMoveDue, id, due,
+         absl::StrCat("clock paused from ", FormatIsoDate(*l.paused_since),
+                      " to ", FormatIsoDate(c.today), " (", stood,
+                      " days): due ", FormatIsoDate(due)));
+}
+
+// The period starts again from today under the rule of the item's kind in
+// force on the day it was received.
+void RestartClock(Tx& tx, const WorkflowStore::Caller& c, int64_t id,
+                  const Locked& l) {
+  const std::vector<core::DeadlineRule> rules = LoadDeadlineRules(tx);
+  const core::DeadlineRule* rule =
+      core::SelectRule(rules, l.st.kind, l.received_on);
+  if (rule == nullptr) return;
+  const core::DeadlineResult r =
+      core::ComputeDue(*rule, c.today, LoadCalendar(tx));
+  tx.Run(kMoveDue, id, r.due,
+         absl::StrCat("period restarted on transfer, ", FormatIsoDate(c.today),
+                      ": ", absl::StrJoin(r.steps, "; ")));
 }
 
 // Sets the status, bumps the version, appends the event, reloads the item.
@@ -229,6 +268,7 @@ absl::StatusOr<core::Item> WorkflowStore::Assign(
       keep.push_back(ref.id);
       codes.push_back(u.unit_code);
     }
+    ResumeClock(tx, c, v.id, l);
     const bool lead_changed = lead.id != l.lead_unit_id;
     if (lead_changed) tx.Run(kSetLead, v.id, lead.id);
     tx.Run(kKeepCoordinating, v.id, IdArray(keep));
@@ -274,9 +314,11 @@ absl::StatusOr<core::Item> WorkflowStore::Transfer(const Caller& c, Versioned v,
       tx.Run(kDropCoordinating, v.id, to.id);
     }
     if (clock == core::ClockRule::kRestart) {
-      tx.Run(kClock, v.id, "RUNNING", c.today);
+      RestartClock(tx, c, v.id, l);
     } else if (clock == core::ClockRule::kPause) {
-      tx.Run(kClock, v.id, "PAUSED", c.today);
+      if (!l.paused) tx.Run(kClock, v.id, "PAUSED", c.today);
+    } else {
+      ResumeClock(tx, c, v.id, l);
     }
     return Finish(tx, c, v.id, core::StatusAfter(move, l.st, true),
                   to.external ? "TRANSFERRED_OUT" : "TRANSFERRED", l.before,

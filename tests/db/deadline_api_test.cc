@@ -169,5 +169,53 @@ TEST_F(DeadlineTest, ExtensionIsRecordedAndExplained) {
       grpc::INVALID_ARGUMENT);
 }
 
+TEST_F(DeadlineTest, TransfersRestartOrPauseTheClock) {
+  // Restart: 60 days again from the transfer day (2024-11-02), ending on
+  // New Year's Day 2025, a holiday, so Thursday 2025-01-02.
+  v1::Item it = RecordOn("req-00000001", D(2024, 7, 4));
+  v1::TransferItemRequest t;
+  t.set_item_id(it.id());
+  t.set_version(it.version());
+  t.set_to_unit_code("CCVC");
+  t.set_reason("Chuyển đơn vị chủ trì");
+  t.set_clock(v1::CLOCK_RULE_RESTART);
+  v1::TransferItemResponse moved;
+  ASSERT_TRUE(workflow_->TransferItem(As(kAdmin).get(), t, &moved).ok());
+  EXPECT_EQ(moved.item().due_on().year(), 2025);
+  EXPECT_EQ(moved.item().due_on().month(), 1);
+  EXPECT_EQ(moved.item().due_on().day(), 2);
+
+  // Pause: nothing fires while paused; assigning again moves the due date
+  // by the days the clock stood still.
+  v1::Item other = RecordOn("req-00000002", D(2024, 10, 30));  // due 12-30
+  t.set_item_id(other.id());
+  t.set_version(other.version());
+  t.set_clock(v1::CLOCK_RULE_PAUSE);
+  ASSERT_TRUE(workflow_->TransferItem(As(kAdmin).get(), t, &moved).ok());
+  // Far in the future: only the restarted item's ladder fires (6 levels);
+  // the paused one's is held.
+  auto fired = services_->deps().alerts.FireDue(
+      absl::FromCivil(absl::CivilDay(2030, 1, 1), absl::UTCTimeZone()));
+  ASSERT_TRUE(fired.ok()) << fired.status();
+  EXPECT_EQ(*fired, 6);
+  clock_.Advance(absl::Hours(24 * 10));
+  v1::AssignItemRequest assign;
+  assign.set_item_id(other.id());
+  assign.set_version(moved.item().version());
+  assign.set_lead_unit_code("TL");
+  v1::AssignItemResponse resumed;
+  ASSERT_TRUE(workflow_->AssignItem(As(kAdmin).get(), assign, &resumed).ok());
+  EXPECT_EQ(resumed.item().due_on().year(), 2025);
+  EXPECT_EQ(resumed.item().due_on().month(), 1);
+  EXPECT_EQ(resumed.item().due_on().day(), 9);  // 2024-12-30 + 10 days
+  v1::ExplainDeadlineRequest explain;
+  explain.set_item_id(other.id());
+  v1::ExplainDeadlineResponse why;
+  ASSERT_TRUE(calendar_->ExplainDeadline(As(kAdmin).get(), explain, &why).ok());
+  EXPECT_THAT(why.steps(why.steps_size() - 1),
+              HasSubstr("clock paused from 2024-11-02 to 2024-11-12 (10 "
+                        "days)"));
+}
+
 }  // namespace
 }  // namespace pqtrack::api
