@@ -28,6 +28,26 @@ std::string AlertLine(const v1::Alert& a) {
   return absl::StrCat(line, ": ", a.title());
 }
 
+// --unit and --kind, shared by "alerts list" and "watch".
+void AddFilterOptions(CLI::App* c, std::vector<std::string>& units,
+                      std::vector<std::string>& kinds) {
+  c->add_option("--unit", units, "Only this unit's subtree (repeatable)");
+  c->add_option("--kind", kinds, "Only this kind (repeatable)")
+      ->check(CLI::IsMember({"assigned", "due-soon", "due-today", "overdue",
+                             "escalated", "transferred",
+                             "returned-for-revision", "answered"}));
+}
+
+// "due-soon" -> ALERT_KIND_DUE_SOON (names already checked by CLI11).
+v1::AlertKind KindOf(std::string name) {
+  for (char& ch : name) {
+    ch = ch == '-' ? '_' : static_cast<char>(toupper(ch));
+  }
+  v1::AlertKind kind = v1::ALERT_KIND_UNSPECIFIED;
+  v1::AlertKind_Parse("ALERT_KIND_" + name, &kind);
+  return kind;
+}
+
 std::string CompactJson(const google::protobuf::Message& m) {
   google::protobuf::util::JsonPrintOptions o;
   o.preserve_proto_field_names = true;
@@ -52,11 +72,7 @@ void AddAlertCommands(CLI::App& app, Context& ctx) {
         "cursor when the server goes away (Ctrl-C to stop)");
     c->add_option("--after", o->after,
                   "Replay every alert after this cursor first");
-    c->add_option("--unit", o->units, "Only this unit's subtree (repeatable)");
-    c->add_option("--kind", o->kinds, "Only this kind (repeatable)")
-        ->check(CLI::IsMember({"assigned", "due-soon", "due-today", "overdue",
-                               "escalated", "transferred",
-                               "returned-for-revision", "answered"}));
+    AddFilterOptions(c, o->units, o->kinds);
     c->add_flag("--json", o->json, "One JSON object per line");
     c->add_flag("--verbose", o->verbose, "Also print heartbeats");
     c->add_flag("--no-reconnect", o->once,
@@ -64,12 +80,7 @@ void AddAlertCommands(CLI::App& app, Context& ctx) {
     c->callback([&ctx, o] {
       v1::WatchAlertsRequest req;
       for (const auto& u : o->units) req.add_unit_codes(u);
-      for (std::string k : o->kinds) {
-        for (char& ch : k)
-          ch = ch == '-' ? '_' : static_cast<char>(toupper(ch));
-        v1::AlertKind kind;
-        if (v1::AlertKind_Parse("ALERT_KIND_" + k, &kind)) req.add_kinds(kind);
-      }
+      for (const std::string& k : o->kinds) req.add_kinds(KindOf(k));
       int64_t cursor = o->after;
       absl::Duration backoff = absl::Seconds(1);
       for (;;) {
@@ -122,11 +133,7 @@ void AddAlertCommands(CLI::App& app, Context& ctx) {
                                      "Alerts after a cursor, oldest "
                                      "first");
     c->add_option("--after", o->after, "Only alerts after this cursor");
-    c->add_option("--unit", o->units, "Only this unit's subtree (repeatable)");
-    c->add_option("--kind", o->kinds, "Only this kind (repeatable)")
-        ->check(CLI::IsMember({"assigned", "due-soon", "due-today", "overdue",
-                               "escalated", "transferred",
-                               "returned-for-revision", "answered"}));
+    AddFilterOptions(c, o->units, o->kinds);
     c->add_option("--limit", o->limit, "At most this many (default 100)");
     c->add_option("--subscriber", o->subscriber,
                   "Also show this subscriber's acknowledged cursor");
@@ -134,12 +141,7 @@ void AddAlertCommands(CLI::App& app, Context& ctx) {
       v1::ListAlertsRequest req;
       req.set_after_cursor(o->after);
       for (const auto& u : o->units) req.add_unit_codes(u);
-      for (std::string k : o->kinds) {
-        for (char& ch : k)
-          ch = ch == '-' ? '_' : static_cast<char>(toupper(ch));
-        v1::AlertKind kind;
-        if (v1::AlertKind_Parse("ALERT_KIND_" + k, &kind)) req.add_kinds(kind);
-      }
+      for (const std::string& k : o->kinds) req.add_kinds(KindOf(k));
       req.set_limit(o->limit);
       req.set_subscriber(o->subscriber);
       v1::ListAlertsResponse resp;
