@@ -1,7 +1,9 @@
 #include "services/store/alert_store.h"
 
 #include <pqxx/pqxx>
+#include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -126,9 +128,10 @@ core::Ladder LoadLadder(Tx& tx) {
 }
 
 // Makes the schedule match the item: the ladder of its current deadline
-// version when it is open with a due date, nothing pending otherwise.
-void Plan(Tx& tx, int64_t item_id, const core::Ladder& ladder,
-          const core::Calendar& calendar, absl::Time now) {
+// version when it is open with a due date, nothing pending otherwise. The
+// ladder and calendar are loaded (by `load`) only when a ladder is planned.
+void Plan(Tx& tx, int64_t item_id, absl::Time now,
+          absl::FunctionRef<std::pair<core::Ladder, core::Calendar>()> load) {
   const pqxx::result r = tx.Run(kItemForPlan, item_id);
   const auto due = r.empty() ? std::nullopt : DayOf(r[0][0]);
   if (r.empty() || !Bool(r[0][2]) || !due) {
@@ -137,6 +140,7 @@ void Plan(Tx& tx, int64_t item_id, const core::Ladder& ladder,
   }
   const int64_t version = Int(r[0][1]);
   tx.Run(kCancelPending, item_id, now, version);
+  const auto [ladder, calendar] = load();
   for (const core::PlannedAlert& a : core::PlanLadder(*due, ladder, calendar)) {
     tx.Run(kInsertSchedule, item_id, version, a.level,
            std::string(core::Name(a.kind)), a.days_left, a.fire_at, now);
@@ -155,7 +159,8 @@ int64_t InsertAlert(Tx& tx, int64_t item_id, const std::string& kind,
 }  // namespace
 
 void Replan(Tx& tx, int64_t item_id, absl::Time now) {
-  Plan(tx, item_id, LoadLadder(tx), LoadCalendar(tx), now);
+  Plan(tx, item_id, now,
+       [&] { return std::make_pair(LoadLadder(tx), LoadCalendar(tx)); });
 }
 
 void RecordEventAlert(Tx& tx, int64_t item_id, core::AlertKind kind,
@@ -194,7 +199,8 @@ absl::StatusOr<int> AlertStore::PlanMissing() {
     const core::Calendar calendar = LoadCalendar(tx);
     int n = 0;
     for (const pqxx::row& r : tx.Run(kMissing)) {
-      Plan(tx, Int(r[0]), ladder, calendar, absl::Now());
+      Plan(tx, Int(r[0]), absl::Now(),
+           [&] { return std::make_pair(ladder, calendar); });
       ++n;
     }
     return n;

@@ -244,11 +244,13 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
       return absl::InvalidArgumentError(
           absl::StrCat("item.session_id: no session ", item.session_id));
     }
+    std::optional<int64_t> lead_id;
     if (!item.lead_unit_code.empty()) {
-      PQ_RETURN_IF_ERROR(ResolveUnit(tx, "item.lead_unit_code",
-                                     item.lead_unit_code, item.received_on,
-                                     false)
-                             .status());
+      PQ_ASSIGN_OR_RETURN(
+          const UnitRef lead,
+          ResolveUnit(tx, "item.lead_unit_code", item.lead_unit_code,
+                      item.received_on, false));
+      lead_id = lead.id;
     }
     for (const std::string& code : item.coordinating_unit_codes) {
       PQ_RETURN_IF_ERROR(ResolveUnit(tx, "item.coordinating_unit_codes", code,
@@ -274,8 +276,8 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
     const core::ItemDue due =
         core::PlanDue(item, initial, LoadDeadlineRules(tx), calendar);
     item.due_on = due.due;
-    std::optional<int64_t> lead_id;
-    if (!item.lead_unit_code.empty()) {
+    if (!lead_id && !item.lead_unit_code.empty()) {
+      // Routed: RouteItem checked the rule's units on the day received.
       PQ_ASSIGN_OR_RETURN(
           const UnitRef lead,
           ResolveUnit(tx, "item.lead_unit_code", item.lead_unit_code,

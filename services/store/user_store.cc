@@ -3,13 +3,12 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+#include "services/store/item_rows.h"
 #include "services/store/rows.h"
 
 namespace pqtrack::store {
 namespace {
-
-constexpr Statement kFindInternalUnit{
-    "user_find_unit", "SELECT id, kind FROM units WHERE code = $1"};
 
 constexpr Statement kInsertUser{
     "user_insert",
@@ -110,18 +109,10 @@ absl::StatusOr<core::User> UserStore::CreateUser(const core::User& user,
   return db_.Transact<core::User>([&](Tx& tx) -> absl::StatusOr<core::User> {
     std::optional<int64_t> unit_id;
     if (!user.unit_code.empty()) {
-      const pqxx::result unit = tx.Run(kFindInternalUnit, user.unit_code);
-      if (unit.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("user.unit_code: no unit \"", user.unit_code, "\""));
-      }
-      if (Text(unit[0][1]) == "EXTERNAL_AGENCY") {
-        return absl::InvalidArgumentError(
-            absl::StrCat("user.unit_code: \"", user.unit_code,
-                         "\" is an external agency, not a unit of the "
-                         "ministry"));
-      }
-      unit_id = Int(unit[0][0]);
+      PQ_ASSIGN_OR_RETURN(const UnitRef unit,
+                          ResolveUnit(tx, "user.unit_code", user.unit_code,
+                                      std::nullopt, false));
+      unit_id = unit.id;
     }
     const pqxx::result r =
         tx.Run(kInsertUser, user.login, user.display_name,
