@@ -28,6 +28,7 @@ class Subprocess {
   // Waits for the child to exit and returns its exit code (128+signal).
   int Wait();
   const std::string& output() const { return output_; }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
