@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clients/common/connection.h"
 #include "clients/common/output.h"
@@ -65,6 +66,19 @@ std::string Kind(int kind);
 // Prints an item as "key: value" lines, its coordination as a table.
 void PrintItem(const v1::Item& item);
 
+// The ListItems filter as options (item list, export).
+struct ItemFilterOptions {
+  std::string kind, lead, received_from, received_to, due_before;
+  std::vector<std::string> statuses;
+  int64_t session = 0, batch = 0;
+};
+void AddItemFilterOptions(CLI::App* c, ItemFilterOptions* o);
+v1::ListItemsRequest ItemFilterRequest(const ItemFilterOptions& o);
+// "petition" -> ITEM_KIND_PETITION; UNSPECIFIED for "".
+v1::ItemKind ItemKindFromName(const std::string& name);
+// The kind names typed on the command line.
+const std::vector<std::string>& KindNames();
+
 void AddAssemblyCommands(CLI::App& app, Context& ctx);
 void AddUnitCommands(CLI::App& app, Context& ctx);
 void AddItemCommands(CLI::App& app, Context& ctx);
@@ -75,6 +89,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx);
 // Adds calendar and deadline commands and "item extend".
 void AddCalendarCommands(CLI::App& app, Context& ctx);
 void AddAlertCommands(CLI::App& app, Context& ctx);
+// Adds import and export.
+void AddBulkCommands(CLI::App& app, Context& ctx);
 
 }  // namespace pqtrack::cli
 

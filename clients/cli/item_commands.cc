@@ -104,6 +104,54 @@ int IndexOf(const std::vector<std::string>& names, const std::string& n) {
 
 }  // namespace
 
+void AddItemFilterOptions(CLI::App* c, ItemFilterOptions* o) {
+  c->add_option("--kind", o->kind, "Only this kind")
+      ->check(CLI::IsMember(kKindNames));
+  c->add_option("--session", o->session, "Only this session id");
+  c->add_option("--batch", o->batch, "Only this batch id");
+  c->add_option("--lead", o->lead, "Only items led by this unit or under it");
+  c->add_option("--status", o->statuses, "Only these statuses (repeatable)")
+      ->check(CLI::IsMember(kStatusNames));
+  c->add_option("--received-from", o->received_from,
+                "Received on or after, YYYY-MM-DD")
+      ->check(DateValidator());
+  c->add_option("--received-to", o->received_to,
+                "Received on or before, YYYY-MM-DD")
+      ->check(DateValidator());
+  c->add_option("--due-before", o->due_before,
+                "Due strictly before, YYYY-MM-DD")
+      ->check(DateValidator());
+}
+
+v1::ListItemsRequest ItemFilterRequest(const ItemFilterOptions& o) {
+  v1::ListItemsRequest req;
+  req.set_kind(ItemKindFromName(o.kind));
+  req.set_session_id(o.session);
+  req.set_batch_id(o.batch);
+  req.set_lead_unit_code(o.lead);
+  for (const auto& s : o.statuses) {
+    req.add_statuses(static_cast<v1::ItemStatus>(IndexOf(kStatusNames, s)));
+  }
+  if (!o.received_from.empty()) {
+    *req.mutable_received_from() =
+        ParseDateOption("--received-from", o.received_from);
+  }
+  if (!o.received_to.empty()) {
+    *req.mutable_received_to() =
+        ParseDateOption("--received-to", o.received_to);
+  }
+  if (!o.due_before.empty()) {
+    *req.mutable_due_before() = ParseDateOption("--due-before", o.due_before);
+  }
+  return req;
+}
+
+v1::ItemKind ItemKindFromName(const std::string& name) {
+  return static_cast<v1::ItemKind>(IndexOf(kKindNames, name));
+}
+
+const std::vector<std::string>& KindNames() { return kKindNames; }
+
 std::string Status(int s) { return EnumLabel(v1::ItemStatus_descriptor(), s); }
 std::string Kind(int k) { return EnumLabel(v1::ItemKind_descriptor(), k); }
 
@@ -315,59 +363,21 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
   }
   {
     struct Opts {
-      std::string kind, lead, received_from, received_to, due_before,
-          page_token;
-      std::vector<std::string> statuses;
-      int64_t session = 0, batch = 0;
+      ItemFilterOptions filter;
+      std::string page_token;
       int page_size = 0;
       bool all = false;
     };
     auto o = std::make_shared<Opts>();
     auto* c = item->add_subcommand("list", "List items, newest first");
-    c->add_option("--kind", o->kind, "Only this kind")
-        ->check(CLI::IsMember(kKindNames));
-    c->add_option("--session", o->session, "Only this session id");
-    c->add_option("--batch", o->batch, "Only this batch id");
-    c->add_option("--lead", o->lead, "Only items led by this unit or under it");
-    c->add_option("--status", o->statuses, "Only these statuses (repeatable)")
-        ->check(CLI::IsMember(kStatusNames));
-    c->add_option("--received-from", o->received_from,
-                  "Received on or after, YYYY-MM-DD")
-        ->check(DateValidator());
-    c->add_option("--received-to", o->received_to,
-                  "Received on or before, YYYY-MM-DD")
-        ->check(DateValidator());
-    c->add_option("--due-before", o->due_before,
-                  "Due strictly before, YYYY-MM-DD")
-        ->check(DateValidator());
+    AddItemFilterOptions(c, &o->filter);
     c->add_option("--page-size", o->page_size,
                   "Items per page (1-500, default 50)");
     c->add_option("--page-token", o->page_token,
                   "Continue from a previous page");
     c->add_flag("--all", o->all, "Fetch every page");
     c->callback([&ctx, o] {
-      v1::ListItemsRequest req;
-      if (!o->kind.empty()) {
-        req.set_kind(static_cast<v1::ItemKind>(IndexOf(kKindNames, o->kind)));
-      }
-      req.set_session_id(o->session);
-      req.set_batch_id(o->batch);
-      req.set_lead_unit_code(o->lead);
-      for (const auto& s : o->statuses) {
-        req.add_statuses(static_cast<v1::ItemStatus>(IndexOf(kStatusNames, s)));
-      }
-      if (!o->received_from.empty()) {
-        *req.mutable_received_from() =
-            ParseDateOption("--received-from", o->received_from);
-      }
-      if (!o->received_to.empty()) {
-        *req.mutable_received_to() =
-            ParseDateOption("--received-to", o->received_to);
-      }
-      if (!o->due_before.empty()) {
-        *req.mutable_due_before() =
-            ParseDateOption("--due-before", o->due_before);
-      }
+      v1::ListItemsRequest req = ItemFilterRequest(o->filter);
       req.set_page_size(o->page_size);
       req.set_page_token(o->page_token);
       v1::ListItemsResponse all;

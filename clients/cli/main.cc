@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   pqtrack::cli::AddWorkflowCommands(app, ctx);
   pqtrack::cli::AddCalendarCommands(app, ctx);
   pqtrack::cli::AddAlertCommands(app, ctx);
+  pqtrack::cli::AddBulkCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

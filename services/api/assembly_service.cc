@@ -111,6 +111,7 @@ void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
   builder.RegisterService(&routing_);
   builder.RegisterService(&calendar_);
   builder.RegisterService(&alerts_);
+  builder.RegisterService(&bulk_);
 }
 
 }  // namespace pqtrack::api

@@ -14,6 +14,7 @@
 #include "pqtrack/v1/admin.grpc.pb.h"
 #include "pqtrack/v1/alert.grpc.pb.h"
 #include "pqtrack/v1/assembly.grpc.pb.h"
+#include "pqtrack/v1/bulk.grpc.pb.h"
 #include "pqtrack/v1/calendar.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
 #include "pqtrack/v1/routing.grpc.pb.h"
@@ -26,6 +27,7 @@
 #include "services/store/assembly_store.h"
 #include "services/store/db.h"
 #include "services/store/deadline_store.h"
+#include "services/store/import_store.h"
 #include "services/store/item_store.h"
 #include "services/store/routing_store.h"
 #include "services/store/unit_store.h"
@@ -45,6 +47,7 @@ struct ServiceDeps {
         routing(db),
         deadlines(db),
         alerts(db),
+        imports(db),
         clock(*clock),
         auth(&users, clock) {}
   store::AssemblyStore assembly;
@@ -55,6 +58,7 @@ struct ServiceDeps {
   store::RoutingStore routing;
   store::DeadlineStore deadlines;
   store::AlertStore alerts;
+  store::ImportStore imports;
   const Clock& clock;
   Authenticator auth;
 };
@@ -271,6 +275,20 @@ class AlertServiceImpl final
   alerts::AlertHub& hub_;
 };
 
+class BulkServiceImpl final : public v1::BulkService::Service {
+ public:
+  explicit BulkServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status ImportItems(grpc::ServerContext* ctx,
+                           grpc::ServerReader<v1::ImportItemsRequest>* reader,
+                           v1::ImportItemsResponse* resp) override;
+  grpc::Status ExportItems(
+      grpc::ServerContext* ctx, const v1::ExportItemsRequest* req,
+      grpc::ServerWriter<v1::ExportItemsResponse>* writer) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
 // Owns the stores and services for one database.
 class ApiServices {
  public:
@@ -284,6 +302,7 @@ class ApiServices {
         workflow_(&deps_),
         routing_(&deps_),
         calendar_(&deps_),
+        bulk_(&deps_),
         hub_(db->url(), &deps_.alerts, clock),
         alerts_(&deps_, &hub_) {}
   // Stops the alert hub (ending every stream) if it runs.
@@ -310,6 +329,7 @@ class ApiServices {
   WorkflowServiceImpl workflow_;
   RoutingServiceImpl routing_;
   CalendarServiceImpl calendar_;
+  BulkServiceImpl bulk_;
   alerts::AlertHub hub_;
   AlertServiceImpl alerts_;
 };

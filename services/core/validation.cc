@@ -56,12 +56,15 @@ void CheckRequiredDate(Violations& v, absl::string_view field,
 }  // namespace
 
 void Violations::Add(absl::string_view field, absl::string_view rule) {
-  items_.push_back(absl::StrCat(field, ": ", rule));
+  items_.push_back({std::string(field), std::string(rule)});
 }
 
 absl::Status Violations::ToStatus() const {
   if (items_.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrJoin(items_, "; "));
+  return absl::InvalidArgumentError(
+      absl::StrJoin(items_, "; ", [](std::string* out, const Entry& e) {
+        absl::StrAppend(out, e.field, ": ", e.rule);
+      }));
 }
 
 void CheckText(Violations& v, absl::string_view field, absl::string_view value,

@@ -22,14 +22,20 @@ namespace pqtrack::core {
 // Collects violations. Not thread-safe; one per request.
 class Violations {
  public:
+  struct Entry {
+    std::string field;
+    std::string rule;
+  };
+
   void Add(absl::string_view field, absl::string_view rule);
   bool empty() const { return items_.empty(); }
   // OK when there is no violation; otherwise INVALID_ARGUMENT listing them
   // all, in the order they were added.
   absl::Status ToStatus() const;
+  const std::vector<Entry>& entries() const { return items_; }
 
  private:
-  std::vector<std::string> items_;
+  std::vector<Entry> items_;
 };
 
 // Length bounds in Unicode code points. A field with min_chars > 0 is

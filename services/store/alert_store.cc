@@ -104,29 +104,6 @@ constexpr Statement kAck{
 constexpr Statement kAcked{
     "al_acked", "SELECT cursor FROM alert_acks WHERE subscriber = $1"};
 
-core::Ladder LoadLadder(Tx& tx) {
-  core::Ladder l;
-  for (const pqxx::row& r : tx.Run(kLadderSettings)) {
-    const std::string key = Text(r[0]), value = Text(r[1]);
-    if (key == "alert_days_before") {
-      l.days_before.clear();
-      for (absl::string_view part : absl::StrSplit(value, ',')) {
-        int n = 0;
-        if (absl::SimpleAtoi(part, &n) && n > 0) l.days_before.push_back(n);
-      }
-    } else if (key == "alert_due_today") {
-      l.due_today = value == "true";
-    } else if (key == "alert_overdue") {
-      l.overdue = value == "true";
-    } else if (key == "alert_escalate_after_working_days") {
-      (void)absl::SimpleAtoi(value, &l.escalate_after_working_days);
-    } else if (key == "alert_hour") {
-      (void)absl::SimpleAtoi(value, &l.hour);
-    }
-  }
-  return l;
-}
-
 // Makes the schedule match the item: the ladder of its current deadline
 // version when it is open with a due date, nothing pending otherwise. The
 // ladder and calendar are loaded (by `load`) only when a ladder is planned.
@@ -157,6 +134,29 @@ int64_t InsertAlert(Tx& tx, int64_t item_id, const std::string& kind,
 }
 
 }  // namespace
+
+core::Ladder LoadLadder(Tx& tx) {
+  core::Ladder l;
+  for (const pqxx::row& r : tx.Run(kLadderSettings)) {
+    const std::string key = Text(r[0]), value = Text(r[1]);
+    if (key == "alert_days_before") {
+      l.days_before.clear();
+      for (absl::string_view part : absl::StrSplit(value, ',')) {
+        int n = 0;
+        if (absl::SimpleAtoi(part, &n) && n > 0) l.days_before.push_back(n);
+      }
+    } else if (key == "alert_due_today") {
+      l.due_today = value == "true";
+    } else if (key == "alert_overdue") {
+      l.overdue = value == "true";
+    } else if (key == "alert_escalate_after_working_days") {
+      (void)absl::SimpleAtoi(value, &l.escalate_after_working_days);
+    } else if (key == "alert_hour") {
+      (void)absl::SimpleAtoi(value, &l.hour);
+    }
+  }
+  return l;
+}
 
 void Replan(Tx& tx, int64_t item_id, absl::Time now) {
   Plan(tx, item_id, now,

@@ -77,6 +77,9 @@ class AlertStore {
   Db& db_;
 };
 
+// The alert ladder kept in settings.
+core::Ladder LoadLadder(Tx& tx);
+
 // Inside a running transaction (used by the item and workflow stores):
 // makes the item's schedule match it — the ladder of its current deadline
 // version while it is open with a due date (levels already fired stay

@@ -7,6 +7,8 @@
 #ifndef PQTRACK_SERVICES_STORE_DB_H_
 #define PQTRACK_SERVICES_STORE_DB_H_
 
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <optional>
 #include <pqxx/pqxx>
@@ -52,8 +54,22 @@ class Tx {
   pqxx::result Run(const Statement& s, const Args&... args) {
     return Exec(s, Params(args...));
   }
-  // Executes SQL text with no parameters (migrations only).
+  // Executes SQL text with no parameters (migrations and DDL only).
   pqxx::result ExecScript(const std::string& sql);
+  // Writes `rows` into `table` with COPY (one Params of N values per row, in
+  // `columns` order; NULL where a Params holds Null).
+  template <size_t N>
+  void Copy(const std::string& table, const std::vector<std::string>& columns,
+            const std::vector<Params>& rows) {
+    pqxx::stream_to stream(txn_, table, columns);
+    std::array<const char*, N> fields;
+    for (const Params& row : rows) {
+      const std::vector<const char*> p = row.Pointers();
+      std::copy_n(p.begin(), std::min(N, p.size()), fields.begin());
+      stream << fields;
+    }
+    stream.complete();
+  }
 
  private:
   pqxx::dbtransaction& txn_;

@@ -182,4 +182,42 @@ std::string Snapshot(Tx& tx, int64_t item_id) {
   return Text(tx.Run(kSnapshot, item_id)[0][0]);
 }
 
+void AddDetailParams(Params& p, const core::Item& item) {
+  const auto* pet = std::get_if<core::PetitionDetails>(&item.details);
+  const auto* que = std::get_if<core::QuestionDetails>(&item.details);
+  const auto* doc = std::get_if<core::DocumentDetails>(&item.details);
+  const auto* task = std::get_if<core::TaskDetails>(&item.details);
+  if (pet) {
+    p.Add(pet->delegations);
+    p.Add(pet->field);
+  } else {
+    p.Add(Null{});
+    p.Add(Null{});
+  }
+  if (que) {
+    p.Add(que->deputy_name);
+    p.Add(que->delegation);
+    p.Add(que->addressee);
+    p.Add(std::string(core::Name(que->form)));
+    p.Add(que->asked_on);
+  } else {
+    for (int i = 0; i < 5; ++i) p.Add(Null{});
+  }
+  if (doc) {
+    p.Add(doc->sender);
+    p.Add(doc->document_number);
+    p.Add(doc->document_date);
+    p.Add(doc->requires_response);
+  } else {
+    for (int i = 0; i < 4; ++i) p.Add(Null{});
+  }
+  if (task) {
+    p.Add(task->assigned_by);
+    p.Add(task->source_document);
+    p.Add(task->source_date);
+  } else {
+    for (int i = 0; i < 3; ++i) p.Add(Null{});
+  }
+}
+
 }  // namespace pqtrack::store

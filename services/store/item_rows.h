@@ -85,6 +85,12 @@ std::string Snapshot(Tx& tx, int64_t item_id);
 // Ids as a PostgreSQL array argument.
 std::vector<std::string> IdArray(const std::vector<int64_t>& ids);
 
+// Appends the kind-specific columns of an item as items stores them
+// (delegations, field; deputy_name, delegation, addressee, question_form,
+// asked_on; sender, document_number, document_date, requires_response;
+// assigned_by, source_document, source_date), NULL for other kinds.
+void AddDetailParams(Params& p, const core::Item& item);
+
 }  // namespace pqtrack::store
 
 #endif  // PQTRACK_SERVICES_STORE_ITEM_ROWS_H_

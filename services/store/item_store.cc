@@ -294,9 +294,6 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
     p.Add(item.received_on);
     p.Add(NullIfZero(item.session_id));
     const auto* pet = std::get_if<core::PetitionDetails>(&item.details);
-    const auto* que = std::get_if<core::QuestionDetails>(&item.details);
-    const auto* doc = std::get_if<core::DocumentDetails>(&item.details);
-    const auto* task = std::get_if<core::TaskDetails>(&item.details);
     p.Add(pet ? std::optional<int64_t>(pet->batch_id) : std::nullopt);
     p.Add(item.due_on);
     p.Add(std::string(core::Name(initial)));
@@ -305,37 +302,7 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
     p.Add(request_hash);
     p.Add(actor);
     p.Add(now);
-    if (pet) {
-      p.Add(pet->delegations);
-      p.Add(pet->field);
-    } else {
-      p.Add(Null{});
-      p.Add(Null{});
-    }
-    if (que) {
-      p.Add(que->deputy_name);
-      p.Add(que->delegation);
-      p.Add(que->addressee);
-      p.Add(std::string(core::Name(que->form)));
-      p.Add(que->asked_on);
-    } else {
-      for (int i = 0; i < 5; ++i) p.Add(Null{});
-    }
-    if (doc) {
-      p.Add(doc->sender);
-      p.Add(doc->document_number);
-      p.Add(doc->document_date);
-      p.Add(doc->requires_response);
-    } else {
-      for (int i = 0; i < 4; ++i) p.Add(Null{});
-    }
-    if (task) {
-      p.Add(task->assigned_by);
-      p.Add(task->source_document);
-      p.Add(task->source_date);
-    } else {
-      for (int i = 0; i < 3; ++i) p.Add(Null{});
-    }
+    AddDetailParams(p, item);
     p.Add(route ? std::optional<int64_t>(route->rule.id) : std::nullopt);
     p.Add(NullIfEmpty(due.source));
     p.Add(NullIfZero(due.rule_id));
