@@ -58,7 +58,7 @@ std::string CompactJson(const google::protobuf::Message& m) {
 
 }  // namespace
 
-void AddAlertCommands(CLI::App& app, Context& ctx) {
+void AddWatchCommand(CLI::App& app, Context& ctx) {
   {
     struct Opts {
       int64_t after = 0;
@@ -117,6 +117,10 @@ void AddAlertCommands(CLI::App& app, Context& ctx) {
       }
     });
   }
+}
+
+void AddAlertCommands(CLI::App& app, Context& ctx) {
+  AddWatchCommand(app, ctx);
 
   auto* alerts = app.add_subcommand(
       "alerts", "Deadline and event alerts (each has a cursor number)");

@@ -31,6 +31,9 @@ struct Context {
   std::unique_ptr<client::Connection> conn_;
 };
 
+// --server, --token, --token-file, --output/-o and --timeout.
+void AddConnectionOptions(CLI::App& app, Context& ctx);
+
 // Turns "2024-05-20" into a Date; throws CLI::ValidationError naming the
 // option otherwise (CLI11 prints it and exits 2).
 v1::Date ParseDateOption(const std::string& option, const std::string& value);
@@ -65,6 +68,8 @@ std::string Status(int status);
 std::string Kind(int kind);
 // Prints an item as "key: value" lines, its coordination as a table.
 void PrintItem(const v1::Item& item);
+// Prints an item's history as a table.
+void PrintHistory(const v1::GetItemHistoryResponse& history);
 
 // The ListItems filter as options (item list, export).
 struct ItemFilterOptions {
@@ -89,6 +94,11 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx);
 // Adds calendar and deadline commands and "item extend".
 void AddCalendarCommands(CLI::App& app, Context& ctx);
 void AddAlertCommands(CLI::App& app, Context& ctx);
+// The reply moves (draft, drafts, input, submit, approve, return, send),
+// added under `parent` ("pqtrack item ..." and the desk's top level).
+void AddReplyCommands(CLI::App* parent, Context& ctx);
+// "watch" alone (part of AddAlertCommands).
+void AddWatchCommand(CLI::App& app, Context& ctx);
 // Adds import and export.
 void AddBulkCommands(CLI::App& app, Context& ctx);
 

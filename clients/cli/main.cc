@@ -1,65 +1,7 @@
 // pqtrack: the command-line client for liaison officers and administrators.
 #include <iostream>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "clients/cli/cli.h"
-#include "google/protobuf/descriptor.h"
-#include "services/common/crypto.h"
-#include "services/common/dates.h"
-
-namespace pqtrack::cli {
-
-const client::Connection& Context::conn() {
-  if (conn_ == nullptr) {
-    if (absl::Status s = client::ResolveConnection(connection); !s.ok()) {
-      throw CLI::ValidationError("--token-file", std::string(s.message()));
-    }
-    conn_ = std::make_unique<client::Connection>(connection);
-  }
-  return *conn_;
-}
-
-v1::Date ParseDateOption(const std::string& option, const std::string& value) {
-  auto day = ParseIsoDate(value);
-  if (!day.ok()) {
-    throw CLI::ValidationError(option, std::string(day.status().message()));
-  }
-  v1::Date d;
-  d.set_year(static_cast<int32_t>(day->year()));
-  d.set_month(day->month());
-  d.set_day(day->day());
-  return d;
-}
-
-CLI::Validator DateValidator() {
-  return CLI::Validator(
-      [](std::string& value) -> std::string {
-        auto day = ParseIsoDate(value);
-        return day.ok() ? "" : std::string(day.status().message());
-      },
-      "DATE");
-}
-
-std::string NewRequestId() { return absl::StrCat("cli-", RandomSecret(16)); }
-
-std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value) {
-  const auto* v = d->FindValueByNumber(value);
-  if (v == nullptr) return absl::StrCat(value);
-  std::string name = v->name();
-  // Strip the enum's own prefix: ITEM_STATUS_ for ItemStatus, etc.
-  std::string prefix;
-  for (char c : d->name()) {
-    if (isupper(static_cast<unsigned char>(c)) && !prefix.empty())
-      prefix += '_';
-    prefix += static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  }
-  prefix += '_';
-  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
-  return name;
-}
-
-}  // namespace pqtrack::cli
 
 int main(int argc, char** argv) {
   using pqtrack::cli::Context;
@@ -72,19 +14,7 @@ int main(int argc, char** argv) {
       "pqtrack"};
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
-  app.add_option("--server", ctx.connection.server,
-                 "Server address host:port [env PQTRACK_SERVER]");
-  app.add_option("--token", ctx.connection.token,
-                 "Bearer token [env PQTRACK_TOKEN]");
-  app.add_option("--token-file", ctx.connection.token_file,
-                 "File whose first line is the token [env PQTRACK_TOKEN_FILE]");
-  app.add_option("--output,-o", ctx.output, "Output format")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
-  app.add_option("--timeout", ctx.connection.timeout_seconds,
-                 "Seconds each call may take")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
+  pqtrack::cli::AddConnectionOptions(app, ctx);
   pqtrack::cli::AddAssemblyCommands(app, ctx);
   pqtrack::cli::AddUnitCommands(app, ctx);
   pqtrack::cli::AddItemCommands(app, ctx);

@@ -1,6 +1,10 @@
 // pqtrack item assign|transfer|draft|drafts|input|submit|approve|return|
 // send|withdraw|merge|unmerge|history|search|similar, pqtrack rule ..., and
 // pqtrack audit verify.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -46,8 +50,39 @@ bool ResolveVersion(Context& ctx, Target& t) {
   return true;
 }
 
-// Text from --text or --file (exactly one).
+// Opens $VISUAL or $EDITOR (else vi) on a temporary file and returns what
+// was saved.
+std::string EditText() {
+  const char* editor = std::getenv("VISUAL");
+  if (editor == nullptr || *editor == '\0') editor = std::getenv("EDITOR");
+  if (editor == nullptr || *editor == '\0') editor = "vi";
+  const char* tmp = std::getenv("TMPDIR");
+  std::string path = absl::StrCat(tmp ? tmp : "/tmp", "/pqtrack-XXXXXX.txt");
+  const int fd = mkstemps(path.data(), 4);
+  if (fd < 0) throw CLI::ValidationError("--text", "cannot make a temp file");
+  close(fd);
+  const std::string command = absl::StrCat(editor, " '", path, "'");
+  const int rc = std::system(command.c_str());
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::remove(path.c_str());
+  if (rc != 0) {
+    throw CLI::ValidationError(
+        "--text", absl::StrCat(editor, " failed; pass --text or --file"));
+  }
+  std::string text = ss.str();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+// Text from --text or --file; with neither, on a terminal, from the editor.
 std::string TextOf(const std::string& text, const std::string& file) {
+  if (file.empty() && text.empty() && isatty(0) && isatty(1)) {
+    return EditText();
+  }
   if (file.empty()) return text;
   std::ifstream in(file);
   if (!in) throw CLI::ValidationError("--file", "cannot read " + file);
@@ -59,7 +94,10 @@ std::string TextOf(const std::string& text, const std::string& file) {
 void AddTextOptions(CLI::App* c, std::string& text, std::string& file,
                     const std::string& what) {
   auto* t = c->add_option("--text", text, what);
-  auto* f = c->add_option("--file", file, what + ", read from a file")
+  auto* f = c->add_option("--file", file,
+                          what +
+                              ", read from a file (with neither, on a "
+                              "terminal: $EDITOR)")
                 ->check(CLI::ExistingFile);
   t->excludes(f);
 }
@@ -272,61 +310,20 @@ void AddRuleCommands(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-void AddWorkflowCommands(CLI::App& app, Context& ctx) {
-  CLI::App* item = app.get_subcommand("item");
-  AddRuleCommands(app, ctx);
+void PrintHistory(const v1::GetItemHistoryResponse& history) {
+  client::Table t({"EVENT", "TIME (UTC)", "BY", "WHAT", "DETAIL"});
+  t.SetMaxWidth(4, 80);
+  for (const auto& e : history.events()) {
+    t.AddRow({absl::StrCat(e.id()),
+              absl::FormatTime("%Y-%m-%d %H:%M:%S",
+                               absl::FromUnixSeconds(e.time().seconds()),
+                               absl::UTCTimeZone()),
+              e.actor_login(), e.kind(), e.detail_json()});
+  }
+  t.Print(std::cout);
+}
 
-  {
-    struct Opts : Target {
-      std::string lead;
-      std::vector<std::string> coord;
-    };
-    auto o = std::make_shared<Opts>();
-    auto* c = item->add_subcommand(
-        "assign", "Set the lead unit and the coordinating units");
-    AddTarget(c, *o);
-    c->add_option("--lead", o->lead, "Lead unit code")->required();
-    c->add_option("--coord", o->coord,
-                  "Coordinating unit, CODE or CODE:YYYY-MM-DD with its "
-                  "internal due date (repeatable; replaces the current ones)");
-    c->callback([&ctx, o] {
-      v1::AssignItemRequest req;
-      req.set_lead_unit_code(o->lead);
-      for (const std::string& spec : o->coord) {
-        std::vector<std::string> parts = absl::StrSplit(spec, ':');
-        auto* u = req.add_coordinating_units();
-        u->set_unit_code(parts[0]);
-        if (parts.size() > 1) {
-          *u->mutable_due_on() = ParseDateOption("--coord", parts[1]);
-        }
-      }
-      Move(ctx, &v1::WorkflowService::Stub::AssignItem, *o, req);
-    });
-  }
-  {
-    struct Opts : Target {
-      std::string to, reason, clock = "continue";
-    };
-    auto o = std::make_shared<Opts>();
-    auto* c = item->add_subcommand(
-        "transfer",
-        "Hand over to another unit, or out to an external agency (closes it)");
-    AddTarget(c, *o);
-    c->add_option("--to", o->to, "Unit or external agency code")->required();
-    c->add_option("--reason", o->reason, "Why")->required();
-    c->add_option("--clock", o->clock, "What happens to the legal clock")
-        ->check(CLI::IsMember({"continue", "restart", "pause"}))
-        ->capture_default_str();
-    c->callback([&ctx, o] {
-      v1::TransferItemRequest req;
-      req.set_to_unit_code(o->to);
-      req.set_reason(o->reason);
-      req.set_clock(o->clock == "continue"  ? v1::CLOCK_RULE_CONTINUE
-                    : o->clock == "restart" ? v1::CLOCK_RULE_RESTART
-                                            : v1::CLOCK_RULE_PAUSE);
-      Move(ctx, &v1::WorkflowService::Stub::TransferItem, *o, req);
-    });
-  }
+void AddReplyCommands(CLI::App* item, Context& ctx) {
   {
     struct Opts : Target {
       std::string text, file;
@@ -466,6 +463,64 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
       Move(ctx, &v1::WorkflowService::Stub::SendResponse, *o, req);
     });
   }
+}
+
+void AddWorkflowCommands(CLI::App& app, Context& ctx) {
+  CLI::App* item = app.get_subcommand("item");
+  AddRuleCommands(app, ctx);
+
+  {
+    struct Opts : Target {
+      std::string lead;
+      std::vector<std::string> coord;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* c = item->add_subcommand(
+        "assign", "Set the lead unit and the coordinating units");
+    AddTarget(c, *o);
+    c->add_option("--lead", o->lead, "Lead unit code")->required();
+    c->add_option("--coord", o->coord,
+                  "Coordinating unit, CODE or CODE:YYYY-MM-DD with its "
+                  "internal due date (repeatable; replaces the current ones)");
+    c->callback([&ctx, o] {
+      v1::AssignItemRequest req;
+      req.set_lead_unit_code(o->lead);
+      for (const std::string& spec : o->coord) {
+        std::vector<std::string> parts = absl::StrSplit(spec, ':');
+        auto* u = req.add_coordinating_units();
+        u->set_unit_code(parts[0]);
+        if (parts.size() > 1) {
+          *u->mutable_due_on() = ParseDateOption("--coord", parts[1]);
+        }
+      }
+      Move(ctx, &v1::WorkflowService::Stub::AssignItem, *o, req);
+    });
+  }
+  {
+    struct Opts : Target {
+      std::string to, reason, clock = "continue";
+    };
+    auto o = std::make_shared<Opts>();
+    auto* c = item->add_subcommand(
+        "transfer",
+        "Hand over to another unit, or out to an external agency (closes it)");
+    AddTarget(c, *o);
+    c->add_option("--to", o->to, "Unit or external agency code")->required();
+    c->add_option("--reason", o->reason, "Why")->required();
+    c->add_option("--clock", o->clock, "What happens to the legal clock")
+        ->check(CLI::IsMember({"continue", "restart", "pause"}))
+        ->capture_default_str();
+    c->callback([&ctx, o] {
+      v1::TransferItemRequest req;
+      req.set_to_unit_code(o->to);
+      req.set_reason(o->reason);
+      req.set_clock(o->clock == "continue"  ? v1::CLOCK_RULE_CONTINUE
+                    : o->clock == "restart" ? v1::CLOCK_RULE_RESTART
+                                            : v1::CLOCK_RULE_PAUSE);
+      Move(ctx, &v1::WorkflowService::Stub::TransferItem, *o, req);
+    });
+  }
+  AddReplyCommands(item, ctx);
   {
     struct Opts : Target {
       std::string reason;
@@ -537,16 +592,7 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
         return;
       }
       if (ctx.json()) return client::PrintJson(std::cout, resp);
-      client::Table t({"EVENT", "TIME (UTC)", "BY", "WHAT", "DETAIL"});
-      t.SetMaxWidth(4, 80);
-      for (const auto& e : resp.events()) {
-        t.AddRow({absl::StrCat(e.id()),
-                  absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                                   absl::FromUnixSeconds(e.time().seconds()),
-                                   absl::UTCTimeZone()),
-                  e.actor_login(), e.kind(), e.detail_json()});
-      }
-      t.Print(std::cout);
+      PrintHistory(resp);
     });
   }
   {

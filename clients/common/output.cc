@@ -57,9 +57,11 @@ std::string Pad(const std::string& s, int width) {
 
 }  // namespace
 
-void Table::AddRow(std::vector<std::string> cells) {
+void Table::AddRow(std::vector<std::string> cells, std::string colour) {
   cells.resize(headers_.size());
   rows_.push_back(std::move(cells));
+  colours_.resize(rows_.size());
+  colours_.back() = std::move(colour);
 }
 
 void Table::SetMaxWidth(size_t column, int max_width) {
@@ -84,13 +86,19 @@ void Table::Print(std::ostream& out) const {
       widths[c] = std::max(widths[c], DisplayWidth(row[c]));
     }
   }
-  for (const auto& row : cells) {
+  for (size_t r = 0; r < cells.size(); ++r) {
+    const auto& row = cells[r];
     std::string line;
     for (size_t c = 0; c < row.size(); ++c) {
       line += c + 1 == row.size() ? row[c] : Pad(row[c], widths[c]) + "  ";
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << "\n";
+    const std::string& colour = r == 0 ? "" : colours_[r - 1];
+    if (colour.empty()) {
+      out << line << "\n";
+    } else {
+      out << "\033[" << colour << "m" << line << "\033[0m\n";
+    }
   }
 }
 

@@ -23,7 +23,9 @@ class Table {
   explicit Table(std::vector<std::string> headers)
       : headers_(std::move(headers)) {}
   // A row with as many cells as headers (missing cells print empty).
-  void AddRow(std::vector<std::string> cells);
+  // `colour`: an ANSI SGR code ("31" red, "1;33" bold yellow) for the whole
+  // line; empty prints it plain.
+  void AddRow(std::vector<std::string> cells, std::string colour = "");
   // Cells wider than `max_width` columns are cut with "…" (0: no limit).
   void SetMaxWidth(size_t column, int max_width);
   void Print(std::ostream& out) const;
@@ -32,6 +34,7 @@ class Table {
  private:
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
+  std::vector<std::string> colours_;
   std::vector<int> max_widths_;
 };
 

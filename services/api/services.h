@@ -162,6 +162,9 @@ class AdminServiceImpl final : public v1::AdminService::Service {
 class WorkflowServiceImpl final : public v1::WorkflowService::Service {
  public:
   explicit WorkflowServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status ListInbox(grpc::ServerContext* ctx,
+                         const v1::ListInboxRequest* req,
+                         v1::ListInboxResponse* resp) override;
   grpc::Status AssignItem(grpc::ServerContext* ctx,
                           const v1::AssignItemRequest* req,
                           v1::AssignItemResponse* resp) override;

@@ -57,6 +57,36 @@ class E2eTest : public ::testing::Test {
     return {r->exit_code, r->output};
   }
 
+  // Runs pqtrack-desk with the token in `token_file`.
+  Cli Desk(const std::string& token_file, std::vector<std::string> args) {
+    std::vector<std::string> argv = {PQTRACK_DESK_BIN, "--server", address_,
+                                     "--token-file", token_file};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = server::RunProcess(argv, std::nullopt);
+    EXPECT_TRUE(r.ok());
+    return {r->exit_code, r->output};
+  }
+
+  // Units, term XV, session 7 and its batch 1 received on `received`.
+  void SeedAssembly(const std::string& received) {
+    ASSERT_EQ(
+        Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
+        0);
+    ASSERT_EQ(Run({"term", "create", "--code", "XV", "--number", "15",
+                   "--start-year", "2021", "--end-year", "2026"})
+                  .code,
+              0);
+    ASSERT_EQ(Run({"session", "create", "--term", "XV", "--number", "7",
+                   "--opens", "2024-05-20", "--closes", "2024-06-29"})
+                  .code,
+              0);
+    ASSERT_EQ(
+        Run({"batch", "create", "--session", "1", "--phase", "after", "--from",
+             "Ban Dân nguyện", "--document", "590/BDN", "--received", received})
+            .code,
+        0);
+  }
+
   // Runs the CLI with the token in `token_file`.
   Cli RunAs(const std::string& token_file, std::vector<std::string> args) {
     const std::string saved = token_file_;
@@ -278,22 +308,7 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
 
 TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
   ASSERT_FALSE(StartServer().empty());
-  ASSERT_EQ(
-      Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
-      0);
-  ASSERT_EQ(Run({"term", "create", "--code", "XV", "--number", "15",
-                 "--start-year", "2021", "--end-year", "2026"})
-                .code,
-            0);
-  ASSERT_EQ(Run({"session", "create", "--term", "XV", "--number", "7",
-                 "--opens", "2024-05-20", "--closes", "2024-06-29"})
-                .code,
-            0);
-  ASSERT_EQ(Run({"batch", "create", "--session", "1", "--phase", "after",
-                 "--from", "Ban Dân nguyện", "--document", "590/BDN",
-                 "--received", "2024-07-26"})
-                .code,
-            0);
+  SeedAssembly("2024-07-26");
   const std::string liaison = UserWithToken("lien.lac", "liaison", "");
   const std::string leader = UserWithToken("tl.lanhdao", "leader", "TL");
   const std::string responder =
@@ -442,6 +457,116 @@ TEST_F(E2eTest, KilledServerLosesNoAlertAndRepeatsNoneForAResumingClient) {
   server_->Signal(SIGTERM);
   server_->ReadToEnd();
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
+
+}  // namespace
+}  // namespace pqtrack
+
+namespace pqtrack {
+namespace {
+
+TEST_F(E2eTest, DeskTakesAnItemFromInboxToSentAnswer) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2026-11-02");
+  const std::string leader = UserWithToken("tl.lanhdao", "leader", "TL");
+  const std::string responder =
+      UserWithToken("tl.chuyenvien", "responder", "TL");
+  const std::string coordinator =
+      UserWithToken("ccvc.chuyenvien", "responder", "CCVC");
+  const std::string stranger =
+      UserWithToken("tccb.chuyenvien", "responder", "TCBC");
+  Cli r = Run({"item", "record", "petition", "--batch", "1", "--delegation",
+               "Hà Nội", "--field", "Tiền lương", "--received", "2026-11-02",
+               "--title", "Sớm cải cách tiền lương", "--lead", "TL", "--coord",
+               "CCVC"});
+  ASSERT_EQ(r.code, 0) << r.out;
+
+  r = Desk(responder, {"inbox"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("Sớm cải cách tiền lương"));
+  EXPECT_THAT(r.out, HasSubstr("lead (TL)"));
+  EXPECT_THAT(r.out, HasSubstr("2027-01-01"));  // 60 days after 2026-11-02
+  EXPECT_THAT(r.out, Not(HasSubstr("\033[")));  // piped: no colour
+  r = Desk(coordinator, {"--json", "inbox"});
+  EXPECT_THAT(r.out, HasSubstr("\"role\": \"INBOX_ROLE_COORDINATING\""));
+  r = Desk(stranger, {"inbox"});
+  EXPECT_THAT(r.out, HasSubstr("nothing waits on your unit"));
+  r = Desk(stranger, {"show", "1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("NOT_FOUND"));
+
+  const std::string draft = dir_.path() + "/draft.txt";
+  std::ofstream(draft) << "Bộ Nội vụ trả lời như sau: ...\n";
+  const auto step = [&](const std::string& token, std::vector<std::string> args,
+                        const std::string& expect) {
+    Cli out = Desk(token, std::move(args));
+    EXPECT_EQ(out.code, 0) << out.out;
+    EXPECT_THAT(out.out, HasSubstr(expect));
+  };
+  step(responder, {"draft", "1", "--file", draft}, "item 1: IN_PROGRESS");
+  step(coordinator, {"input", "1", "--text", "CCVC thống nhất"},
+       "item 1: IN_PROGRESS");
+  r = Desk(coordinator, {"inbox"});
+  EXPECT_THAT(r.out, HasSubstr("nothing waits on your unit"));
+  step(responder, {"submit", "1"}, "item 1: PENDING_APPROVAL");
+  r = Desk(responder, {"approve", "1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("FAILED_PRECONDITION"));
+  step(leader, {"return", "1", "--comment", "Bổ sung số liệu"},
+       "item 1: IN_PROGRESS");
+  step(responder, {"draft", "1", "--text", "Dự thảo lần 2"},
+       "item 1: IN_PROGRESS");
+  step(responder, {"submit", "1"}, "item 1: PENDING_APPROVAL");
+  step(leader, {"approve", "1"}, "item 1: PENDING_APPROVAL");
+  step(responder,
+       {"send", "1", "--document", "99/BNV-TL", "--signer", "Thứ trưởng",
+        "--sent", "2026-11-20", "--text", "Trả lời", "--outcome", "explained",
+        "--detail", "explanation"},
+       "item 1: ANSWERED");
+
+  r = Desk(leader, {"show", "1"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("+60 calendar days"));
+  EXPECT_THAT(r.out, HasSubstr("CCVC thống nhất"));
+  EXPECT_THAT(r.out, HasSubstr("-- draft 2 by tl.chuyenvien"));
+  EXPECT_THAT(r.out, HasSubstr("RETURNED"));
+  EXPECT_THAT(r.out, HasSubstr("ANSWERED"));
+  r = Desk(leader, {"--json", "show", "1"});
+  EXPECT_THAT(r.out, HasSubstr("\"deadline\":{"));
+  r = Desk(responder, {"inbox"});
+  EXPECT_THAT(r.out, HasSubstr("nothing waits on your unit"));
+}
+
+TEST_F(E2eTest, ImportRefusesABadFileWholeAndExportReimports) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2024-07-26");
+  const std::string bad = dir_.path() + "/bad.csv";
+  std::ofstream(bad) << "title,received_on,batch_id,delegations,field,"
+                        "lead_unit_code\n"
+                        "Một,2024-07-26,1,Huế,Tiền lương,TL\n"
+                        "Hai,2024-07-32,1,Huế,Tiền lương,TL\n"
+                        "Ba,2024-07-26,1,Huế,Tiền lương,NOPE\n";
+  Cli r = Run({"import", bad, "--kind", "petition"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("3     received_on"));
+  EXPECT_THAT(r.out, HasSubstr("4     lead_unit_code"));
+  EXPECT_THAT(r.out, HasSubstr("nothing written"));
+  r = Run({"item", "list"});
+  EXPECT_THAT(r.out, Not(HasSubstr("Một")));
+
+  r = Run({"import", bad, "--kind", "petition", "--skip-invalid"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("3 rows read, 1 items imported"));
+
+  const std::string out = dir_.path() + "/export.csv";
+  r = Run({"export", "--kind", "petition", "--out", out});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("exported 1 items"));
+  r = Run({"import", out, "--kind", "petition"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("1 rows read, 1 items imported"));
+  r = Run({"export", "--format", "jsonl", "--kind", "petition"});
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
 }
 
 }  // namespace
