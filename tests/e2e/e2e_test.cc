@@ -11,10 +11,12 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pqtrack/v1/alert.grpc.pb.h"
 #include "probes.grpc.pb.h"
 #include "reflection_probe.grpc.pb.h"
 #include "services/server/process.h"
 #include "tests/testing/pg_fixture.h"
+#include "tests/testing/sinks.h"
 #include "tests/testing/subprocess.h"
 
 namespace pqtrack {
@@ -567,6 +569,136 @@ TEST_F(E2eTest, ImportRefusesABadFileWholeAndExportReimports) {
   EXPECT_THAT(r.out, HasSubstr("1 rows read, 1 items imported"));
   r = Run({"export", "--format", "jsonl", "--kind", "petition"});
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+}
+
+}  // namespace
+}  // namespace pqtrack
+
+namespace pqtrack {
+namespace {
+
+// The alert ids in a sink's accepted requests ("pqtrack-alert-12" -> 12).
+std::vector<int64_t> AlertIds(const std::vector<testing::HttpSink::Request>& r,
+                              size_t from = 0) {
+  std::vector<int64_t> ids;
+  for (size_t i = from; i < r.size(); ++i) {
+    ids.push_back(std::stoll(r[i].idempotency_key.substr(14)));
+  }
+  return ids;
+}
+
+class NotifyTest : public E2eTest {
+ protected:
+  void WriteConfig(const std::string& path, const std::string& routes) {
+    std::ofstream(path) << "server = \"" << address_ << "\"\n"
+                        << "token_file = \"" << service_ << "\"\n"
+                        << "subscriber = \"notifier-main\"\n"
+                        << "dead_letter = \"dead.jsonl\"\n"
+                        << "state_dir = \"state\"\n"
+                        << "max_attempts = 3\n"
+                        << "initial_backoff_ms = 10\n"
+                        << "max_backoff_ms = 40\n"
+                        << "[smtp]\nurl = \"" << smtp_.url() << "\"\n"
+                        << "from = \"pqtrack@bnv.gov.vn\"\n"
+                        << "[digest]\nhour = 0\n"
+                        << routes;
+  }
+
+  void RecordPetition(const std::string& title) {
+    Cli r = Run({"item", "record", "petition", "--batch", "1", "--delegation",
+                 "Huế", "--field", "Tiền lương", "--received", "2026-11-02",
+                 "--title", title, "--lead", "TL"});
+    ASSERT_EQ(r.code, 0) << r.out;
+  }
+
+  int64_t AckedCursor() {
+    v1::AlertService::Stub stub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    std::ifstream in(service_);
+    std::string token;
+    std::getline(in, token);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    v1::ListAlertsRequest req;
+    req.set_subscriber("notifier-main");
+    v1::ListAlertsResponse resp;
+    EXPECT_TRUE(stub.ListAlerts(&ctx, req, &resp).ok());
+    return resp.acked_cursor();
+  }
+
+  testing::HttpSink hook_;
+  testing::SmtpSink smtp_;
+  std::string service_;
+};
+
+TEST_F(NotifyTest, DeliversEveryAlertThroughAFailingReceiverAndRestarts) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2026-11-02");
+  service_ = UserWithToken("notifier", "service", "");
+  for (const char* t : {"Một", "Hai", "Ba"}) RecordPetition(t);  // alerts 1-3
+
+  testing::HttpSink broken;
+  broken.Fail(-1, 500);
+  hook_.Fail(2, 503);  // the receiver is down for a while
+  const std::string config = dir_.path() + "/notify.toml";
+  WriteConfig(config, "[[route]]\nunits = [\"BNV\"]\nwebhook = \"" +
+                          hook_.url() +
+                          "\"\nemail = [\"vu.tl@bnv.gov.vn\"]\n"
+                          "[[route]]\nkinds = [\"ASSIGNED\"]\nwebhook = \"" +
+                          broken.url() +
+                          "\"\n"
+                          "[[route]]\nunits = [\"TL\"]\nemail = "
+                          "[\"lanhdao.tl@bnv.gov.vn\"]\ndigest = true\n"
+                          "[[route]]\nunits = [\"CCVC\"]\nwebhook = \"" +
+                          broken.url() + "\"\n");
+  auto run = server::RunProcess(
+      {PQTRACK_NOTIFY_BIN, "--config", config, "--once"}, std::nullopt);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_EQ(AlertIds(hook_.accepted()), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(hook_.attempts(), 5);  // two failures, retried
+  EXPECT_THAT(run->output, HasSubstr("attempt 1 of 3 failed: HTTP status 503"));
+  // Per alert: one e-mail; then one digest of the three.
+  const auto mails = smtp_.messages();
+  ASSERT_EQ(mails.size(), 4u) << run->output;
+  EXPECT_THAT(mails[0], HasSubstr("Message-ID: <pqtrack-alert-1@pqtrack>"));
+  EXPECT_THAT(mails[3], HasSubstr("ASSIGNED item 3 (TL)"));
+  // The broken receiver: retried, then dead-lettered with the reason.
+  EXPECT_EQ(broken.attempts(), 9);
+  std::ifstream dead(dir_.path() + "/dead.jsonl");
+  std::string line;
+  int dead_lines = 0;
+  while (std::getline(dead, line)) {
+    ++dead_lines;
+    EXPECT_THAT(line, HasSubstr("\"reason\":\"HTTP status 500\""));
+  }
+  EXPECT_EQ(dead_lines, 3);
+  EXPECT_EQ(AckedCursor(), 3);
+
+  // Only the working receiver from here on.
+  WriteConfig(config, "[[route]]\nwebhook = \"" + hook_.url() + "\"\n");
+  for (const char* t : {"Bốn", "Năm", "Sáu"}) RecordPetition(t);  // 4-6
+  {
+    testing::Subprocess daemon({PQTRACK_NOTIFY_BIN, "--config", config});
+    ASSERT_TRUE(hook_.WaitForAccepted(4, absl::Seconds(60)));
+    daemon.Signal(SIGKILL);  // mid-stream: 5 and 6 may be on their way
+    daemon.Wait();
+  }
+  const int64_t acked = AckedCursor();
+  const size_t before = hook_.accepted().size();
+  RecordPetition("Bảy");  // 7
+  run = server::RunProcess({PQTRACK_NOTIFY_BIN, "--config", config, "--once"},
+                           std::nullopt);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_THAT(run->output,
+              HasSubstr(absl::StrCat("resuming after alert ", acked)));
+  // Nothing acknowledged is sent again; nothing is lost.
+  for (int64_t id : AlertIds(hook_.accepted(), before)) EXPECT_GT(id, acked);
+  std::set<int64_t> all;
+  for (int64_t id : AlertIds(hook_.accepted())) all.insert(id);
+  EXPECT_EQ(all, (std::set<int64_t>{1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(AckedCursor(), 7);
 }
 
 }  // namespace

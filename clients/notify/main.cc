@@ -1,0 +1,85 @@
+// pqtrack-notify: turns pqtrack alerts into webhook calls and e-mails.
+//
+//   pqtrack-notify --config notify.toml [--once]
+//
+// See config.h for the configuration file and notifier.h for what the
+// daemon guarantees (every alert delivered at least once, acknowledged only
+// after delivery, dead letters for deliveries that keep failing).
+#include <curl/curl.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <thread>
+
+#include "clients/common/connection.h"
+#include "clients/notify/config.h"
+#include "clients/notify/delivery.h"
+#include "clients/notify/notifier.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "pqtrack-notify: delivers pqtrack alerts to webhooks and e-mail "
+      "addresses (SMTP), as a TOML file maps units and alert kinds to them. "
+      "It consumes WatchAlerts under a SERVICE token with a subscriber name "
+      "and acknowledges each alert only after delivery, so a restart resumes "
+      "where it stopped and no alert is lost. Failing deliveries are retried "
+      "with exponential backoff, then written to the dead-letter file. "
+      "Webhook calls carry an Idempotency-Key header (pqtrack-alert-ID).\n\n"
+      "The server and token come from the file (server, token_file) or "
+      "PQTRACK_SERVER and PQTRACK_TOKEN / PQTRACK_TOKEN_FILE. SIGINT or "
+      "SIGTERM stops it cleanly.",
+      "pqtrack-notify"};
+  std::string config_path;
+  bool once = false;
+  app.add_option("--config,-c", config_path, "The TOML configuration file")
+      ->required();
+  app.add_flag("--once", once,
+               "Deliver every alert fired so far, then exit (for cron and "
+               "tests)");
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = pqtrack::notify::LoadConfig(config_path);
+  if (!config.ok()) {
+    std::cerr << "pqtrack-notify: " << config.status().message() << "\n";
+    return 2;
+  }
+  pqtrack::client::ConnectionOptions conn;
+  conn.server = config->server;
+  conn.token_file = config->token_file;
+  if (absl::Status s = pqtrack::client::ResolveConnection(conn); !s.ok()) {
+    std::cerr << "pqtrack-notify: " << s.message() << "\n";
+    return 2;
+  }
+  if (conn.token.empty()) {
+    std::cerr << "pqtrack-notify: no token: set token_file in the "
+                 "configuration, or PQTRACK_TOKEN / PQTRACK_TOKEN_FILE\n";
+    return 2;
+  }
+
+  // SIGINT/SIGTERM are handled by a thread of our own.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  pqtrack::client::Connection connection(conn);
+  auto sender = pqtrack::notify::NewCurlSender(config->timeout);
+  pqtrack::notify::Notifier notifier(*config, sender.get(),
+                                     connection.channel(), conn.token);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    notifier.Stop();
+  });
+  std::cerr << "pqtrack-notify: " << config->routes.size()
+            << " route(s), server " << conn.server << ", subscriber "
+            << config->subscriber << std::endl;
+  const int code = notifier.Run(once);
+  pthread_kill(waiter.native_handle(), SIGTERM);  // ends the waiter
+  waiter.join();
+  curl_global_cleanup();
+  return code;
+}

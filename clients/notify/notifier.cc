@@ -1,0 +1,378 @@
+#include "clients/notify/notifier.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
+#include "pqtrack/v1/unit.grpc.pb.h"
+#include "services/common/dates.h"
+#include "services/common/json.h"
+
+namespace pqtrack::notify {
+namespace {
+
+std::string KindName(v1::AlertKind k) {
+  std::string name = v1::AlertKind_Name(k);
+  const std::string prefix = "ALERT_KIND_";
+  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+  return name;
+}
+
+std::string Day(const v1::Date& d) {
+  if (d.year() == 0) return "";
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+std::string OneLine(std::string s) {
+  return absl::StrReplaceAll(s, {{"\t", " "}, {"\r", " "}, {"\n", " "}});
+}
+
+// The key a receiver can drop duplicates by.
+std::string Key(const v1::Alert& a) {
+  return absl::StrCat("pqtrack-alert-", a.id());
+}
+
+}  // namespace
+
+bool Matches(const Route& route, const v1::Alert& alert,
+             const std::map<std::string, std::string>& parents) {
+  if (!route.kinds.empty() &&
+      std::find(route.kinds.begin(), route.kinds.end(),
+                KindName(alert.kind())) == route.kinds.end()) {
+    return false;
+  }
+  if (route.units.empty()) return true;
+  std::string unit = alert.unit_code();
+  for (int depth = 0; !unit.empty() && depth < 64; ++depth) {
+    if (std::find(route.units.begin(), route.units.end(), unit) !=
+        route.units.end()) {
+      return true;
+    }
+    auto it = parents.find(unit);
+    if (it == parents.end()) break;
+    unit = it->second;
+  }
+  return false;
+}
+
+std::string AlertJson(const v1::Alert& alert) {
+  google::protobuf::util::JsonPrintOptions o;
+  o.preserve_proto_field_names = true;
+  o.always_print_primitive_fields = true;
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(alert, &out, o);
+  return out;
+}
+
+std::string AlertText(const v1::Alert& a) {
+  std::string text = absl::StrCat(KindName(a.kind()), " item ", a.item_id());
+  if (!a.unit_code().empty()) absl::StrAppend(&text, " (", a.unit_code(), ")");
+  if (a.due_on().year() != 0) {
+    absl::StrAppend(&text, ", due ", Day(a.due_on()));
+    if (a.days_left() > 0)
+      absl::StrAppend(&text, ", ", a.days_left(), " day(s) left");
+    if (a.days_left() < 0)
+      absl::StrAppend(&text, ", ", -a.days_left(), " day(s) overdue");
+  }
+  absl::StrAppend(&text, ": ", OneLine(a.title()));
+  return text;
+}
+
+Notifier::Notifier(Config config, Sender* sender,
+                   std::shared_ptr<grpc::Channel> channel, std::string token)
+    : config_(std::move(config)),
+      sender_(*sender),
+      channel_(std::move(channel)),
+      token_(std::move(token)),
+      alerts_(v1::AlertService::NewStub(channel_)) {}
+
+std::unique_ptr<grpc::ClientContext> Notifier::Context(bool stream) const {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  if (!stream) {
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(30));
+  }
+  return ctx;
+}
+
+void Notifier::Log(const std::string& line) const {
+  std::cerr << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ ", absl::Now(),
+                                absl::UTCTimeZone())
+            << line << std::endl;
+}
+
+bool Notifier::Stopping() {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
+}
+
+bool Notifier::Wait(absl::Duration d) {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&stopping_), d);
+  return !stopping_;
+}
+
+void Notifier::Stop() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+  if (stream_ != nullptr) stream_->TryCancel();
+}
+
+absl::Status Notifier::LoadUnits() {
+  auto units = v1::UnitService::NewStub(channel_);
+  v1::ListUnitsRequest req;
+  req.set_include_expired(true);
+  v1::ListUnitsResponse resp;
+  const grpc::Status st = units->ListUnits(Context(false).get(), req, &resp);
+  if (!st.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(st.error_code()),
+                        st.error_message());
+  }
+  parents_.clear();
+  for (const auto& u : resp.units()) parents_[u.code()] = u.parent_code();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> Notifier::AckedCursor() {
+  v1::ListAlertsRequest req;
+  req.set_subscriber(config_.subscriber);
+  req.set_limit(1);
+  v1::ListAlertsResponse resp;
+  const grpc::Status st = alerts_->ListAlerts(Context(false).get(), req, &resp);
+  if (!st.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(st.error_code()),
+                        st.error_message());
+  }
+  return resp.acked_cursor();
+}
+
+absl::Status Notifier::Ack(int64_t cursor) {
+  v1::AckAlertsRequest req;
+  req.set_subscriber(config_.subscriber);
+  req.set_cursor(cursor);
+  v1::AckAlertsResponse resp;
+  const grpc::Status st = alerts_->AckAlerts(Context(false).get(), req, &resp);
+  if (!st.ok()) return absl::UnavailableError(st.error_message());
+  return absl::OkStatus();
+}
+
+void Notifier::DeadLetter(const v1::Alert& alert, const std::string& target,
+                          const std::string& reason, int attempts) {
+  const std::string line =
+      JsonObject()
+          .Add("time", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
+                                        absl::UTCTimeZone()))
+          .Add("target", target)
+          .Add("attempts", attempts)
+          .Add("reason", reason)
+          .AddRaw("alert", AlertJson(alert))
+          .Build();
+  std::ofstream out(config_.dead_letter, std::ios::app);
+  out << line << "\n";
+  out.flush();
+  Log(absl::StrCat("alert ", alert.id(), " to ", target, " given up after ",
+                   attempts, " attempts (", reason, "); written to ",
+                   config_.dead_letter));
+}
+
+bool Notifier::Attempt(const v1::Alert& alert, const std::string& target,
+                       const std::function<absl::Status()>& send) {
+  absl::Duration backoff = config_.initial_backoff;
+  for (int attempt = 1;; ++attempt) {
+    const absl::Status st = send();
+    if (st.ok()) {
+      Log(absl::StrCat("delivered alert ", alert.id(), " (",
+                       KindName(alert.kind()), ", item ", alert.item_id(),
+                       ") to ", target));
+      return true;
+    }
+    Log(absl::StrCat("alert ", alert.id(), " to ", target, ": attempt ",
+                     attempt, " of ", config_.max_attempts,
+                     " failed: ", st.message()));
+    if (attempt >= config_.max_attempts) {
+      DeadLetter(alert, target, std::string(st.message()), attempt);
+      return true;
+    }
+    if (!Wait(backoff)) return false;
+    backoff = std::min(backoff * 2, config_.max_backoff);
+  }
+}
+
+absl::Status Notifier::Spool(const v1::Alert& alert, const Route& route) {
+  std::error_code ec;
+  std::filesystem::create_directories(config_.state_dir, ec);
+  std::ofstream out(config_.state_dir + "/digest.spool", std::ios::app);
+  out << absl::StrJoin(route.email, ",") << "\t" << AlertText(alert) << "\n";
+  out.flush();
+  if (!out) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", config_.state_dir, "/digest.spool"));
+  }
+  return absl::OkStatus();
+}
+
+bool Notifier::Handle(const v1::Alert& alert) {
+  for (const Route& route : config_.routes) {
+    if (!Matches(route, alert, parents_)) continue;
+    if (route.digest) {
+      if (!Attempt(alert, "the daily digest spool",
+                   [&] { return Spool(alert, route); })) {
+        return false;
+      }
+      continue;
+    }
+    if (!route.webhook.empty() &&
+        !Attempt(alert, "webhook " + route.webhook, [&] {
+          return sender_.PostJson(route.webhook, AlertJson(alert), Key(alert));
+        })) {
+      return false;
+    }
+    if (!route.email.empty() &&
+        !Attempt(alert, "e-mail to " + absl::StrJoin(route.email, ", "), [&] {
+          return sender_.SendMail(
+              config_.smtp, route.email,
+              absl::StrCat("[pqtrack] ", AlertText(alert)),
+              absl::StrCat(AlertText(alert), "\n\n", alert.detail_json(),
+                           "\n\nAlert ", alert.id(), " of pqtrack.\n"),
+              Key(alert));
+        })) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void Notifier::SendDigestsIfDue() {
+  const absl::CivilSecond now =
+      absl::ToCivilSecond(absl::Now(), MinistryTimeZone());
+  if (now.hour() < config_.digest_hour) return;
+  const std::string today = FormatIsoDate(absl::CivilDay(now));
+  const std::string last_path = config_.state_dir + "/digest.last";
+  std::string last;
+  std::ifstream(last_path) >> last;
+  if (last == today) return;
+  const std::string spool_path = config_.state_dir + "/digest.spool";
+  std::map<std::string, std::vector<std::string>> by_recipients;
+  {
+    std::ifstream in(spool_path);
+    std::string line;
+    while (std::getline(in, line)) {
+      const size_t tab = line.find('\t');
+      if (tab == std::string::npos) continue;
+      by_recipients[line.substr(0, tab)].push_back(line.substr(tab + 1));
+    }
+  }
+  for (const auto& [to, lines] : by_recipients) {
+    const absl::Status st =
+        sender_.SendMail(config_.smtp, absl::StrSplit(to, ','),
+                         absl::StrCat("[pqtrack] daily digest ", today, ": ",
+                                      lines.size(), " alert(s)"),
+                         absl::StrCat(absl::StrJoin(lines, "\n"), "\n"),
+                         absl::StrCat("pqtrack-digest-", today, "-", to));
+    if (!st.ok()) {
+      Log(absl::StrCat("daily digest to ", to, " failed (", st.message(),
+                       "); kept for the next try"));
+      return;
+    }
+    Log(absl::StrCat("sent the daily digest (", lines.size(), " alerts) to ",
+                     to));
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(config_.state_dir, ec);
+  std::ofstream(spool_path, std::ios::trunc).flush();
+  std::ofstream(last_path, std::ios::trunc) << today << "\n";
+}
+
+int Notifier::Run(bool once) {
+  int64_t cursor = -1;
+  absl::Duration backoff = absl::Seconds(1);
+  bool drained = false;
+  while (!Stopping() && !drained) {
+    if (absl::Status st = LoadUnits(); !st.ok()) {
+      if (st.code() == absl::StatusCode::kUnauthenticated ||
+          st.code() == absl::StatusCode::kPermissionDenied) {
+        Log(absl::StrCat("the server refused us: ", st.message()));
+        return 1;
+      }
+      Log(absl::StrCat("cannot reach the server (", st.message(),
+                       "); retrying in ", absl::FormatDuration(backoff)));
+      if (!Wait(backoff)) break;
+      backoff = std::min(backoff * 2, absl::Seconds(30));
+      continue;
+    }
+    if (cursor < 0) {
+      absl::StatusOr<int64_t> acked = AckedCursor();
+      if (!acked.ok()) {
+        Log(absl::StrCat("cannot read the acknowledged cursor (",
+                         acked.status().message(), "); retrying"));
+        if (!Wait(backoff)) break;
+        continue;
+      }
+      cursor = *acked;
+      Log(absl::StrCat("subscriber ", config_.subscriber,
+                       ": resuming after alert ", cursor));
+    }
+    auto ctx = Context(true);
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) break;
+      stream_ = ctx.get();
+    }
+    v1::WatchAlertsRequest req;
+    req.set_after_cursor(cursor);
+    auto reader = alerts_->WatchAlerts(ctx.get(), req);
+    v1::WatchAlertsResponse r;
+    while (reader->Read(&r)) {
+      backoff = absl::Seconds(1);
+      if (r.has_alert()) {
+        if (!Handle(r.alert())) break;  // stopping
+        cursor = r.alert().id();
+        if (absl::Status st = Ack(cursor); !st.ok()) {
+          Log(absl::StrCat("cannot acknowledge alert ", cursor, " (",
+                           st.message(), "); it will be acknowledged later"));
+        }
+        continue;
+      }
+      if (r.heartbeat().last_cursor() > cursor) {
+        cursor = r.heartbeat().last_cursor();
+        (void)Ack(cursor);
+      }
+      SendDigestsIfDue();
+      if (once) {
+        drained = true;  // the first heartbeat ends the replay
+        ctx->TryCancel();
+        break;
+      }
+    }
+    const grpc::Status st = reader->Finish();
+    {
+      absl::MutexLock lock(&mu_);
+      stream_ = nullptr;
+    }
+    if (drained || Stopping()) break;
+    if (st.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+        st.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
+        st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      Log(absl::StrCat("the server refused the stream: ", st.error_message()));
+      return 1;
+    }
+    Log(absl::StrCat("stream ended (", st.error_message(),
+                     "); reconnecting after alert ", cursor, " in ",
+                     absl::FormatDuration(backoff)));
+    if (!Wait(backoff)) break;
+    backoff = std::min(backoff * 2, absl::Seconds(30));
+  }
+  SendDigestsIfDue();
+  Log(drained ? "drained: every alert so far is handled" : "stopped");
+  return 0;
+}
+
+}  // namespace pqtrack::notify
