@@ -42,18 +42,16 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/bench_support.h"
 #include "pqtrack/v1/alert.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
 #include "pqtrack/v1/unit.grpc.pb.h"
-#include "services/api/auth.h"
 #include "services/common/status_macros.h"
 #include "services/server/embedded_postgres.h"
 #include "services/store/alert_store.h"
 #include "services/store/db.h"
 #include "services/store/migrations.h"
 #include "services/store/user_store.h"
-#include "tests/testing/pg_fixture.h"
-#include "tests/testing/subprocess.h"
 
 namespace pqtrack::bench {
 namespace {
@@ -256,30 +254,19 @@ constexpr store::Statement kLastAlert{
 
 class Bench {
  public:
-  Bench(std::string url, std::string work_dir, std::string token,
-        int64_t item_id, store::Db* db)
-      : url_(std::move(url)),
-        work_dir_(std::move(work_dir)),
-        token_(std::move(token)),
-        item_id_(item_id),
-        db_(*db) {}
+  Bench(BenchDatabase* db, int64_t item_id)
+      : db_(*db), token_(db->token()), item_id_(item_id) {}
 
   absl::StatusOr<Round> Run(int n, int alerts) {
-    const std::string data_dir = absl::StrCat(work_dir_, "/server-", n);
-    testing::Subprocess server({PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0",
-                                "--database-url", url_, "--data-dir", data_dir,
-                                "--alert-interval-seconds", "3600"});
-    const auto line = server.WaitForLine("listening on ");
-    if (!line) {
-      return absl::UnavailableError(
-          absl::StrCat("pqtrack-server did not start:\n", server.output()));
-    }
-    const std::string address = line->substr(line->find("listening on ") + 13);
+    PQ_ASSIGN_OR_RETURN(
+        auto server, BenchServer::Start(db_, absl::StrCat("server-", n),
+                                        {"--alert-interval-seconds", "3600"}));
+    const std::string address = server->address();
 
     Round r;
     r.watchers = n;
     Arrivals arrivals;
-    Listener listener(url_, &arrivals);
+    Listener listener(db_.url(), &arrivals);
     listener.AwaitReady();
 
     // Warm the server up with one call, then measure it idle.
@@ -293,7 +280,7 @@ class Bench {
       stubs.push_back(v1::AlertService::NewStub(channels.back()));
     }
     PQ_ASSIGN_OR_RETURN(const int64_t after, LastCursor(*stubs[0]));
-    r.idle_kib = ResidentKiB(server.pid());
+    r.idle_kib = ResidentKiB(server->pid());
 
     const absl::Time connect_start = absl::Now();
     std::vector<std::unique_ptr<Watcher>> watchers;
@@ -305,13 +292,13 @@ class Bench {
       return absl::UnavailableError("some watchers could not connect");
     }
     r.connect_s = absl::ToDoubleSeconds(absl::Now() - connect_start);
-    r.busy_kib = ResidentKiB(server.pid());
+    r.busy_kib = ResidentKiB(server->pid());
 
     std::vector<double> through, base;
     for (int k = 0; k < alerts; ++k) {
       const absl::Time start = absl::Now();
       int64_t id = 0;
-      PQ_RETURN_IF_ERROR(db_.Transact([&](store::Tx& tx) -> absl::Status {
+      PQ_RETURN_IF_ERROR(db_.db().Transact([&](store::Tx& tx) -> absl::Status {
         store::RecordEventAlert(tx, item_id_, core::AlertKind::kAssigned,
                                 absl::Now(), "{\"bench\":true}");
         id = tx.Run(kLastAlert)[0][0].as<int64_t>();
@@ -332,8 +319,6 @@ class Bench {
 
     for (auto& w : watchers) w->Cancel();
     arrivals.AwaitEnded(n);
-    server.Signal(SIGTERM);
-    server.Wait();
     return r;
   }
 
@@ -354,24 +339,12 @@ class Bench {
     }
   }
 
-  const std::string url_;
-  const std::string work_dir_;
+  BenchDatabase& db_;
   const std::string token_;
   const int64_t item_id_;
-  store::Db& db_;
 };
 
-// The database the servers share: migrated, an admin, one unit, one item.
-absl::Status Prepare(store::Db& db, const std::string& token) {
-  PQ_RETURN_IF_ERROR(store::Migrate(db).status());
-  store::UserStore users(&db);
-  PQ_RETURN_IF_ERROR(users
-                         .BootstrapAdmin("admin", api::HashTokenSecret(token),
-                                         true, absl::Now())
-                         .status());
-  return absl::OkStatus();
-}
-
+// One unit and one item, for the alerts to be about.
 absl::StatusOr<int64_t> SeedItem(const std::string& address,
                                  const std::string& token) {
   auto channel =
@@ -443,50 +416,27 @@ int Main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &lim);
   }
 
-  testing::TempDir dir;
-  // PostgreSQL runs as an unprivileged user when we are root.
-  chmod(dir.path().c_str(), 0755);
-  server::EmbeddedPostgres::Options options;
-  options.data_dir = dir.path() + "/pg";
-  auto pg = server::EmbeddedPostgres::Start(options);
-  if (!pg.ok()) {
-    std::cerr << "cannot start PostgreSQL: " << pg.status().message() << "\n";
-    return 1;
-  }
-  const std::string url = (*pg)->ConnectionString();
-  store::Db::Options db_options;
-  db_options.url = url;
-  auto db = store::Db::Connect(db_options);
+  auto db = BenchDatabase::Start();
   if (!db.ok()) {
-    std::cerr << db.status().message() << "\n";
-    return 1;
-  }
-  const std::string token = api::NewTokenSecret();
-  if (absl::Status s = Prepare(**db, token); !s.ok()) {
-    std::cerr << "cannot prepare the database: " << s.message() << "\n";
+    std::cerr << "cannot start PostgreSQL: " << db.status().message() << "\n";
     return 1;
   }
   int64_t item_id = 0;
   {
-    testing::Subprocess server({PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0",
-                                "--database-url", url, "--data-dir",
-                                dir.path() + "/seed"});
-    const auto line = server.WaitForLine("listening on ");
-    if (!line) {
-      std::cerr << "pqtrack-server did not start:\n" << server.output();
+    auto server = BenchServer::Start(**db, "seed");
+    if (!server.ok()) {
+      std::cerr << server.status().message() << "\n";
       return 1;
     }
-    auto id = SeedItem(line->substr(line->find("listening on ") + 13), token);
+    auto id = SeedItem((*server)->address(), (*db)->token());
     if (!id.ok()) {
       std::cerr << "cannot seed: " << id.status().message() << "\n";
       return 1;
     }
     item_id = *id;
-    server.Signal(SIGTERM);
-    server.Wait();
   }
 
-  Bench bench(url, dir.path(), token, item_id, db->get());
+  Bench bench(db->get(), item_id);
   std::printf(
       "WatchAlerts: %d alerts per round, fired like the scheduler fires them "
       "(alert row + NOTIFY, one transaction);\n"
@@ -516,8 +466,6 @@ int Main(int argc, char** argv) {
     if (!r->complete) ++failures;
     std::fflush(stdout);
   }
-  db->reset();
-  (void)(*pg)->Stop();
   return failures == 0 ? 0 : 1;
 }
 

@@ -95,11 +95,31 @@ constexpr Statement kMoveStaged{"imp_move", R"sql(
         source_document, source_date, routed_by_rule, due_source, due_rule_id,
         due_explanation, due_calendar_incomplete, follow_up_on
       FROM pq_import_items ORDER BY id)sql"};
+// The IMPORTED events: `after` is item_snapshot() of each item, computed
+// for the whole set at once (a call per row costs more than the COPY).
 constexpr Statement kEvents{"imp_events", R"sql(
     INSERT INTO events (item_id, actor_id, at, kind, before, after, detail)
-    SELECT s.id, $1, $2, 'IMPORTED', NULL, item_snapshot(s.id),
+    SELECT i.id, $1, $2, 'IMPORTED', NULL,
+           to_jsonb(i) - 'request_hash' - 'search_doc'
+           || jsonb_build_object(
+                'lead_unit_code', u.code,
+                'coordinating_unit_codes', COALESCE(c.codes, '[]'::jsonb),
+                'coordination', COALESCE(c.coordination, '[]'::jsonb)),
            s.import_detail::jsonb
-      FROM pq_import_items s ORDER BY s.id)sql"};
+      FROM pq_import_items s
+      JOIN items i ON i.id = s.id
+      LEFT JOIN units u ON u.id = i.lead_unit_id
+      LEFT JOIN (
+        SELECT iu.item_id,
+               jsonb_agg(cu.code ORDER BY cu.code) AS codes,
+               jsonb_agg(jsonb_build_object('unit', cu.code,
+                                            'due_on', iu.due_on,
+                                            'state', iu.state)
+                         ORDER BY cu.code) AS coordination
+          FROM item_units iu JOIN units cu ON cu.id = iu.unit_id
+         WHERE iu.item_id IN (SELECT id FROM pq_import_items)
+         GROUP BY iu.item_id) c ON c.item_id = i.id
+     ORDER BY i.id)sql"};
 constexpr Statement kLatestAnswers{"imp_latest_answers", R"sql(
     SELECT DISTINCT ON (item_id) item_id, document_number, signer, sent_on,
            text, outcome, outcome_detail, roadmap, expected_completion

@@ -126,6 +126,13 @@ TEST_F(BulkTest, SkipInvalidWritesTheGoodRowsInOneGo) {
   v1::VerifyAuditChainResponse report;
   ASSERT_TRUE(admin_->VerifyAuditChain(As(kAdmin).get(), {}, &report).ok());
   EXPECT_TRUE(report.intact());
+  // The events' snapshots are those item_snapshot() takes.
+  pqxx::connection c(db_->url());
+  pqxx::work w(c);
+  EXPECT_EQ(w.exec1("SELECT count(*) FROM events WHERE kind = 'IMPORTED' "
+                    "AND after = item_snapshot(item_id)")[0]
+                .as<int>(),
+            2);
 }
 
 TEST_F(BulkTest, RoutingRulesDeadlinesAndTheRegistersPastApply) {
@@ -176,6 +183,10 @@ TEST_F(BulkTest, RoutingRulesDeadlinesAndTheRegistersPastApply) {
                     " AND fired_at IS NULL AND cancelled_at IS NULL")[0]
                 .as<int>(),
             6);
+  EXPECT_EQ(w.exec1("SELECT count(*) FROM events WHERE kind = 'IMPORTED' "
+                    "AND after = item_snapshot(item_id)")[0]
+                .as<int>(),
+            3);
 }
 
 TEST_F(BulkTest, ExportReimportsAsItIs) {
