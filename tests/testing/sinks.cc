@@ -71,6 +71,16 @@ Listener::~Listener() {
   if (listen_fd_ >= 0) close(listen_fd_);
 }
 
+void Listener::SetLog(std::function<void(const std::string&)> log) {
+  absl::MutexLock lock(&log_mu_);
+  log_ = std::move(log);
+}
+
+void Listener::Log(const std::string& line) {
+  absl::MutexLock lock(&log_mu_);
+  if (log_) log_(line);
+}
+
 void Listener::Start() {
   thread_ = std::thread([this] {
     for (;;) {
@@ -158,6 +168,7 @@ void HttpSink::Serve(int fd) {
       accepted_.push_back(req);
     }
   }
+  Log(absl::StrCat("webhook ", req.idempotency_key, " -> HTTP ", status));
   Send(fd,
        absl::StrCat("HTTP/1.1 ", status,
                     " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
@@ -200,6 +211,7 @@ void SmtpSink::Serve(int fd) {
         messages_.push_back(buf.substr(0, end));
       }
       buf.erase(0, end + 5);
+      Log("smtp message accepted");
       Send(fd, "250 queued\r\n");
     } else if (verb == "QUIT") {
       Send(fd, "221 bye\r\n");

@@ -5,6 +5,7 @@
 #ifndef PQTRACK_TESTS_TESTING_SINKS_H_
 #define PQTRACK_TESTS_TESTING_SINKS_H_
 
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +20,8 @@ class Listener {
   Listener();
   virtual ~Listener();
   int port() const { return port_; }
+  // Called (on the sink's thread) with a line for every request served.
+  void SetLog(std::function<void(const std::string&)> log);
 
  protected:
   // Starts the accept loop; call at the end of the derived constructor.
@@ -26,11 +29,14 @@ class Listener {
   // Stops it; call at the start of the derived destructor.
   void Shutdown();
   virtual void Serve(int fd) = 0;
+  void Log(const std::string& line);
 
  private:
   int listen_fd_ = -1;
   int port_ = 0;
   std::thread thread_;
+  absl::Mutex log_mu_;
+  std::function<void(const std::string&)> log_ ABSL_GUARDED_BY(log_mu_);
 };
 
 class HttpSink : public Listener {

@@ -32,6 +32,13 @@ email = ["a@b.vn"]
   EXPECT_EQ(c->routes[0].kinds[1], "ESCALATED");
 }
 
+TEST(NotifyConfig, TheComposeExampleIsValid) {
+  auto c = notify::LoadConfig(PQTRACK_SOURCE_DIR "/docker/notify.toml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->routes.size(), 3u);
+  EXPECT_TRUE(c->routes[2].digest);
+}
+
 TEST(NotifyConfig, EveryMistakeIsNamed) {
   auto c = notify::ParseConfig(R"(
 colour = "blue"
