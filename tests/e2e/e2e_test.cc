@@ -32,11 +32,12 @@ struct Cli {
 
 class E2eTest : public ::testing::Test {
  protected:
-  // Starts the server on `dir_` and returns its address.
-  std::string StartServer() {
+  // Starts the server on `dir_` and returns its address; `listen` reuses
+  // the address a previous server was given.
+  std::string StartServer(const std::string& listen = "127.0.0.1:0") {
     server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-        PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir",
-        dir_.path(), "--alert-interval-seconds", "1"});
+        PQTRACK_SERVER_BIN, "--listen", listen, "--data-dir", dir_.path(),
+        "--alert-interval-seconds", "1"});
     const auto line = server_->WaitForLine("listening on ");
     if (!line) {
       ADD_FAILURE() << "the server did not start:\n" << server_->output();
@@ -699,6 +700,35 @@ TEST_F(NotifyTest, DeliversEveryAlertThroughAFailingReceiverAndRestarts) {
   for (int64_t id : AlertIds(hook_.accepted())) all.insert(id);
   EXPECT_EQ(all, (std::set<int64_t>{1, 2, 3, 4, 5, 6, 7}));
   EXPECT_EQ(AckedCursor(), 7);
+}
+
+}  // namespace
+}  // namespace pqtrack
+
+namespace pqtrack {
+namespace {
+
+TEST_F(NotifyTest, ReconnectsWhenTheServerComesBack) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2026-11-02");
+  service_ = UserWithToken("notifier", "service", "");
+  RecordPetition("Một");  // alert 1
+  const std::string config = dir_.path() + "/notify.toml";
+  WriteConfig(config, "[[route]]\nwebhook = \"" + hook_.url() + "\"\n");
+  testing::Subprocess daemon({PQTRACK_NOTIFY_BIN, "--config", config});
+  ASSERT_TRUE(hook_.WaitForAccepted(1, absl::Seconds(60)));
+
+  const std::string address = address_;
+  server_->Signal(SIGKILL);
+  server_->Wait();
+  ASSERT_EQ(StartServer(address), address);
+  RecordPetition("Hai");  // alert 2, fired while the notifier reconnects
+  ASSERT_TRUE(hook_.WaitForAccepted(2, absl::Seconds(60))) << daemon.output();
+  daemon.Signal(SIGTERM);
+  daemon.ReadToEnd();
+  EXPECT_EQ(daemon.Wait(), 0);
+  EXPECT_THAT(daemon.output(), HasSubstr("reconnecting after alert 1"));
+  EXPECT_EQ(AlertIds(hook_.accepted()), (std::vector<int64_t>{1, 2}));
 }
 
 }  // namespace
