@@ -112,6 +112,7 @@ void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
   builder.RegisterService(&calendar_);
   builder.RegisterService(&alerts_);
   builder.RegisterService(&bulk_);
+  builder.RegisterService(&reports_);
 }
 
 }  // namespace pqtrack::api

@@ -17,6 +17,7 @@
 #include "pqtrack/v1/bulk.grpc.pb.h"
 #include "pqtrack/v1/calendar.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
+#include "pqtrack/v1/report.grpc.pb.h"
 #include "pqtrack/v1/routing.grpc.pb.h"
 #include "pqtrack/v1/unit.grpc.pb.h"
 #include "pqtrack/v1/workflow.grpc.pb.h"
@@ -29,6 +30,7 @@
 #include "services/store/deadline_store.h"
 #include "services/store/import_store.h"
 #include "services/store/item_store.h"
+#include "services/store/report_store.h"
 #include "services/store/routing_store.h"
 #include "services/store/unit_store.h"
 #include "services/store/user_store.h"
@@ -48,6 +50,7 @@ struct ServiceDeps {
         deadlines(db),
         alerts(db),
         imports(db),
+        reports(db),
         clock(*clock),
         auth(&users, clock) {}
   store::AssemblyStore assembly;
@@ -59,6 +62,7 @@ struct ServiceDeps {
   store::DeadlineStore deadlines;
   store::AlertStore alerts;
   store::ImportStore imports;
+  store::ReportStore reports;
   const Clock& clock;
   Authenticator auth;
 };
@@ -292,6 +296,17 @@ class BulkServiceImpl final : public v1::BulkService::Service {
   ServiceDeps& d_;
 };
 
+class ReportServiceImpl final : public v1::ReportService::Service {
+ public:
+  explicit ReportServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status PeriodReport(grpc::ServerContext* ctx,
+                            const v1::PeriodReportRequest* req,
+                            v1::PeriodReportResponse* resp) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
 // Owns the stores and services for one database.
 class ApiServices {
  public:
@@ -306,6 +321,7 @@ class ApiServices {
         routing_(&deps_),
         calendar_(&deps_),
         bulk_(&deps_),
+        reports_(&deps_),
         hub_(db->url(), &deps_.alerts, clock),
         alerts_(&deps_, &hub_) {}
   // Stops the alert hub (ending every stream) if it runs.
@@ -333,6 +349,7 @@ class ApiServices {
   RoutingServiceImpl routing_;
   CalendarServiceImpl calendar_;
   BulkServiceImpl bulk_;
+  ReportServiceImpl reports_;
   alerts::AlertHub hub_;
   AlertServiceImpl alerts_;
 };

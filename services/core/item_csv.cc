@@ -38,12 +38,13 @@ const std::vector<std::string>& KindColumns(ItemKind kind) {
   }
 }
 
-// Columns a header must have, beyond title and received_on.
+// Columns a header must have: title, received_on and the kind's own (a
+// question's session_id too).
 std::vector<std::string> RequiredColumns(ItemKind kind) {
   std::vector<std::string> out = {"title", "received_on"};
   if (kind == ItemKind::kQuestion) out.push_back("session_id");
-  if (kind != ItemKind::kTask) {
-    for (const std::string& c : KindColumns(kind)) out.push_back(c);
+  for (const std::string& c : KindColumns(kind)) {
+    if (c != "source_date") out.push_back(c);  // a task's is optional
   }
   return out;
 }

@@ -11,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "pqtrack/v1/bulk.grpc.pb.h"
+#include "pqtrack/v1/report.grpc.pb.h"
 #include "services/api/auth.h"
 #include "services/api/services.h"
 #include "services/common/clock.h"
@@ -47,6 +49,8 @@ class ApiFixture : public ::testing::Test {
     admin_ = v1::AdminService::NewStub(channel_);
     workflow_ = v1::WorkflowService::NewStub(channel_);
     routing_ = v1::RoutingService::NewStub(channel_);
+    bulk_ = v1::BulkService::NewStub(channel_);
+    reports_ = v1::ReportService::NewStub(channel_);
     auto& users = services_->deps().users;
     ASSERT_TRUE(
         *users.BootstrapAdmin("admin", HashTokenSecret(kAdmin), true, kNow));
@@ -146,6 +150,27 @@ class ApiFixture : public ::testing::Test {
     return items_->RecordItem(As(token).get(), req, resp ? resp : &ignored);
   }
 
+  // Imports `csv` through ImportItems, in chunks of `chunk` bytes (so rows
+  // and UTF-8 sequences are split across messages).
+  grpc::Status ImportCsv(const std::string& csv, v1::ImportItemsResponse* resp,
+                         v1::ItemKind kind = v1::ITEM_KIND_PETITION,
+                         bool skip_invalid = false,
+                         const std::string& token = kAdmin, size_t chunk = 7) {
+    auto ctx = As(token);
+    auto writer = bulk_->ImportItems(ctx.get(), resp);
+    v1::ImportItemsRequest req;
+    req.mutable_options()->set_kind(kind);
+    req.mutable_options()->set_skip_invalid(skip_invalid);
+    writer->Write(req);
+    for (size_t i = 0; i < csv.size(); i += chunk) {
+      req.Clear();
+      req.set_csv(csv.substr(i, chunk));
+      writer->Write(req);
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  }
+
   int64_t Count(const std::string& table) {
     pqxx::connection c(db_->url());
     pqxx::work w(c);
@@ -164,6 +189,8 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::WorkflowService::Stub> workflow_;
   std::unique_ptr<v1::RoutingService::Stub> routing_;
+  std::unique_ptr<v1::BulkService::Stub> bulk_;
+  std::unique_ptr<v1::ReportService::Stub> reports_;
   int64_t session_id_ = 0, batch_id_ = 0;
 };
 

@@ -18,29 +18,14 @@ class BulkTest : public ApiFixture {
   void SetUp() override {
     ApiFixture::SetUp();
     Seed();
-    bulk_ = v1::BulkService::NewStub(channel_);
   }
 
-  // Sends `csv` in chunks of `chunk` bytes (so rows and UTF-8 sequences
-  // are split across messages).
   grpc::Status Import(const std::string& csv, v1::ImportItemsResponse* resp,
                       bool skip_invalid = false,
                       const std::string& token = kAdmin,
                       v1::ItemKind kind = v1::ITEM_KIND_PETITION,
                       size_t chunk = 7) {
-    auto ctx = As(token);
-    auto writer = bulk_->ImportItems(ctx.get(), resp);
-    v1::ImportItemsRequest req;
-    req.mutable_options()->set_kind(kind);
-    req.mutable_options()->set_skip_invalid(skip_invalid);
-    writer->Write(req);
-    for (size_t i = 0; i < csv.size(); i += chunk) {
-      req.Clear();
-      req.set_csv(csv.substr(i, chunk));
-      writer->Write(req);
-    }
-    writer->WritesDone();
-    return writer->Finish();
+    return ImportCsv(csv, resp, kind, skip_invalid, token, chunk);
   }
 
   std::string Export(v1::ExportFormat format, const std::string& token = kAdmin,
@@ -60,8 +45,6 @@ class BulkTest : public ApiFixture {
   }
 
   std::string Batch() { return absl::StrCat(batch_id_); }
-
-  std::unique_ptr<v1::BulkService::Stub> bulk_;
 };
 
 std::pair<int, std::string> E(int line, const std::string& column) {

@@ -1,0 +1,263 @@
+// PeriodReport on small hand-checked data: on-time and late answers, an
+// answer on the due day, a due date carried past a holiday, a transfer out,
+// an extension, an IN_RESOLUTION answer, the as-of rule, and unit scope.
+#include "tests/db/api_fixture.h"
+
+namespace pqtrack::api {
+namespace {
+
+class ReportTest : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    Seed();
+    CreateUnit("BTC", "", v1::UNIT_KIND_EXTERNAL_AGENCY);
+  }
+
+  std::vector<int64_t> Documents(const std::string& rows) {
+    v1::ImportItemsResponse resp;
+    const grpc::Status st = ImportCsv(
+        "title,received_on,sender,document_number,document_date,"
+        "requires_response,lead_unit_code,due_on,answered_on,"
+        "answer_document_number,answer_signer,answer_text,outcome,"
+        "outcome_detail\n" +
+            rows,
+        &resp, v1::ITEM_KIND_DOCUMENT, false, kAdmin, 4096);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(resp.errors_size(), 0) << resp.DebugString();
+    return {resp.item_ids().begin(), resp.item_ids().end()};
+  }
+
+  v1::PeriodReportResponse Report(v1::Date from, v1::Date to, v1::Date as_of,
+                                  const std::string& unit = "",
+                                  const std::string& token = kAdmin,
+                                  grpc::Status* status = nullptr) {
+    v1::PeriodReportRequest req;
+    *req.mutable_from() = from;
+    *req.mutable_to() = to;
+    *req.mutable_as_of() = as_of;
+    req.set_unit_code(unit);
+    v1::PeriodReportResponse resp;
+    const grpc::Status st = reports_->PeriodReport(As(token).get(), req, &resp);
+    if (status) {
+      *status = st;
+    } else {
+      EXPECT_TRUE(st.ok()) << st.error_message();
+    }
+    return resp;
+  }
+
+  v1::Item Get(int64_t id) {
+    v1::GetItemRequest req;
+    req.set_id(id);
+    v1::GetItemResponse resp;
+    EXPECT_TRUE(items_->GetItem(As(kAdmin).get(), req, &resp).ok());
+    return resp.item();
+  }
+};
+
+// Rows: title, received, sender, number, dated, needs reply, lead, due,
+// answered, answer number, signer, text, outcome, detail.
+constexpr char kOctober[] =
+    "Đúng hạn,2024-10-01,UBND A,1/A,2024-10-01,true,TL,2024-10-15,"
+    "2024-10-10,1/BNV,Vụ trưởng,Trả lời,EXPLAINED,EXPLANATION\n"
+    "Trễ hạn,2024-10-02,UBND A,2/A,2024-10-02,true,TL1,2024-10-15,"
+    "2024-10-20,2/BNV,Vụ trưởng,Trả lời,EXPLAINED,EXPLANATION\n"
+    "Đúng ngày hạn,2024-10-03,UBND A,3/A,2024-10-03,true,CCVC,2024-10-17,"
+    "2024-10-17,3/BNV,Vụ trưởng,Trả lời,RESOLVED,IMPLEMENTATION\n"
+    "Chưa đến hạn,2024-10-25,UBND A,4/A,2024-10-25,true,TL,,,,,,,\n"
+    "Quá hạn,2024-10-10,UBND A,5/A,2024-10-10,true,CCVC,2024-10-20,,,,,,\n"
+    "Để biết,2024-10-11,UBND A,6/A,2024-10-11,false,,,,,,,,\n"
+    "Tháng trước,2024-09-30,UBND A,7/A,2024-09-30,true,TL,2024-10-14,,,,,,\n"
+    "Chuyển đi,2024-10-12,UBND A,8/A,2024-10-12,true,TL,2024-10-30,,,,,,\n";
+
+TEST_F(ReportTest, OctoberFiguresAddUpAndEachIsRight) {
+  const std::vector<int64_t> ids = Documents(kOctober);
+  ASSERT_EQ(ids.size(), 8u);
+  // Transferred out before the report's day: no longer needs our reply.
+  clock_.Set(kNow - absl::Hours(24));  // 1 November
+  v1::TransferItemRequest t;
+  t.set_item_id(ids[7]);
+  t.set_version(Get(ids[7]).version());
+  t.set_to_unit_code("BTC");
+  t.set_reason("thuộc thẩm quyền Bộ Tài chính");
+  v1::TransferItemResponse moved;
+  ASSERT_TRUE(workflow_->TransferItem(As(kAdmin).get(), t, &moved).ok());
+  clock_.Set(kNow);
+
+  const auto r = Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 11, 2));
+  const v1::DocumentFigures& d = r.documents();
+  EXPECT_EQ(d.received(), 7);  // September's is not counted
+  EXPECT_EQ(d.needing_reply(), 5);
+  EXPECT_EQ(d.answered(), 3);
+  EXPECT_EQ(d.answered_on_time(), 2);  // one on its very due day
+  EXPECT_EQ(d.answered_late(), 1);
+  EXPECT_EQ(d.not_yet_due(), 1);  // received 25 Oct: due 8 Nov
+  EXPECT_EQ(d.overdue(), 1);
+  EXPECT_EQ(d.needing_reply(), d.answered() + d.not_yet_due() + d.overdue());
+  // Per unit directly under the ministry: TL counts TL1's.
+  ASSERT_EQ(r.units_size(), 2);
+  EXPECT_EQ(r.units(0).unit_code(), "CCVC");
+  EXPECT_EQ(r.units(0).needing_reply(), 2);
+  EXPECT_EQ(r.units(0).overdue(), 1);
+  EXPECT_EQ(r.units(1).unit_code(), "TL");
+  EXPECT_EQ(r.units(1).needing_reply(), 3);
+  EXPECT_EQ(r.units(1).answered_on_time(), 1);
+
+  // As of 31 October, before the transfer, it was still ours, and overdue
+  // since 30 October.
+  const auto before = Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 10, 31));
+  EXPECT_EQ(before.documents().needing_reply(), 6);
+  EXPECT_EQ(before.documents().overdue(), 2);
+
+  // A leader sees the subtree of his unit only; another unit is refused.
+  const std::string tl = UserToken("tl.lead", v1::ROLE_LEADER, "TL");
+  const auto mine =
+      Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 11, 2), "", tl);
+  EXPECT_EQ(mine.unit_code(), "TL");
+  EXPECT_EQ(mine.documents().received(), 4);  // TL, TL1, TL(25 Oct), moved
+  EXPECT_EQ(mine.documents().needing_reply(), 3);
+  grpc::Status st;
+  Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 11, 2), "CCVC", tl, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ReportTest, ADueDateCarriedPastTheHolidaysIsNotYetDue) {
+  // 10 working days from Thursday 22 August 2024: the National Day holidays
+  // (31 August - 3 September) push the due date to Monday 9 September.
+  const auto ids = Documents(
+      "Trước Quốc khánh,2024-08-22,UBND B,9/B,"
+      "2024-08-22,true,TL,,,,,,,\n");
+  EXPECT_EQ(Get(ids[0]).due_on().day(), 9);
+  auto r = Report(D(2024, 8, 1), D(2024, 8, 31), D(2024, 9, 6));
+  EXPECT_EQ(r.documents().not_yet_due(), 1);
+  EXPECT_EQ(r.documents().overdue(), 0);
+  r = Report(D(2024, 8, 1), D(2024, 8, 31), D(2024, 9, 10));
+  EXPECT_EQ(r.documents().overdue(), 1);
+}
+
+TEST_F(ReportTest, LaterChangesDoNotMoveAReportAsOfAnEarlierDay) {
+  const std::vector<int64_t> ids = Documents(kOctober);
+  v1::ImportItemsResponse tasks;
+  ASSERT_TRUE(ImportCsv("title,received_on,assigned_by,source_document,"
+                        "lead_unit_code,due_on,answered_on,"
+                        "answer_document_number,answer_signer,answer_text,"
+                        "outcome,outcome_detail\n"
+                        "Việc 1,2024-10-05,VPCP,1/TB,TL,2024-10-20,2024-10-18,"
+                        "1/BC,Vụ trưởng,Báo cáo,RESOLVED,IMPLEMENTATION\n"
+                        "Việc 2,2024-10-06,VPCP,2/TB,TL,2024-11-20,,,,,,\n"
+                        "Việc 3,2024-10-07,VPCP,3/TB,CCVC,2024-11-20,,,,,,\n",
+                        &tasks, v1::ITEM_KIND_TASK, false, kAdmin, 4096)
+                  .ok());
+  ASSERT_EQ(tasks.imported(), 3) << tasks.DebugString();
+  // A petition of the 7th session answered IN_RESOLUTION: answered, and
+  // carried over until its roadmap is done.
+  v1::RecordItemResponse petition;
+  ASSERT_TRUE(Record(Petition("req-petition-1", "TL"), &petition).ok());
+
+  const auto asked = [&] {
+    return Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 11, 2));
+  };
+  const v1::PeriodReportResponse first = asked();
+  EXPECT_EQ(first.tasks().assigned(), 3);
+  EXPECT_EQ(first.tasks().completed(), 1);
+  EXPECT_EQ(first.tasks().completed_permille(), 333);
+  ASSERT_EQ(first.petitions_size(), 1);
+  EXPECT_EQ(first.petitions(0).session_number(), 7);
+  EXPECT_EQ(first.petitions(0).petitions(), 1);
+  EXPECT_EQ(first.petitions(0).answered(), 0);
+
+  // Later: the petition is answered, a deadline extended, an item moved
+  // out, new items arrive.
+  clock_.Set(kNow + absl::Hours(24 * 10));
+  const std::string responder = UserToken("tl.resp", v1::ROLE_RESPONDER, "TL");
+  const std::string leader = UserToken("tl.lead", v1::ROLE_LEADER, "TL");
+  const int64_t pid = petition.item().id();
+  {
+    v1::SaveDraftRequest req;
+    req.set_item_id(pid);
+    req.set_version(Get(pid).version());
+    req.set_text("Dự thảo");
+    v1::SaveDraftResponse resp;
+    ASSERT_TRUE(workflow_->SaveDraft(As(responder).get(), req, &resp).ok());
+  }
+  {
+    v1::SubmitResponseRequest req;
+    req.set_item_id(pid);
+    req.set_version(Get(pid).version());
+    v1::SubmitResponseResponse resp;
+    ASSERT_TRUE(
+        workflow_->SubmitResponse(As(responder).get(), req, &resp).ok());
+  }
+  {
+    v1::ApproveResponseRequest req;
+    req.set_item_id(pid);
+    req.set_version(Get(pid).version());
+    v1::ApproveResponseResponse resp;
+    ASSERT_TRUE(workflow_->ApproveResponse(As(leader).get(), req, &resp).ok());
+  }
+  {
+    v1::SendResponseRequest req;
+    req.set_item_id(pid);
+    req.set_version(Get(pid).version());
+    req.set_document_number("9/BNV");
+    req.set_signer("Thứ trưởng");
+    *req.mutable_sent_on() = D(2024, 11, 8);
+    req.set_text("Đang giải quyết");
+    req.set_outcome(v1::OUTCOME_IN_RESOLUTION);
+    req.set_outcome_detail(v1::OUTCOME_DETAIL_ROADMAP);
+    req.set_roadmap("Trình Chính phủ quý I/2025");
+    *req.mutable_expected_completion() = D(2025, 3, 31);
+    v1::SendResponseResponse resp;
+    const grpc::Status st =
+        workflow_->SendResponse(As(responder).get(), req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  {
+    v1::ExtendDeadlineRequest req;
+    req.set_item_id(ids[4]);  // overdue on 2 November
+    req.set_version(Get(ids[4]).version());
+    *req.mutable_new_due_on() = D(2024, 11, 30);
+    req.set_reason("Chờ ý kiến");
+    req.set_approved_by("Thứ trưởng");
+    v1::ExtendDeadlineResponse resp;
+    ASSERT_TRUE(workflow_->ExtendDeadline(As(kAdmin).get(), req, &resp).ok());
+  }
+  {
+    v1::TransferItemRequest req;
+    req.set_item_id(ids[3]);
+    req.set_version(Get(ids[3]).version());
+    req.set_to_unit_code("BTC");
+    req.set_reason("thuộc thẩm quyền Bộ Tài chính");
+    v1::TransferItemResponse resp;
+    ASSERT_TRUE(workflow_->TransferItem(As(kAdmin).get(), req, &resp).ok());
+  }
+  Documents("Tháng 11,2024-11-05,UBND C,1/C,2024-11-05,true,TL,,,,,,,\n");
+
+  const v1::PeriodReportResponse again = asked();
+  EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString())
+      << first.DebugString() << "\n---\n"
+      << again.DebugString();
+  // As of today the same period reads differently.
+  const auto now = Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 11, 12));
+  EXPECT_EQ(now.documents().needing_reply(),
+            first.documents().needing_reply() - 1);
+  EXPECT_EQ(now.petitions(0).answered(), 1);
+}
+
+TEST_F(ReportTest, BadRequestsNameTheField) {
+  grpc::Status st;
+  Report(D(2024, 10, 31), D(2024, 10, 1), D(2024, 11, 2), "", kAdmin, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("to: must not be before from"),
+            std::string::npos);
+  Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 11, 3), "", kAdmin, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("as_of: must not be after today"),
+            std::string::npos);
+  Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 11, 2), "NOPE", kAdmin, &st);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace pqtrack::api
