@@ -99,6 +99,8 @@ void AddAlertCommands(CLI::App& app, Context& ctx);
 void AddReplyCommands(CLI::App* parent, Context& ctx);
 // "watch" alone (part of AddAlertCommands).
 void AddWatchCommand(CLI::App& app, Context& ctx);
+// Adds "report period".
+void AddReportCommands(CLI::App& app, Context& ctx);
 // Adds import and export.
 void AddBulkCommands(CLI::App& app, Context& ctx);
 

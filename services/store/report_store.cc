@@ -115,7 +115,8 @@ constexpr Statement kPetitions{
 constexpr Statement kSessions{
     "rp_sessions",
     "SELECT s.id, t.code, s.number, s.opens_on FROM sessions s"
-    " JOIN terms t ON t.id = s.term_id WHERE s.opens_on <= $1"
+    " JOIN terms t ON t.id = s.term_id"
+    " WHERE s.kind = 'REGULAR' AND s.opens_on <= $1"
     " ORDER BY s.opens_on, s.id"};
 constexpr Statement kBatches{
     "rp_batches",

@@ -1,0 +1,301 @@
+#include "clients/common/report_format.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/civil_time.h"
+#include "services/common/csv.h"
+
+namespace pqtrack::client {
+namespace {
+
+bool En(Language l) { return l == Language::kEnglish; }
+
+absl::CivilDay Day(const v1::Date& d) {
+  return absl::CivilDay(d.year(), d.month(), d.day());
+}
+
+std::string Iso(const v1::Date& d) {
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+std::string Vn(const v1::Date& d) {
+  return absl::StrFormat("%02d/%02d/%04d", d.day(), d.month(), d.year());
+}
+
+const char* kMonths[] = {"January",   "February", "March",    "April",
+                         "May",       "June",     "July",     "August",
+                         "September", "October",  "November", "December"};
+
+// "In October 2024" / "Trong tháng 10/2024", or the two days.
+std::string PeriodPhrase(const v1::PeriodReportResponse& r, Language lang) {
+  const absl::CivilDay from = Day(r.from()), to = Day(r.to());
+  const bool month = from.day() == 1 &&
+                     absl::CivilMonth(from) == absl::CivilMonth(to) &&
+                     absl::CivilDay(absl::CivilMonth(to) + 1) - 1 == to;
+  if (month) {
+    return En(lang) ? absl::StrCat("In ", kMonths[from.month() - 1], " ",
+                                   from.year())
+                    : absl::StrFormat("Trong tháng %d/%d", from.month(),
+                                      from.year());
+  }
+  return En(lang)
+             ? absl::StrCat("From ", Iso(r.from()), " to ", Iso(r.to()))
+             : absl::StrCat("Từ ngày ", Vn(r.from()), " đến ngày ", Vn(r.to()));
+}
+
+std::string Who(const v1::PeriodReportResponse& r, Language lang) {
+  if (r.unit_code().empty()) return En(lang) ? "the Ministry" : "Bộ";
+  return absl::StrCat(r.unit_name(), " (", r.unit_code(), ")");
+}
+
+std::string Ordinal(int n) {
+  const int mod100 = n % 100;
+  const char* suffix = "th";
+  if (mod100 < 11 || mod100 > 13) {
+    if (n % 10 == 1) suffix = "st";
+    if (n % 10 == 2) suffix = "nd";
+    if (n % 10 == 3) suffix = "rd";
+  }
+  return absl::StrCat(n, suffix);
+}
+
+std::string Html(const std::string& s) {
+  return absl::StrReplaceAll(
+      s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+}
+
+// A horizontal bar chart: one row per (label, value of max).
+std::string Bars(const std::vector<std::pair<std::string, double>>& rows,
+                 double max, const std::string& unit_suffix) {
+  const int row_h = 24, label_w = 220, bar_w = 360;
+  std::string svg = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+      "role=\"img\">",
+      label_w + bar_w + 80, static_cast<int>(rows.size()) * row_h + 8);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const int y = static_cast<int>(i) * row_h + 4;
+    const double v = rows[i].second;
+    const int w =
+        max > 0 ? static_cast<int>(bar_w * std::min(1.0, v / max)) : 0;
+    absl::StrAppendFormat(
+        &svg,
+        "<text x=\"0\" y=\"%d\" font-size=\"13\">%s</text>"
+        "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"16\" fill=\"#2f6fb0\"/>"
+        "<text x=\"%d\" y=\"%d\" font-size=\"13\">%s%s</text>",
+        y + 13, Html(rows[i].first), label_w, y, std::max(w, 1),
+        label_w + w + 6, y + 13, absl::StrFormat("%g", v), unit_suffix);
+  }
+  svg += "</svg>";
+  return svg;
+}
+
+}  // namespace
+
+std::string Number(int64_t n, Language lang) {
+  std::string digits = absl::StrCat(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += En(lang) ? ',' : '.';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string Percent(int permille, Language lang) {
+  return absl::StrCat(permille / 10, En(lang) ? "." : ",", permille % 10, "%");
+}
+
+std::string PeriodText(const v1::PeriodReportResponse& r, Language lang) {
+  const v1::DocumentFigures& d = r.documents();
+  const auto n = [&](int64_t v) { return Number(v, lang); };
+  std::string out;
+  if (En(lang)) {
+    absl::StrAppend(&out, PeriodPhrase(r, lang), " ", Who(r, lang),
+                    " received ", n(d.received()), " documents, of which ",
+                    n(d.needing_reply()),
+                    " required a reply: ", n(d.answered()), " answered");
+    if (d.answered() > 0) {
+      absl::StrAppend(&out, " (", n(d.answered_on_time()), " on time",
+                      d.answered_late() > 0
+                          ? absl::StrCat(", ", n(d.answered_late()), " late")
+                          : "",
+                      ")");
+    }
+    absl::StrAppend(&out, ", ", n(d.not_yet_due()), " not yet due, ",
+                    d.overdue() == 0 ? "none overdue"
+                                     : absl::StrCat(n(d.overdue()), " overdue"),
+                    ".");
+    if (r.tasks().assigned() > 0) {
+      absl::StrAppend(&out, " Of ", n(r.tasks().assigned()),
+                      " tasks assigned, ", n(r.tasks().completed()),
+                      " were completed (",
+                      Percent(r.tasks().completed_permille(), lang), ").");
+    }
+    for (const auto& s : r.petitions()) {
+      if (s.batches_size() == 0) {
+        absl::StrAppend(&out,
+                        " No voters' petitions have been received yet "
+                        "for the ",
+                        Ordinal(s.session_number()), " session.");
+      } else {
+        absl::StrAppend(&out, " Of the ", n(s.petitions()),
+                        " voters' petitions sent before and after the ",
+                        Ordinal(s.session_number()),
+                        " session of the National Assembly (term ",
+                        s.term_code(), "), ", n(s.answered()),
+                        " have been answered.");
+      }
+    }
+    if (r.questions().received() > 0) {
+      absl::StrAppend(&out, " Questions: ", n(r.questions().received()),
+                      " received, ", n(r.questions().answered()), " answered.");
+    }
+    absl::StrAppend(&out, " (Figures as of ", Iso(r.as_of()), ".)");
+  } else {
+    absl::StrAppend(&out, PeriodPhrase(r, lang), ", ", Who(r, lang),
+                    " đã tiếp nhận ", n(d.received()), " văn bản, trong đó có ",
+                    n(d.needing_reply()), " văn bản cần trả lời: đã trả lời ",
+                    n(d.answered()), " văn bản");
+    if (d.answered() > 0) {
+      absl::StrAppend(&out, " (đúng hạn ", n(d.answered_on_time()),
+                      d.answered_late() > 0
+                          ? absl::StrCat(", quá hạn ", n(d.answered_late()))
+                          : "",
+                      ")");
+    }
+    absl::StrAppend(&out, ", chưa đến hạn ", n(d.not_yet_due()), " văn bản, ",
+                    d.overdue() == 0
+                        ? "không có văn bản quá hạn"
+                        : absl::StrCat("quá hạn ", n(d.overdue()), " văn bản"),
+                    ".");
+    if (r.tasks().assigned() > 0) {
+      absl::StrAppend(&out, " Được giao ", n(r.tasks().assigned()),
+                      " nhiệm vụ, đã hoàn thành ", n(r.tasks().completed()),
+                      " nhiệm vụ (đạt ",
+                      Percent(r.tasks().completed_permille(), lang), ").");
+    }
+    for (const auto& s : r.petitions()) {
+      if (s.batches_size() == 0) {
+        absl::StrAppend(&out,
+                        " Chưa nhận được kiến nghị cử tri gửi tới Kỳ họp thứ ",
+                        s.session_number(), ".");
+      } else {
+        absl::StrAppend(
+            &out, " Đã trả lời ", n(s.answered()), "/", n(s.petitions()),
+            " kiến nghị cử tri gửi trước và sau Kỳ họp thứ ",
+            s.session_number(), ", Quốc hội khóa ", s.term_code(), ".");
+      }
+    }
+    if (r.questions().received() > 0) {
+      absl::StrAppend(&out, " Chất vấn: tiếp nhận ",
+                      n(r.questions().received()), ", đã trả lời ",
+                      n(r.questions().answered()), ".");
+    }
+    absl::StrAppend(&out, " (Số liệu tính đến ngày ", Vn(r.as_of()), ".)");
+  }
+  return out + "\n";
+}
+
+std::string PeriodCsv(const v1::PeriodReportResponse& r) {
+  std::string out = CsvLine({"section", "unit", "figure", "value"});
+  const auto add = [&](const std::string& section, const std::string& unit,
+                       const std::string& figure, int64_t value) {
+    out += CsvLine({section, unit, figure, absl::StrCat(value)});
+  };
+  const std::string unit = r.unit_code();
+  const v1::DocumentFigures& d = r.documents();
+  add("documents", unit, "received", d.received());
+  add("documents", unit, "needing_reply", d.needing_reply());
+  add("documents", unit, "answered", d.answered());
+  add("documents", unit, "answered_on_time", d.answered_on_time());
+  add("documents", unit, "answered_late", d.answered_late());
+  add("documents", unit, "not_yet_due", d.not_yet_due());
+  add("documents", unit, "overdue", d.overdue());
+  add("tasks", unit, "assigned", r.tasks().assigned());
+  add("tasks", unit, "completed", r.tasks().completed());
+  out += CsvLine({"tasks", unit, "completed_percent",
+                  Percent(r.tasks().completed_permille(), Language::kEnglish)});
+  add("questions", unit, "received", r.questions().received());
+  add("questions", unit, "answered", r.questions().answered());
+  for (const auto& s : r.petitions()) {
+    const std::string section =
+        absl::StrCat("petitions ", s.term_code(), "-", s.session_number());
+    add(section, unit, "petitions", s.petitions());
+    add(section, unit, "answered", s.answered());
+    add(section, unit, "batches_received", s.batches_size());
+  }
+  for (const auto& u : r.units()) {
+    add("units", u.unit_code(), "needing_reply", u.needing_reply());
+    add("units", u.unit_code(), "answered", u.answered());
+    add("units", u.unit_code(), "answered_on_time", u.answered_on_time());
+    add("units", u.unit_code(), "overdue", u.overdue());
+  }
+  for (const auto& w : r.due_weeks()) {
+    add("open_by_due_week", unit, Iso(w.week_of()), w.open_items());
+  }
+  return out;
+}
+
+std::string PeriodHtml(const v1::PeriodReportResponse& r) {
+  const Language vi = Language::kVietnamese;
+  std::string out = absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+      "<title>pqtrack — ",
+      Html(PeriodPhrase(r, Language::kEnglish)),
+      "</title><style>body{font-family:sans-serif;max-width:60em;margin:2em "
+      "auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
+      "#bbb;padding:.25em .6em;text-align:right}th:first-child,td:first-child"
+      "{text-align:left}</style></head><body>\n<h1>",
+      Html(PeriodPhrase(r, vi)), " — ", Html(Who(r, vi)), "</h1>\n<p>",
+      Html(PeriodText(r, vi)), "</p>\n<p>",
+      Html(PeriodText(r, Language::kEnglish)), "</p>\n");
+  const v1::DocumentFigures& d = r.documents();
+  absl::StrAppend(
+      &out, "<h2>Văn bản / Documents</h2><table><tr><th></th><th>số</th></tr>",
+      "<tr><td>tiếp nhận / received</td><td>", Number(d.received(), vi),
+      "</td></tr><tr><td>cần trả lời / needing a reply</td><td>",
+      Number(d.needing_reply(), vi),
+      "</td></tr><tr><td>đã trả lời / answered</td><td>",
+      Number(d.answered(), vi),
+      "</td></tr><tr><td>— đúng hạn / on time</td><td>",
+      Number(d.answered_on_time(), vi),
+      "</td></tr><tr><td>— quá hạn / late</td><td>",
+      Number(d.answered_late(), vi),
+      "</td></tr><tr><td>chưa đến hạn / not yet due</td><td>",
+      Number(d.not_yet_due(), vi),
+      "</td></tr><tr><td>quá hạn / overdue</td><td>", Number(d.overdue(), vi),
+      "</td></tr></table>\n");
+  std::vector<std::pair<std::string, double>> rates;
+  for (const auto& u : r.units()) {
+    if (u.answered() == 0) continue;
+    rates.push_back(
+        {absl::StrCat(u.unit_code(), " (", u.answered_on_time(), "/",
+                      u.answered(), ")"),
+         std::round(1000.0 * u.answered_on_time() / u.answered()) / 10.0});
+  }
+  absl::StrAppend(&out,
+                  "<h2>Tỷ lệ trả lời đúng hạn theo đơn vị / On-time rate per "
+                  "unit</h2>\n",
+                  rates.empty() ? "<p>—</p>" : Bars(rates, 100, "%"), "\n");
+  std::vector<std::pair<std::string, double>> weeks;
+  double most = 0;
+  for (const auto& w : r.due_weeks()) {
+    weeks.push_back({absl::StrCat("tuần / week of ", Iso(w.week_of())),
+                     static_cast<double>(w.open_items())});
+    most = std::max(most, static_cast<double>(w.open_items()));
+  }
+  absl::StrAppend(&out,
+                  "<h2>Việc đang mở theo tuần đến hạn / Open items by due "
+                  "week</h2>\n",
+                  weeks.empty() ? "<p>—</p>" : Bars(weeks, most, ""),
+                  "\n<p><small>pqtrack, as of ", Iso(r.as_of()),
+                  "</small></p>\n</body></html>\n");
+  return out;
+}
+
+}  // namespace pqtrack::client

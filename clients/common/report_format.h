@@ -1,0 +1,28 @@
+// Provides the ways a report is printed besides the table: CSV (one figure
+// per line), a short text in Vietnamese or English that reads like the
+// ministry's own reports, and a self-contained HTML page with its charts
+// drawn as inline SVG (no network needed to open it).
+#ifndef PQTRACK_CLIENTS_COMMON_REPORT_FORMAT_H_
+#define PQTRACK_CLIENTS_COMMON_REPORT_FORMAT_H_
+
+#include <string>
+
+#include "pqtrack/v1/report.pb.h"
+
+namespace pqtrack::client {
+
+enum class Language { kVietnamese, kEnglish };
+
+// 3629 -> "3,629" (English) or "3.629" (Vietnamese).
+std::string Number(int64_t n, Language lang);
+// 919 tenths -> "91.9%" or "91,9%".
+std::string Percent(int permille, Language lang);
+
+std::string PeriodText(const v1::PeriodReportResponse& r, Language lang);
+// section,unit,figure,value lines with a header.
+std::string PeriodCsv(const v1::PeriodReportResponse& r);
+std::string PeriodHtml(const v1::PeriodReportResponse& r);
+
+}  // namespace pqtrack::client
+
+#endif  // PQTRACK_CLIENTS_COMMON_REPORT_FORMAT_H_

@@ -1,0 +1,101 @@
+#include "clients/common/report_format.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace pqtrack::client {
+namespace {
+
+using ::testing::HasSubstr;
+
+v1::Date D(int y, int m, int d) {
+  v1::Date out;
+  out.set_year(y);
+  out.set_month(m);
+  out.set_day(d);
+  return out;
+}
+
+// The figures of the Ministry of Home Affairs' October 2024 review.
+v1::PeriodReportResponse Seed() {
+  v1::PeriodReportResponse r;
+  *r.mutable_from() = D(2024, 10, 1);
+  *r.mutable_to() = D(2024, 10, 31);
+  *r.mutable_as_of() = D(2024, 11, 2);
+  auto* d = r.mutable_documents();
+  d->set_received(3629);
+  d->set_needing_reply(287);
+  d->set_answered(170);
+  d->set_answered_on_time(170);
+  d->set_not_yet_due(117);
+  r.mutable_tasks()->set_assigned(149);
+  r.mutable_tasks()->set_completed(137);
+  r.mutable_tasks()->set_completed_permille(919);
+  auto* s7 = r.add_petitions();
+  s7->set_term_code("XV");
+  s7->set_session_number(7);
+  s7->set_petitions(148);
+  s7->set_answered(129);
+  s7->add_batches()->set_petitions(148);
+  auto* s8 = r.add_petitions();
+  s8->set_term_code("XV");
+  s8->set_session_number(8);
+  auto* u = r.add_units();
+  u->set_unit_code("TL");
+  u->set_answered(17);
+  u->set_answered_on_time(16);
+  auto* w = r.add_due_weeks();
+  *w->mutable_week_of() = D(2024, 11, 4);
+  w->set_open_items(60);
+  return r;
+}
+
+TEST(ReportFormat, NumbersAndPercentsFollowTheLanguage) {
+  EXPECT_EQ(Number(3629, Language::kEnglish), "3,629");
+  EXPECT_EQ(Number(3629, Language::kVietnamese), "3.629");
+  EXPECT_EQ(Number(1234567, Language::kEnglish), "1,234,567");
+  EXPECT_EQ(Number(287, Language::kEnglish), "287");
+  EXPECT_EQ(Percent(919, Language::kEnglish), "91.9%");
+  EXPECT_EQ(Percent(919, Language::kVietnamese), "91,9%");
+  EXPECT_EQ(Percent(1000, Language::kEnglish), "100.0%");
+}
+
+TEST(ReportFormat, TheTextReadsLikeTheSeed) {
+  const std::string en = PeriodText(Seed(), Language::kEnglish);
+  EXPECT_THAT(en, HasSubstr("In October 2024 the Ministry received 3,629 "
+                            "documents, of which 287 required a reply: 170 "
+                            "answered (170 on time), 117 not yet due, none "
+                            "overdue."));
+  EXPECT_THAT(en, HasSubstr("Of 149 tasks assigned, 137 were completed "
+                            "(91.9%)."));
+  EXPECT_THAT(en, HasSubstr("7th session of the National Assembly (term XV), "
+                            "129 have been answered."));
+  EXPECT_THAT(en, HasSubstr("received yet for the 8th session."));
+  const std::string vi = PeriodText(Seed(), Language::kVietnamese);
+  EXPECT_THAT(vi, HasSubstr("Trong tháng 10/2024, Bộ đã tiếp nhận 3.629 văn "
+                            "bản, trong đó có 287 văn bản cần trả lời: đã trả "
+                            "lời 170 văn bản (đúng hạn 170), chưa đến hạn 117 "
+                            "văn bản, không có văn bản quá hạn."));
+  EXPECT_THAT(vi, HasSubstr("(đạt 91,9%)"));
+  EXPECT_THAT(vi, HasSubstr("Chưa nhận được kiến nghị cử tri gửi tới Kỳ họp "
+                            "thứ 8."));
+}
+
+TEST(ReportFormat, CsvAndSelfContainedHtml) {
+  const std::string csv = PeriodCsv(Seed());
+  EXPECT_THAT(csv, HasSubstr("section,unit,figure,value\n"));
+  EXPECT_THAT(csv, HasSubstr("documents,,needing_reply,287\n"));
+  EXPECT_THAT(csv, HasSubstr("tasks,,completed_percent,91.9%\n"));
+  const std::string html = PeriodHtml(Seed());
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  EXPECT_THAT(html, HasSubstr("TL (16/17)"));
+  EXPECT_THAT(html, HasSubstr("94.1%"));
+  EXPECT_THAT(html, HasSubstr("week of 2024-11-04"));
+  // Nothing to fetch: no scripts, stylesheets or images from elsewhere.
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("src=")));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("<link")));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("<script")));
+}
+
+}  // namespace
+}  // namespace pqtrack::client
