@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "services/api/auth.h"
@@ -19,7 +20,42 @@ int Permille(int completed, int total) {
                           (int64_t{total} * 2));
 }
 
+// The last instant of a day in the ministry's time zone.
+absl::Time EndOf(core::Day day) {
+  return absl::FromCivil(absl::CivilSecond(day + 1), MinistryTimeZone()) -
+         absl::Microseconds(1);
+}
+
 }  // namespace
+
+// The report's unit: the one asked for (empty: the whole ministry), or for
+// LEADER and RESPONDER their own, and nothing outside their subtree.
+absl::StatusOr<std::string> ReportServiceImpl::ReportUnit(
+    const core::Principal& who, const std::string& asked) {
+  std::string unit = asked;
+  if (const std::optional<std::string> scope = ScopeOf(who)) {
+    if (unit.empty()) unit = *scope;
+    PQ_ASSIGN_OR_RETURN(const auto mine, d_.alerts.SubtreeCodes(*scope));
+    if (std::find(mine.begin(), mine.end(), unit) == mine.end()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "unit_code: \"", unit, "\" is outside your unit's subtree"));
+    }
+  }
+  return unit;
+}
+
+// Checks an optional as-of date (not after today) and defaults it.
+std::optional<core::Day> ReportServiceImpl::AsOf(core::Violations& v,
+                                                 bool present,
+                                                 const v1::Date& d) {
+  auto as_of = DateFromProto(v, "as_of", present, d, false);
+  const core::Day today = Today(d_.clock);
+  if (as_of && *as_of > today) {
+    v.Add("as_of",
+          absl::StrCat("must not be after today (", FormatIsoDate(today), ")"));
+  }
+  return as_of ? as_of : std::optional<core::Day>(today);
+}
 
 grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
                                              const v1::PeriodReportRequest* req,
@@ -31,34 +67,18 @@ grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
     const auto from =
         DateFromProto(v, "from", req->has_from(), req->from(), true);
     const auto to = DateFromProto(v, "to", req->has_to(), req->to(), true);
-    auto as_of =
-        DateFromProto(v, "as_of", req->has_as_of(), req->as_of(), false);
+    const auto as_of = AsOf(v, req->has_as_of(), req->as_of());
     core::CheckUnitCode(v, "unit_code", req->unit_code(), false);
-    const core::Day today = Today(d_.clock);
     if (from && to && *to < *from) v.Add("to", "must not be before from");
-    if (as_of && *as_of > today) {
-      v.Add("as_of", absl::StrCat("must not be after today (",
-                                  FormatIsoDate(today), ")"));
-    }
     PQ_RETURN_IF_ERROR(v.ToStatus());
-    if (!as_of) as_of = today;
 
-    std::string unit = req->unit_code();
-    if (const std::optional<std::string> scope = ScopeOf(who)) {
-      if (unit.empty()) unit = *scope;
-      PQ_ASSIGN_OR_RETURN(const auto mine, d_.alerts.SubtreeCodes(*scope));
-      if (std::find(mine.begin(), mine.end(), unit) == mine.end()) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "unit_code: \"", unit, "\" is outside your unit's subtree"));
-      }
-    }
+    PQ_ASSIGN_OR_RETURN(const std::string unit,
+                        ReportUnit(who, req->unit_code()));
     store::PeriodQuery q;
     q.from = *from;
     q.to = *to;
     q.as_of = *as_of;
-    q.as_of_end =
-        absl::FromCivil(absl::CivilSecond(*as_of + 1), MinistryTimeZone()) -
-        absl::Microseconds(1);
+    q.as_of_end = EndOf(*as_of);
     q.unit_code = unit;
     PQ_ASSIGN_OR_RETURN(const store::PeriodFigures f, d_.reports.Period(q));
 
@@ -114,6 +134,150 @@ grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
       v1::DueWeek* out = resp->add_due_weeks();
       SetDate(w.monday, out->mutable_week_of());
       out->set_open_items(w.open);
+    }
+    return absl::OkStatus();
+  });
+}
+
+namespace {
+
+void ToProto(const store::TimelinessFigures::Row& r, v1::TimelinessRow* out) {
+  out->set_unit_code(r.unit_code);
+  out->set_unit_name(r.unit_name);
+  out->set_kind(r.kind);
+  out->set_needing_reply(r.needing);
+  out->set_answered(r.answered);
+  out->set_answered_on_time(r.on_time);
+  out->set_on_time_permille(Permille(r.on_time, r.answered));
+  out->set_median_days(r.median_days);
+  out->set_p90_days(r.p90_days);
+  out->set_overdue_1_7(r.overdue_1_7);
+  out->set_overdue_8_30(r.overdue_8_30);
+  out->set_overdue_31_90(r.overdue_31_90);
+  out->set_overdue_over_90(r.overdue_over_90);
+  out->set_extensions(r.extensions);
+  out->set_transfers(r.transfers);
+}
+
+void Count(const store::SessionFigures::Petition& p, v1::OutcomeFigures* f) {
+  f->set_total(f->total() + 1);
+  if (!p.answered) return;
+  f->set_answered(f->answered() + 1);
+  if (p.outcome == "RESOLVED") f->set_resolved(f->resolved() + 1);
+  if (p.outcome == "IN_RESOLUTION") {
+    f->set_in_resolution(f->in_resolution() + 1);
+  }
+  if (p.outcome == "EXPLAINED") f->set_explained(f->explained() + 1);
+  if (!p.outcome_detail.empty()) (*f->mutable_details())[p.outcome_detail]++;
+}
+
+void ToProto(const store::SessionFigures::Petition& p, v1::InResolution* out) {
+  out->set_item_id(p.id);
+  out->set_title(p.title);
+  out->set_unit_code(p.unit_code);
+  out->set_session_number(p.session_number);
+  out->set_roadmap(p.roadmap);
+  if (p.expected_completion) {
+    SetDate(p.expected_completion, out->mutable_expected_completion());
+  }
+}
+
+}  // namespace
+
+grpc::Status ReportServiceImpl::TimelinessReport(
+    grpc::ServerContext* ctx, const v1::TimelinessReportRequest* req,
+    v1::TimelinessReportResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kReadItems));
+    core::Violations v;
+    const auto from =
+        DateFromProto(v, "from", req->has_from(), req->from(), true);
+    const auto to = DateFromProto(v, "to", req->has_to(), req->to(), true);
+    const auto as_of = AsOf(v, req->has_as_of(), req->as_of());
+    core::CheckUnitCode(v, "unit_code", req->unit_code(), false);
+    if (from && to && *to < *from) v.Add("to", "must not be before from");
+    PQ_RETURN_IF_ERROR(v.ToStatus());
+    PQ_ASSIGN_OR_RETURN(const std::string unit,
+                        ReportUnit(who, req->unit_code()));
+    store::PeriodQuery q;
+    q.from = *from;
+    q.to = *to;
+    q.as_of = *as_of;
+    q.as_of_end = EndOf(*as_of);
+    q.unit_code = unit;
+    PQ_ASSIGN_OR_RETURN(const store::TimelinessFigures f,
+                        d_.reports.Timeliness(q));
+    SetDate(from, resp->mutable_from());
+    SetDate(to, resp->mutable_to());
+    SetDate(as_of, resp->mutable_as_of());
+    resp->set_unit_code(unit);
+    for (const auto& r : f.rows) ToProto(r, resp->add_rows());
+    ToProto(f.total, resp->mutable_total());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::SessionReport(
+    grpc::ServerContext* ctx, const v1::SessionReportRequest* req,
+    v1::SessionReportResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kReadItems));
+    core::Violations v;
+    if (req->subject_case() == v1::SessionReportRequest::SUBJECT_NOT_SET) {
+      v.Add("session_id", "required (or batch_id)");
+    } else if (req->session_id() < 0 || req->batch_id() < 0 ||
+               (req->has_session_id() && req->session_id() == 0) ||
+               (req->has_batch_id() && req->batch_id() == 0)) {
+      v.Add(req->has_session_id() ? "session_id" : "batch_id",
+            "must be positive");
+    }
+    const auto as_of = AsOf(v, req->has_as_of(), req->as_of());
+    core::CheckUnitCode(v, "unit_code", req->unit_code(), false);
+    PQ_RETURN_IF_ERROR(v.ToStatus());
+    PQ_ASSIGN_OR_RETURN(const std::string unit,
+                        ReportUnit(who, req->unit_code()));
+    store::SessionQuery q;
+    q.session_id = req->session_id();
+    q.batch_id = req->batch_id();
+    q.as_of = *as_of;
+    q.as_of_end = EndOf(*as_of);
+    q.unit_code = unit;
+    PQ_ASSIGN_OR_RETURN(const store::SessionFigures f, d_.reports.Session(q));
+    resp->set_session_id(f.session_id);
+    resp->set_term_code(f.term_code);
+    resp->set_session_number(f.number);
+    resp->set_batch_id(q.batch_id);
+    SetDate(as_of, resp->mutable_as_of());
+    resp->set_unit_code(unit);
+    resp->mutable_total()->set_key("total");
+    std::map<std::string, v1::OutcomeFigures> fields, units;
+    for (const auto& p : f.petitions) {
+      Count(p, resp->mutable_total());
+      v1::OutcomeFigures& by_field = fields[p.field];
+      by_field.set_key(p.field);
+      Count(p, &by_field);
+      v1::OutcomeFigures& by_unit = units[p.unit_code];
+      by_unit.set_key(p.unit_code);
+      by_unit.set_name(p.unit_name);
+      Count(p, &by_unit);
+      if (p.answered && p.outcome == "IN_RESOLUTION") {
+        ToProto(p, resp->add_in_resolution());
+      }
+      if (p.status == "TRANSFERRED_OUT") {
+        v1::TransferredOut* t = resp->add_transferred_out();
+        t->set_item_id(p.id);
+        t->set_title(p.title);
+        t->set_to_unit_code(p.out_to);
+        t->set_reason(p.out_reason);
+      }
+    }
+    for (auto& [key, figures] : fields) *resp->add_fields() = figures;
+    for (auto& [key, figures] : units) *resp->add_units() = figures;
+    for (const auto& p : f.carried_over) ToProto(p, resp->add_carried_over());
+    if (f.next_session_opens) {
+      SetDate(*f.next_session_opens - 40, resp->mutable_report_due_on());
     }
     return absl::OkStatus();
   });

@@ -302,8 +302,19 @@ class ReportServiceImpl final : public v1::ReportService::Service {
   grpc::Status PeriodReport(grpc::ServerContext* ctx,
                             const v1::PeriodReportRequest* req,
                             v1::PeriodReportResponse* resp) override;
+  grpc::Status SessionReport(grpc::ServerContext* ctx,
+                             const v1::SessionReportRequest* req,
+                             v1::SessionReportResponse* resp) override;
+  grpc::Status TimelinessReport(grpc::ServerContext* ctx,
+                                const v1::TimelinessReportRequest* req,
+                                v1::TimelinessReportResponse* resp) override;
 
  private:
+  absl::StatusOr<std::string> ReportUnit(const core::Principal& who,
+                                         const std::string& asked);
+  std::optional<core::Day> AsOf(core::Violations& v, bool present,
+                                const v1::Date& d);
+
   ServiceDeps& d_;
 };
 

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
 #include "services/store/rows.h"
 
 namespace pqtrack::store {
@@ -22,17 +23,25 @@ constexpr Statement kUnits{"rp_units",
 // (NULL: every item).
 constexpr char kStateTable[] =
     "CREATE TEMP TABLE pq_asof (id bigint, kind text, received_on date,"
-    " batch_id bigint, requires_response boolean, status text, due_on date,"
-    " lead_code text, answered_on date) ON COMMIT DROP";
+    " batch_id bigint, field text, title text, requires_response boolean,"
+    " status text, due_on date, lead_code text, answered_on date,"
+    " outcome text, outcome_detail text, roadmap text,"
+    " expected_completion date, extensions int, transfers int,"
+    " out_to text, out_reason text) ON COMMIT DROP";
+// Every item received by the as-of day, as it stood then: the snapshot of
+// its last event recorded by the end of that day, else of its first event
+// (an item recorded later with an earlier received date); its first answer
+// and its latest answer sent by that day; and the extensions and transfers
+// recorded by then. $1 as-of day, $2 end of that day, $3 lead units (NULL:
+// every item).
 constexpr Statement kState{"rp_state", R"sql(
     INSERT INTO pq_asof
-    SELECT i.id, i.kind, i.received_on, i.batch_id,
-           coalesce(i.requires_response, true) AS requires_response,
-           snap->>'status' AS status,
-           (snap->>'due_on')::date AS due_on,
-           snap->>'lead_unit_code' AS lead_code,
-           (SELECT min(a.sent_on) FROM answers a
-             WHERE a.item_id = i.id AND a.sent_on <= $1) AS answered_on
+    SELECT i.id, i.kind, i.received_on, i.batch_id, i.field, i.title,
+           coalesce(i.requires_response, true),
+           snap->>'status', (snap->>'due_on')::date, snap->>'lead_unit_code',
+           fa.first_sent, la.outcome, la.outcome_detail, la.roadmap,
+           la.expected_completion, coalesce(ev.extensions, 0),
+           coalesce(ev.transfers, 0), ev.out_to, ev.out_reason
       FROM items i
       CROSS JOIN LATERAL (
         SELECT coalesce(
@@ -41,6 +50,26 @@ constexpr Statement kState{"rp_state", R"sql(
             ORDER BY e.id DESC LIMIT 1),
           (SELECT e.after FROM events e
             WHERE e.item_id = i.id ORDER BY e.id LIMIT 1)) AS snap) s
+      LEFT JOIN LATERAL (
+        SELECT min(a.sent_on) AS first_sent FROM answers a
+         WHERE a.item_id = i.id AND a.sent_on <= $1) fa ON true
+      LEFT JOIN LATERAL (
+        SELECT a.outcome, a.outcome_detail, a.roadmap, a.expected_completion
+          FROM answers a WHERE a.item_id = i.id AND a.sent_on <= $1
+         ORDER BY a.sent_on DESC, a.id DESC LIMIT 1) la ON true
+      LEFT JOIN (
+        SELECT item_id,
+               count(*) FILTER (WHERE kind = 'DEADLINE_EXTENDED') AS extensions,
+               count(*) FILTER (WHERE kind IN ('TRANSFERRED', 'TRANSFERRED_OUT'))
+                 AS transfers,
+               (array_agg(detail->>'to_unit_code' ORDER BY id DESC)
+                  FILTER (WHERE kind = 'TRANSFERRED_OUT'))[1] AS out_to,
+               (array_agg(detail->>'reason' ORDER BY id DESC)
+                  FILTER (WHERE kind = 'TRANSFERRED_OUT'))[1] AS out_reason
+          FROM events
+         WHERE at <= $2
+           AND kind IN ('DEADLINE_EXTENDED', 'TRANSFERRED', 'TRANSFERRED_OUT')
+         GROUP BY item_id) ev ON ev.item_id = i.id
      WHERE i.received_on <= $1
        AND ($3::text[] IS NULL OR snap->>'lead_unit_code' = ANY($3::text[])))sql"};
 
@@ -123,58 +152,153 @@ constexpr Statement kBatches{
     "SELECT id, session_id, phase, received_on FROM batches"
     " WHERE received_on <= $1 ORDER BY received_on, id"};
 
+// Timeliness: the items of the period that needed a reply. $1 from, $2 to,
+// $3 as-of day; the grouped form maps lead units to the report's units
+// with $4 codes and $5 the unit each counts under.
+#define PQTRACK_TIMELINESS_FIGURES                                             \
+  " count(*),"                                                                 \
+  " count(*) FILTER (WHERE answered_on IS NOT NULL),"                          \
+  " count(*) FILTER (WHERE answered_on IS NOT NULL"                            \
+  "   AND (due_on IS NULL OR answered_on <= due_on)),"                         \
+  " coalesce(percentile_disc(0.5) WITHIN GROUP"                                \
+  "   (ORDER BY answered_on - received_on), 0),"                               \
+  " coalesce(percentile_disc(0.9) WITHIN GROUP"                                \
+  "   (ORDER BY answered_on - received_on), 0),"                               \
+  " count(*) FILTER (WHERE answered_on IS NULL AND $3 - due_on BETWEEN 1 AND " \
+  "7),"                                                                        \
+  " count(*) FILTER (WHERE answered_on IS NULL AND $3 - due_on BETWEEN 8 AND " \
+  "30),"                                                                       \
+  " count(*) FILTER (WHERE answered_on IS NULL AND $3 - due_on BETWEEN 31 "    \
+  "AND 90),"                                                                   \
+  " count(*) FILTER (WHERE answered_on IS NULL AND $3 - due_on > 90),"         \
+  " coalesce(sum(extensions), 0), coalesce(sum(transfers), 0)"
+#define PQTRACK_TIMELINESS_WHERE \
+  " WHERE" PQTRACK_IN_PERIOD " AND requires_response AND" PQTRACK_OWES
+constexpr Statement kTimelinessByUnit{
+    "rp_timeliness_by_unit",
+    "SELECT m.child, a.kind," PQTRACK_TIMELINESS_FIGURES
+    " FROM pq_asof a JOIN unnest($4::text[], $5::text[]) AS m(code, child)"
+    " ON m.code = a.lead_code" PQTRACK_TIMELINESS_WHERE
+    " GROUP BY m.child, a.kind ORDER BY m.child, a.kind"};
+constexpr Statement kTimelinessTotal{"rp_timeliness_total",
+                                     "SELECT '', ''," PQTRACK_TIMELINESS_FIGURES
+                                     " FROM pq_asof" PQTRACK_TIMELINESS_WHERE};
+
+constexpr Statement kFindSession{
+    "rp_find_session",
+    "SELECT s.id, t.code, s.number, s.opens_on FROM sessions s"
+    " JOIN terms t ON t.id = s.term_id WHERE s.id = $1"};
+constexpr Statement kFindBatch{"rp_find_batch",
+                               "SELECT session_id FROM batches WHERE id = $1"};
+constexpr Statement kNextSession{
+    "rp_next_session",
+    "SELECT opens_on FROM sessions WHERE kind = 'REGULAR' AND opens_on > $1"
+    " ORDER BY opens_on LIMIT 1"};
+// Petitions as of the day, with their session. $1 the session's opening
+// day; rows of the session (or of batch $2) and IN_RESOLUTION ones of
+// earlier regular sessions.
+constexpr Statement kSessionPetitions{
+    "rp_session_petitions",
+    "SELECT a.id, a.title, coalesce(a.field, ''), coalesce(a.lead_code, ''),"
+    " a.status, a.answered_on IS NOT NULL, coalesce(a.outcome, ''),"
+    " coalesce(a.outcome_detail, ''), coalesce(a.roadmap, ''),"
+    " a.expected_completion, s.number, coalesce(a.out_to, ''),"
+    " coalesce(a.out_reason, ''), s.id, a.batch_id"
+    " FROM pq_asof a JOIN batches b ON b.id = a.batch_id"
+    " JOIN sessions s ON s.id = b.session_id"
+    " WHERE a.kind = 'PETITION' AND a.status <> 'DUPLICATE'"
+    " AND (s.id = $1 OR (s.kind = 'REGULAR' AND s.opens_on < $2"
+    "      AND a.outcome = 'IN_RESOLUTION'))"
+    " ORDER BY s.opens_on, a.id"};
+
+// The unit tree of a report: names, parents, the subtree asked for, and the
+// unit each code counts under.
+struct Tree {
+  std::map<std::string, std::pair<std::string, std::string>> units;
+  std::string root;
+  // nullopt: every item (the whole ministry).
+  std::optional<std::vector<std::string>> scope;
+
+  std::string name(const std::string& code) const {
+    auto it = units.find(code);
+    return it == units.end() ? "" : it->second.first;
+  }
+  // The child of `root` (or of the ministry's top unit) on the way up from
+  // `code`; the unit itself at the top; "" outside the tree.
+  std::string ChildOf(const std::string& code) const {
+    std::vector<std::string> path;
+    for (std::string c = code; !c.empty() && path.size() < 64;) {
+      auto it = units.find(c);
+      if (it == units.end()) break;
+      path.push_back(c);
+      c = it->second.second;
+    }
+    if (path.empty()) return "";
+    size_t top = path.size() - 1;
+    if (!root.empty()) {
+      top = std::find(path.begin(), path.end(), root) - path.begin();
+      if (top == path.size()) return "";
+    }
+    return top == 0 ? path[0] : path[top - 1];
+  }
+  // Every code with the child it counts under, as two arrays for SQL.
+  std::pair<std::vector<std::string>, std::vector<std::string>> Mapping()
+      const {
+    std::vector<std::string> codes, children;
+    for (const auto& [code, unit] : units) {
+      const std::string child = ChildOf(code);
+      if (child.empty()) continue;
+      codes.push_back(code);
+      children.push_back(child);
+    }
+    return {codes, children};
+  }
+};
+
+absl::StatusOr<Tree> LoadTree(Tx& tx, const std::string& root) {
+  Tree t;
+  t.root = root;
+  for (const pqxx::row& r : tx.Run(kUnits)) {
+    t.units[Text(r[0])] = {Text(r[1]), Text(r[2])};
+  }
+  if (root.empty()) return t;
+  if (t.units.count(root) == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unit_code: no unit \"", root, "\""));
+  }
+  t.scope.emplace();
+  for (const auto& [code, unit] : t.units) {
+    std::string c = code;
+    for (int depth = 0; depth < 64 && !c.empty(); ++depth) {
+      if (c == root) {
+        t.scope->push_back(code);
+        break;
+      }
+      auto it = t.units.find(c);
+      c = it == t.units.end() ? "" : it->second.second;
+    }
+  }
+  return t;
+}
+
+void BuildState(Tx& tx, absl::CivilDay as_of, absl::Time end,
+                const std::optional<std::vector<std::string>>& scope) {
+  tx.ExecScript(kStateTable);
+  tx.Run(kState, as_of, end, scope);
+}
+
 }  // namespace
 
 absl::StatusOr<PeriodFigures> ReportStore::Period(const PeriodQuery& q) {
   return db_.Transact<PeriodFigures>(
       [&](Tx& tx) -> absl::StatusOr<PeriodFigures> {
         PeriodFigures out;
-        // The unit tree: names, parents, and the subtree asked for.
-        std::map<std::string, std::pair<std::string, std::string>> units;
-        for (const pqxx::row& r : tx.Run(kUnits)) {
-          units[Text(r[0])] = {Text(r[1]), Text(r[2])};
-        }
-        std::string root = q.unit_code;
-        if (!root.empty() && units.count(root) == 0) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("unit_code: no unit \"", root, "\""));
-        }
-        // The unit each code counts under: the child of `root` (or of the
-        // ministry's top unit) on its way up; the unit itself at the top.
-        const auto child_of = [&](const std::string& code) -> std::string {
-          std::vector<std::string> path;
-          for (std::string c = code;
-               !c.empty() && units.count(c) && path.size() < 64;
-               c = units[c].second) {
-            path.push_back(c);
-          }
-          if (path.empty()) return "";
-          size_t top = path.size() - 1;
-          if (!root.empty()) {
-            top = std::find(path.begin(), path.end(), root) - path.begin();
-            if (top == path.size()) return "";
-          }
-          return top == 0 ? path[0] : path[top - 1];
+        PQ_ASSIGN_OR_RETURN(const Tree tree, LoadTree(tx, q.unit_code));
+        out.unit_name = tree.name(q.unit_code);
+        const auto child_of = [&](const std::string& code) {
+          return tree.ChildOf(code);
         };
-        std::optional<std::vector<std::string>> scope;
-        if (!root.empty()) {
-          out.unit_name = units[root].first;
-          scope.emplace();
-          for (const auto& [code, unit] : units) {
-            std::string c = code;
-            bool inside = false;
-            for (int depth = 0; depth < 64 && !c.empty(); ++depth) {
-              if (c == root) {
-                inside = true;
-                break;
-              }
-              c = units.count(c) ? units[c].second : "";
-            }
-            if (inside) scope->push_back(code);
-          }
-        }
-        tx.ExecScript(kStateTable);
-        tx.Run(kState, q.as_of, q.as_of_end, scope);
+        BuildState(tx, q.as_of, q.as_of_end, tree.scope);
 
         const pqxx::row t = tx.Run(kTotals, q.from, q.to, q.as_of)[0];
         out.docs_received = static_cast<int>(Int(t[0]));
@@ -194,7 +318,7 @@ absl::StatusOr<PeriodFigures> ReportStore::Period(const PeriodQuery& q) {
           if (child.empty()) continue;
           PeriodFigures::Unit& u = by_child[child];
           u.code = child;
-          u.name = units[child].first;
+          u.name = tree.name(child);
           u.needing += static_cast<int>(Int(r[1]));
           u.answered += static_cast<int>(Int(r[2]));
           u.on_time += static_cast<int>(Int(r[3]));
@@ -239,6 +363,94 @@ absl::StatusOr<PeriodFigures> ReportStore::Period(const PeriodQuery& q) {
         }
         for (size_t i = latest; i < sessions.size(); ++i) {
           out.sessions.push_back(std::move(sessions[i]));
+        }
+        return out;
+      });
+}
+
+absl::StatusOr<TimelinessFigures> ReportStore::Timeliness(
+    const PeriodQuery& q) {
+  return db_.Transact<TimelinessFigures>(
+      [&](Tx& tx) -> absl::StatusOr<TimelinessFigures> {
+        PQ_ASSIGN_OR_RETURN(const Tree tree, LoadTree(tx, q.unit_code));
+        BuildState(tx, q.as_of, q.as_of_end, tree.scope);
+        const auto read = [&](const pqxx::row& r) {
+          TimelinessFigures::Row row;
+          row.unit_code = Text(r[0]);
+          row.unit_name = tree.name(row.unit_code);
+          row.kind = Text(r[1]);
+          int* fields[] = {
+              &row.needing,      &row.answered,      &row.on_time,
+              &row.median_days,  &row.p90_days,      &row.overdue_1_7,
+              &row.overdue_8_30, &row.overdue_31_90, &row.overdue_over_90,
+              &row.extensions,   &row.transfers};
+          for (size_t i = 0; i < std::size(fields); ++i) {
+            *fields[i] = static_cast<int>(Int(r[static_cast<int>(i) + 2]));
+          }
+          return row;
+        };
+        TimelinessFigures out;
+        const auto [codes, children] = tree.Mapping();
+        for (const pqxx::row& r : tx.Run(kTimelinessByUnit, q.from, q.to,
+                                         q.as_of, codes, children)) {
+          out.rows.push_back(read(r));
+        }
+        out.total = read(tx.Run(kTimelinessTotal, q.from, q.to, q.as_of)[0]);
+        out.total.unit_code = q.unit_code;
+        out.total.unit_name = tree.name(q.unit_code);
+        return out;
+      });
+}
+
+absl::StatusOr<SessionFigures> ReportStore::Session(const SessionQuery& q) {
+  return db_.Transact<SessionFigures>(
+      [&](Tx& tx) -> absl::StatusOr<SessionFigures> {
+        SessionFigures out;
+        int64_t session_id = q.session_id;
+        if (q.batch_id != 0) {
+          const pqxx::result b = tx.Run(kFindBatch, q.batch_id);
+          if (b.empty()) {
+            return absl::NotFoundError(
+                absl::StrCat("batch_id: no batch ", q.batch_id));
+          }
+          session_id = Int(b[0][0]);
+        }
+        const pqxx::result s = tx.Run(kFindSession, session_id);
+        if (s.empty()) {
+          return absl::NotFoundError(
+              absl::StrCat("session_id: no session ", session_id));
+        }
+        out.session_id = session_id;
+        out.term_code = Text(s[0][1]);
+        out.number = static_cast<int>(Int(s[0][2]));
+        const absl::CivilDay opens = *DayOf(s[0][3]);
+        if (const pqxx::result n = tx.Run(kNextSession, opens); !n.empty()) {
+          out.next_session_opens = DayOf(n[0][0]);
+        }
+        PQ_ASSIGN_OR_RETURN(const Tree tree, LoadTree(tx, q.unit_code));
+        BuildState(tx, q.as_of, q.as_of_end, tree.scope);
+        for (const pqxx::row& r :
+             tx.Run(kSessionPetitions, session_id, opens)) {
+          SessionFigures::Petition p;
+          p.id = Int(r[0]);
+          p.title = Text(r[1]);
+          p.field = Text(r[2]);
+          p.unit_code = tree.ChildOf(Text(r[3]));
+          p.unit_name = tree.name(p.unit_code);
+          p.status = Text(r[4]);
+          p.answered = Bool(r[5]);
+          p.outcome = Text(r[6]);
+          p.outcome_detail = Text(r[7]);
+          p.roadmap = Text(r[8]);
+          p.expected_completion = DayOf(r[9]);
+          p.session_number = static_cast<int>(Int(r[10]));
+          p.out_to = Text(r[11]);
+          p.out_reason = Text(r[12]);
+          if (Int(r[13]) != session_id) {
+            out.carried_over.push_back(std::move(p));
+          } else if (q.batch_id == 0 || Int(r[14]) == q.batch_id) {
+            out.petitions.push_back(std::move(p));
+          }
         }
         return out;
       });

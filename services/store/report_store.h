@@ -57,6 +57,48 @@ struct PeriodFigures {
   std::string unit_name;
 };
 
+struct TimelinessFigures {
+  struct Row {
+    std::string unit_code, unit_name, kind;
+    int needing = 0, answered = 0, on_time = 0;
+    int median_days = 0, p90_days = 0;
+    int overdue_1_7 = 0, overdue_8_30 = 0, overdue_31_90 = 0,
+        overdue_over_90 = 0;
+    int extensions = 0, transfers = 0;
+  };
+  std::vector<Row> rows;
+  Row total;
+};
+
+struct SessionQuery {
+  int64_t session_id = 0;  // or
+  int64_t batch_id = 0;
+  absl::CivilDay as_of;
+  absl::Time as_of_end;
+  std::string unit_code;
+};
+
+struct SessionFigures {
+  int64_t session_id = 0;
+  std::string term_code;
+  int number = 0;
+  struct Petition {
+    int64_t id = 0;
+    std::string title, field, unit_code, unit_name, status;
+    bool answered = false;
+    std::string outcome, outcome_detail, roadmap;
+    std::optional<absl::CivilDay> expected_completion;
+    int session_number = 0;
+    std::string out_to, out_reason;
+  };
+  // This session's petitions (of the batch, when one was asked for).
+  std::vector<Petition> petitions;
+  // Earlier regular sessions' petitions whose latest answer is
+  // IN_RESOLUTION.
+  std::vector<Petition> carried_over;
+  std::optional<absl::CivilDay> next_session_opens;
+};
+
 class ReportStore {
  public:
   // `db` must outlive this object.
@@ -64,6 +106,11 @@ class ReportStore {
 
   // INVALID_ARGUMENT when unit_code names no unit.
   absl::StatusOr<PeriodFigures> Period(const PeriodQuery& q);
+  // Per unit directly under q.unit_code (or the ministry's top unit) and
+  // kind, and in total.
+  absl::StatusOr<TimelinessFigures> Timeliness(const PeriodQuery& q);
+  // NOT_FOUND for an unknown session or batch.
+  absl::StatusOr<SessionFigures> Session(const SessionQuery& q);
 
  private:
   Db& db_;

@@ -261,3 +261,152 @@ TEST_F(ReportTest, BadRequestsNameTheField) {
 
 }  // namespace
 }  // namespace pqtrack::api
+
+namespace pqtrack::api {
+namespace {
+
+TEST_F(ReportTest, TimelinessPerUnitAndKind) {
+  const std::vector<int64_t> ids = Documents(kOctober);
+  v1::ExtendDeadlineRequest extend;
+  extend.set_item_id(ids[3]);
+  extend.set_version(Get(ids[3]).version());
+  *extend.mutable_new_due_on() = D(2024, 11, 20);
+  extend.set_reason("Chờ ý kiến");
+  extend.set_approved_by("Thứ trưởng");
+  v1::ExtendDeadlineResponse extended;
+  ASSERT_TRUE(
+      workflow_->ExtendDeadline(As(kAdmin).get(), extend, &extended).ok());
+
+  v1::TimelinessReportRequest req;
+  *req.mutable_from() = D(2024, 10, 1);
+  *req.mutable_to() = D(2024, 10, 31);
+  *req.mutable_as_of() = D(2024, 11, 2);
+  v1::TimelinessReportResponse r;
+  const grpc::Status st = reports_->TimelinessReport(As(kAdmin).get(), req, &r);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(r.rows_size(), 2) << r.DebugString();
+  const v1::TimelinessRow& ccvc = r.rows(0);
+  EXPECT_EQ(ccvc.unit_code(), "CCVC");
+  EXPECT_EQ(ccvc.kind(), "DOCUMENT");
+  EXPECT_EQ(ccvc.needing_reply(), 2);
+  EXPECT_EQ(ccvc.on_time_permille(), 1000);
+  EXPECT_EQ(ccvc.median_days(), 14);  // answered on its due day
+  EXPECT_EQ(ccvc.overdue_8_30(), 1);  // due 20 October
+  const v1::TimelinessRow& tl = r.rows(1);
+  EXPECT_EQ(tl.unit_code(), "TL");  // with TL1's
+  EXPECT_EQ(tl.answered(), 2);
+  EXPECT_EQ(tl.on_time_permille(), 500);
+  EXPECT_EQ(tl.median_days(), 9);
+  EXPECT_EQ(tl.p90_days(), 18);
+  EXPECT_EQ(tl.overdue_1_7(), 1);  // due 30 October
+  EXPECT_EQ(tl.extensions(), 1);
+  EXPECT_EQ(r.total().needing_reply(), 6);
+  EXPECT_EQ(r.total().answered_on_time(), 2);
+}
+
+TEST_F(ReportTest, SessionOutcomesCarriedOverAndTransferredOut) {
+  // Session 6 (earlier) with one petition still IN_RESOLUTION, and the
+  // next regular session known.
+  v1::CreateSessionRequest s6;
+  s6.set_term_code("XV");
+  s6.set_number(6);
+  s6.set_kind(v1::SESSION_KIND_REGULAR);
+  *s6.mutable_opens_on() = D(2023, 10, 23);
+  *s6.mutable_closes_on() = D(2023, 11, 29);
+  v1::CreateSessionResponse s6_resp;
+  ASSERT_TRUE(assembly_->CreateSession(As(kAdmin).get(), s6, &s6_resp).ok());
+  v1::CreateBatchRequest b6;
+  b6.set_session_id(s6_resp.session().id());
+  b6.set_phase(v1::BATCH_PHASE_AFTER_SESSION);
+  b6.set_forwarding_body("Ban Dân nguyện");
+  b6.set_document_number("6/BDN");
+  *b6.mutable_received_on() = D(2024, 1, 10);
+  v1::CreateBatchResponse b6_resp;
+  ASSERT_TRUE(assembly_->CreateBatch(As(kAdmin).get(), b6, &b6_resp).ok());
+  v1::CreateSessionRequest s8 = s6;
+  s8.set_number(8);
+  *s8.mutable_opens_on() = D(2024, 10, 21);
+  *s8.mutable_closes_on() = D(2024, 11, 30);
+  v1::CreateSessionResponse s8_resp;
+  ASSERT_TRUE(assembly_->CreateSession(As(kAdmin).get(), s8, &s8_resp).ok());
+
+  const std::string b7 = absl::StrCat(batch_id_);
+  const std::string old = absl::StrCat(b6_resp.batch().id());
+  v1::ImportItemsResponse imported;
+  ASSERT_TRUE(
+      ImportCsv(
+          "title,received_on,batch_id,delegations,field,lead_unit_code,"
+          "answered_on,answer_document_number,answer_signer,answer_text,"
+          "outcome,outcome_detail,roadmap,expected_completion\n"
+          "Một,2024-07-20," +
+              b7 +
+              ",Huế,Tiền lương,TL,2024-08-10,1/BNV,"
+              "Thứ trưởng,Đã giải quyết,RESOLVED,IMPLEMENTATION,,\n"
+              "Hai,2024-07-20," +
+              b7 +
+              ",Huế,Tiền lương,TL1,2024-08-12,2/BNV,"
+              "Thứ trưởng,Đang giải quyết,IN_RESOLUTION,ROADMAP,Lộ trình 2025,"
+              "2025-06-30\n"
+              "Ba,2024-07-20," +
+              b7 +
+              ",Huế,Công chức,CCVC,2024-08-15,3/BNV,"
+              "Thứ trưởng,Giải trình,EXPLAINED,EXPLANATION,,\n"
+              "Bốn,2024-07-20," +
+              b7 +
+              ",Huế,Công chức,CCVC,,,,,,,,\n"
+              "Năm,2024-07-20," +
+              b7 +
+              ",Huế,Đất đai,TL,,,,,,,,\n"
+              "Cũ,2024-01-10," +
+              old +
+              ",Huế,Tiền lương,TL,2024-02-20,9/BNV,"
+              "Thứ trưởng,Đang giải quyết,IN_RESOLUTION,ROADMAP,Sửa Nghị định,"
+              "2024-12-31\n",
+          &imported, v1::ITEM_KIND_PETITION, false, kAdmin, 4096)
+          .ok());
+  ASSERT_EQ(imported.imported(), 6) << imported.DebugString();
+  v1::TransferItemRequest t;
+  t.set_item_id(imported.item_ids(4));
+  t.set_version(Get(imported.item_ids(4)).version());
+  t.set_to_unit_code("BTC");
+  t.set_reason("thuộc thẩm quyền Bộ Tài nguyên");
+  v1::TransferItemResponse moved;
+  ASSERT_TRUE(workflow_->TransferItem(As(kAdmin).get(), t, &moved).ok());
+
+  v1::SessionReportRequest req;
+  req.set_session_id(session_id_);
+  v1::SessionReportResponse r;
+  const grpc::Status st = reports_->SessionReport(As(kAdmin).get(), req, &r);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(r.session_number(), 7);
+  EXPECT_EQ(r.total().total(), 5);
+  EXPECT_EQ(r.total().answered(), 3);
+  EXPECT_EQ(r.total().resolved(), 1);
+  EXPECT_EQ(r.total().in_resolution(), 1);
+  EXPECT_EQ(r.total().explained(), 1);
+  EXPECT_EQ(r.total().details().at("ROADMAP"), 1);
+  ASSERT_EQ(r.fields_size(), 3);
+  EXPECT_EQ(r.fields(0).key(), "Công chức");
+  EXPECT_EQ(r.fields(0).total(), 2);
+  ASSERT_EQ(r.units_size(), 2);
+  EXPECT_EQ(r.units(1).key(), "TL");
+  EXPECT_EQ(r.units(1).total(), 3);  // TL1's counted in
+  ASSERT_EQ(r.in_resolution_size(), 1);
+  EXPECT_EQ(r.in_resolution(0).expected_completion().month(), 6);
+  ASSERT_EQ(r.carried_over_size(), 1);
+  EXPECT_EQ(r.carried_over(0).session_number(), 6);
+  EXPECT_EQ(r.carried_over(0).roadmap(), "Sửa Nghị định");
+  ASSERT_EQ(r.transferred_out_size(), 1);
+  EXPECT_EQ(r.transferred_out(0).to_unit_code(), "BTC");
+  EXPECT_EQ(r.transferred_out(0).reason(), "thuộc thẩm quyền Bộ Tài nguyên");
+  // 40 days before the 8th session opens on 21 October.
+  EXPECT_EQ(r.report_due_on().month(), 9);
+  EXPECT_EQ(r.report_due_on().day(), 11);
+
+  req.set_batch_id(999);
+  EXPECT_EQ(reports_->SessionReport(As(kAdmin).get(), req, &r).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace pqtrack::api
