@@ -1,6 +1,7 @@
 // pqtrack report period: the figures a ministry publishes.
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -73,6 +74,121 @@ void PrintPeriodTable(const v1::PeriodReportResponse& r) {
   }
 }
 
+void PrintSessionTable(const v1::SessionReportResponse& r) {
+  std::cout << "session " << r.term_code() << "-" << r.session_number()
+            << (r.batch_id() ? absl::StrCat(", batch ", r.batch_id()) : "")
+            << ", as of " << FormatDate(r.as_of());
+  if (r.report_due_on().year() != 0) {
+    std::cout << ", report due " << FormatDate(r.report_due_on());
+  }
+  std::cout << "\n\n";
+  for (const auto& [title, list] : {std::make_pair("FIELD", &r.fields()),
+                                    std::make_pair("UNIT", &r.units())}) {
+    client::Table t(
+        {title, "TOTAL", "ANSWERED", "RESOLVED", "IN RESOLUTION", "EXPLAINED"});
+    t.SetMaxWidth(0, 40);
+    for (const auto& f : *list) {
+      t.AddRow({f.key().empty() ? "(none)" : f.key(), absl::StrCat(f.total()),
+                absl::StrCat(f.answered()), absl::StrCat(f.resolved()),
+                absl::StrCat(f.in_resolution()), absl::StrCat(f.explained())});
+    }
+    const auto& x = r.total();
+    t.AddRow({"total", absl::StrCat(x.total()), absl::StrCat(x.answered()),
+              absl::StrCat(x.resolved()), absl::StrCat(x.in_resolution()),
+              absl::StrCat(x.explained())});
+    t.Print(std::cout);
+    std::cout << "\n";
+  }
+  for (const auto& [title, list] :
+       {std::make_pair("IN RESOLUTION", &r.in_resolution()),
+        std::make_pair("CARRIED OVER", &r.carried_over())}) {
+    if (list->empty()) continue;
+    client::Table t({title, "SESSION", "UNIT", "EXPECTED", "ROADMAP", "TITLE"});
+    t.SetMaxWidth(4, 40);
+    t.SetMaxWidth(5, 40);
+    for (const auto& p : *list) {
+      t.AddRow({absl::StrCat(p.item_id()), absl::StrCat(p.session_number()),
+                p.unit_code(), FormatDate(p.expected_completion()), p.roadmap(),
+                p.title()});
+    }
+    t.Print(std::cout);
+    std::cout << "\n";
+  }
+  if (r.transferred_out_size() > 0) {
+    client::Table t({"TRANSFERRED OUT", "TO", "REASON", "TITLE"});
+    t.SetMaxWidth(2, 50);
+    for (const auto& x : r.transferred_out()) {
+      t.AddRow(
+          {absl::StrCat(x.item_id()), x.to_unit_code(), x.reason(), x.title()});
+    }
+    t.Print(std::cout);
+  }
+}
+
+void PrintTimelinessTable(const v1::TimelinessReportResponse& r) {
+  client::Table t({"UNIT", "KIND", "NEEDING", "ANSWERED", "ON TIME", "MEDIAN",
+                   "P90", "OVERDUE 1-7", "8-30", "31-90", ">90", "EXT",
+                   "TRANSF"});
+  const auto add = [&](const v1::TimelinessRow& x, const std::string& unit,
+                       const std::string& kind) {
+    t.AddRow({unit, kind, absl::StrCat(x.needing_reply()),
+              absl::StrCat(x.answered()),
+              client::Percent(x.on_time_permille(), client::Language::kEnglish),
+              absl::StrCat(x.median_days()), absl::StrCat(x.p90_days()),
+              absl::StrCat(x.overdue_1_7()), absl::StrCat(x.overdue_8_30()),
+              absl::StrCat(x.overdue_31_90()),
+              absl::StrCat(x.overdue_over_90()), absl::StrCat(x.extensions()),
+              absl::StrCat(x.transfers())});
+  };
+  for (const auto& x : r.rows()) add(x, x.unit_code(), x.kind());
+  add(r.total(), "total", "");
+  std::cout << "period " << FormatDate(r.from()) << " to " << FormatDate(r.to())
+            << ", as of " << FormatDate(r.as_of())
+            << " (days: receipt to first answer)\n\n";
+  t.Print(std::cout);
+}
+
+// Writes to --out or stdout.
+void Emit(Context& ctx, const std::string& path, const std::string& text) {
+  if (path.empty()) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream file(path, std::ios::trunc);
+  file << text;
+  if (!file) {
+    std::cerr << "error: cannot write " << path << "\n";
+    ctx.exit_code = 1;
+    return;
+  }
+  std::cerr << "wrote " << path << "\n";
+}
+
+// --month or --from/--to.
+void PeriodRange(const std::string& month, const std::string& from,
+                 const std::string& to, v1::Date* out_from, v1::Date* out_to) {
+  if (!month.empty()) {
+    int y = 0, m = 0;
+    char dash = 0;
+    std::istringstream in(month);
+    if (!(in >> y >> dash >> m) || dash != '-' || m < 1 || m > 12) {
+      throw CLI::ValidationError("--month", "must be YYYY-MM");
+    }
+    const absl::CivilDay last = absl::CivilDay(absl::CivilMonth(y, m) + 1) - 1;
+    *out_from =
+        ParseDateOption("--month", absl::StrFormat("%04d-%02d-01", y, m));
+    *out_to = ParseDateOption(
+        "--month", absl::StrFormat("%04d-%02d-%02d", last.year(), last.month(),
+                                   last.day()));
+    return;
+  }
+  if (from.empty() || to.empty()) {
+    throw CLI::ValidationError("--from", "give --month, or --from and --to");
+  }
+  *out_from = ParseDateOption("--from", from);
+  *out_to = ParseDateOption("--to", to);
+}
+
 }  // namespace
 
 void AddReportCommands(CLI::App& app, Context& ctx) {
@@ -108,60 +224,133 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   c->add_option("--out", o->out, "Write to this file (default: stdout)");
   c->callback([&ctx, o] {
     v1::PeriodReportRequest req;
-    if (!o->month.empty()) {
-      int y = 0, m = 0;
-      char dash = 0;
-      std::istringstream in(o->month);
-      if (!(in >> y >> dash >> m) || dash != '-' || m < 1 || m > 12) {
-        throw CLI::ValidationError("--month", "must be YYYY-MM");
-      }
-      const absl::CivilMonth first(y, m);
-      const absl::CivilDay last = absl::CivilDay(first + 1) - 1;
-      *req.mutable_from() =
-          ParseDateOption("--month", absl::StrFormat("%04d-%02d-01", y, m));
-      *req.mutable_to() = ParseDateOption(
-          "--month", absl::StrFormat("%04d-%02d-%02d", last.year(),
-                                     last.month(), last.day()));
-    } else {
-      if (o->from.empty() || o->to.empty()) {
-        throw CLI::ValidationError("--from",
-                                   "give --month, or --from and --to");
-      }
-      *req.mutable_from() = ParseDateOption("--from", o->from);
-      *req.mutable_to() = ParseDateOption("--to", o->to);
-    }
+    PeriodRange(o->month, o->from, o->to, req.mutable_from(), req.mutable_to());
     if (!o->as_of.empty()) {
       *req.mutable_as_of() = ParseDateOption("--as-of", o->as_of);
     }
     req.set_unit_code(o->unit);
     v1::PeriodReportResponse resp;
     if (!Call(ctx, &v1::ReportService::Stub::PeriodReport, req, &resp)) return;
-    std::ofstream file;
-    if (!o->out.empty()) {
-      file.open(o->out, std::ios::trunc);
-      if (!file) {
-        std::cerr << "error: cannot write " << o->out << "\n";
-        ctx.exit_code = 1;
-        return;
-      }
-    }
-    std::ostream& out = o->out.empty() ? std::cout : file;
     const std::string& f = ctx.json() ? std::string("json") : o->format;
     if (f == "json") {
-      client::PrintJson(out, resp);
+      std::ostringstream json;
+      client::PrintJson(json, resp);
+      Emit(ctx, o->out, json.str());
     } else if (f == "csv") {
-      out << client::PeriodCsv(resp);
+      Emit(ctx, o->out, client::PeriodCsv(resp));
     } else if (f == "text-vi") {
-      out << client::PeriodText(resp, client::Language::kVietnamese);
+      Emit(ctx, o->out,
+           client::PeriodText(resp, client::Language::kVietnamese));
     } else if (f == "text-en") {
-      out << client::PeriodText(resp, client::Language::kEnglish);
+      Emit(ctx, o->out, client::PeriodText(resp, client::Language::kEnglish));
     } else if (f == "html") {
-      out << client::PeriodHtml(resp);
+      Emit(ctx, o->out, client::PeriodHtml(resp));
     } else {
       PrintPeriodTable(resp);
     }
-    if (!o->out.empty()) std::cerr << "wrote " << o->out << "\n";
   });
+
+  {
+    struct SessionOpts {
+      int64_t session = 0, batch = 0;
+      std::string as_of, unit, format = "table", out;
+    };
+    auto so = std::make_shared<SessionOpts>();
+    auto* sc = report->add_subcommand(
+        "session",
+        "A session's petitions (or one batch's) per field and unit, with "
+        "outcomes, roadmaps, carried-over and transferred items");
+    auto* session = sc->add_option("--session", so->session, "Session id");
+    auto* batch = sc->add_option("--batch", so->batch, "Batch id");
+    session->excludes(batch);
+    sc->add_option("--as-of", so->as_of, "As of this day (default: today)")
+        ->check(DateValidator());
+    sc->add_option("--unit", so->unit, "This unit and the units under it");
+    sc->add_option("--format", so->format,
+                   "table, json, csv, text-vi or text-en")
+        ->check(CLI::IsMember({"table", "json", "csv", "text-vi", "text-en"}))
+        ->capture_default_str();
+    sc->add_option("--out", so->out, "Write to this file (default: stdout)");
+    sc->callback([&ctx, so] {
+      v1::SessionReportRequest req;
+      if (so->batch != 0) {
+        req.set_batch_id(so->batch);
+      } else if (so->session != 0) {
+        req.set_session_id(so->session);
+      } else {
+        throw CLI::ValidationError("--session", "give --session or --batch");
+      }
+      if (!so->as_of.empty()) {
+        *req.mutable_as_of() = ParseDateOption("--as-of", so->as_of);
+      }
+      req.set_unit_code(so->unit);
+      v1::SessionReportResponse resp;
+      if (!Call(ctx, &v1::ReportService::Stub::SessionReport, req, &resp)) {
+        return;
+      }
+      const std::string& f = ctx.json() ? std::string("json") : so->format;
+      if (f == "json") {
+        std::ostringstream json;
+        client::PrintJson(json, resp);
+        Emit(ctx, so->out, json.str());
+      } else if (f == "csv") {
+        Emit(ctx, so->out, client::SessionCsv(resp));
+      } else if (f == "text-vi" || f == "text-en") {
+        Emit(ctx, so->out,
+             client::SessionText(resp, f == "text-en"
+                                           ? client::Language::kEnglish
+                                           : client::Language::kVietnamese));
+      } else {
+        PrintSessionTable(resp);
+      }
+    });
+  }
+  {
+    struct TimelinessOpts {
+      std::string month, from, to, as_of, unit, format = "table", out;
+    };
+    auto to = std::make_shared<TimelinessOpts>();
+    auto* tc = report->add_subcommand(
+        "timeliness",
+        "Per unit and kind: answered on time, median and 90th-percentile days "
+        "to answer, open overdue by age, extensions and transfers");
+    auto* m = tc->add_option("--month", to->month, "The period, YYYY-MM");
+    auto* f1 =
+        tc->add_option("--from", to->from, "First day")->check(DateValidator());
+    auto* f2 =
+        tc->add_option("--to", to->to, "Last day")->check(DateValidator());
+    m->excludes(f1)->excludes(f2);
+    tc->add_option("--as-of", to->as_of, "As of this day (default: today)")
+        ->check(DateValidator());
+    tc->add_option("--unit", to->unit, "This unit and the units under it");
+    tc->add_option("--format", to->format, "table, json or csv")
+        ->check(CLI::IsMember({"table", "json", "csv"}))
+        ->capture_default_str();
+    tc->add_option("--out", to->out, "Write to this file (default: stdout)");
+    tc->callback([&ctx, to] {
+      v1::TimelinessReportRequest req;
+      PeriodRange(to->month, to->from, to->to, req.mutable_from(),
+                  req.mutable_to());
+      if (!to->as_of.empty()) {
+        *req.mutable_as_of() = ParseDateOption("--as-of", to->as_of);
+      }
+      req.set_unit_code(to->unit);
+      v1::TimelinessReportResponse resp;
+      if (!Call(ctx, &v1::ReportService::Stub::TimelinessReport, req, &resp)) {
+        return;
+      }
+      const std::string& f = ctx.json() ? std::string("json") : to->format;
+      if (f == "json") {
+        std::ostringstream json;
+        client::PrintJson(json, resp);
+        Emit(ctx, to->out, json.str());
+      } else if (f == "csv") {
+        Emit(ctx, to->out, client::TimelinessCsv(resp));
+      } else {
+        PrintTimelinessTable(resp);
+      }
+    });
+  }
 }
 
 }  // namespace pqtrack::cli

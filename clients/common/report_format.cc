@@ -298,4 +298,91 @@ std::string PeriodHtml(const v1::PeriodReportResponse& r) {
   return out;
 }
 
+std::string SessionText(const v1::SessionReportResponse& r, Language lang) {
+  const auto n = [&](int64_t v) { return Number(v, lang); };
+  const v1::OutcomeFigures& t = r.total();
+  std::string out;
+  if (En(lang)) {
+    absl::StrAppend(
+        &out, "Of the ", n(t.total()), " voters' petitions sent for the ",
+        Ordinal(r.session_number()), " session of the National Assembly (term ",
+        r.term_code(), "), ", n(t.answered()),
+        " have been answered: ", n(t.resolved()), " resolved, ",
+        n(t.in_resolution()), " being resolved (with a roadmap), ",
+        n(t.explained()), " explained.");
+    if (r.carried_over_size() > 0) {
+      absl::StrAppend(&out, " ", n(r.carried_over_size()),
+                      " petitions of earlier sessions are still being "
+                      "resolved.");
+    }
+    if (r.transferred_out_size() > 0) {
+      absl::StrAppend(&out, " ", n(r.transferred_out_size()),
+                      " were transferred to the competent agencies.");
+    }
+    if (r.report_due_on().year() != 0) {
+      absl::StrAppend(&out, " The report is due by ", Iso(r.report_due_on()),
+                      ".");
+    }
+    absl::StrAppend(&out, " (Figures as of ", Iso(r.as_of()), ".)");
+  } else {
+    absl::StrAppend(&out, "Về ", n(t.total()),
+                    " kiến nghị cử tri gửi tới Kỳ họp thứ ", r.session_number(),
+                    ", Quốc hội khóa ", r.term_code(), ": đã trả lời ",
+                    n(t.answered()), " kiến nghị, trong đó ", n(t.resolved()),
+                    " đã giải quyết, ", n(t.in_resolution()),
+                    " đang giải quyết (có lộ trình), ", n(t.explained()),
+                    " đã giải trình, cung cấp thông tin.");
+    if (r.carried_over_size() > 0) {
+      absl::StrAppend(&out, " Còn ", n(r.carried_over_size()),
+                      " kiến nghị của các kỳ họp trước đang giải quyết.");
+    }
+    if (r.transferred_out_size() > 0) {
+      absl::StrAppend(&out, " Đã chuyển ", n(r.transferred_out_size()),
+                      " kiến nghị tới cơ quan có thẩm quyền.");
+    }
+    if (r.report_due_on().year() != 0) {
+      absl::StrAppend(&out, " Hạn gửi báo cáo: ", Vn(r.report_due_on()), ".");
+    }
+    absl::StrAppend(&out, " (Số liệu tính đến ngày ", Vn(r.as_of()), ".)");
+  }
+  return out + "\n";
+}
+
+std::string SessionCsv(const v1::SessionReportResponse& r) {
+  std::string out = CsvLine({"group", "key", "name", "total", "answered",
+                             "resolved", "in_resolution", "explained"});
+  const auto add = [&](const std::string& group, const v1::OutcomeFigures& f) {
+    out +=
+        CsvLine({group, f.key(), f.name(), absl::StrCat(f.total()),
+                 absl::StrCat(f.answered()), absl::StrCat(f.resolved()),
+                 absl::StrCat(f.in_resolution()), absl::StrCat(f.explained())});
+  };
+  add("total", r.total());
+  for (const auto& f : r.fields()) add("field", f);
+  for (const auto& u : r.units()) add("unit", u);
+  return out;
+}
+
+std::string TimelinessCsv(const v1::TimelinessReportResponse& r) {
+  std::string out =
+      CsvLine({"unit", "kind", "needing_reply", "answered", "answered_on_time",
+               "on_time_percent", "median_days", "p90_days", "overdue_1_7",
+               "overdue_8_30", "overdue_31_90", "overdue_over_90", "extensions",
+               "transfers"});
+  const auto add = [&](const v1::TimelinessRow& x, const std::string& unit,
+                       const std::string& kind) {
+    out += CsvLine(
+        {unit, kind, absl::StrCat(x.needing_reply()),
+         absl::StrCat(x.answered()), absl::StrCat(x.answered_on_time()),
+         Percent(x.on_time_permille(), Language::kEnglish),
+         absl::StrCat(x.median_days()), absl::StrCat(x.p90_days()),
+         absl::StrCat(x.overdue_1_7()), absl::StrCat(x.overdue_8_30()),
+         absl::StrCat(x.overdue_31_90()), absl::StrCat(x.overdue_over_90()),
+         absl::StrCat(x.extensions()), absl::StrCat(x.transfers())});
+  };
+  for (const auto& x : r.rows()) add(x, x.unit_code(), x.kind());
+  add(r.total(), "total", "all");
+  return out;
+}
+
 }  // namespace pqtrack::client

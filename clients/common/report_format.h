@@ -23,6 +23,10 @@ std::string PeriodText(const v1::PeriodReportResponse& r, Language lang);
 std::string PeriodCsv(const v1::PeriodReportResponse& r);
 std::string PeriodHtml(const v1::PeriodReportResponse& r);
 
+std::string SessionText(const v1::SessionReportResponse& r, Language lang);
+std::string SessionCsv(const v1::SessionReportResponse& r);
+std::string TimelinessCsv(const v1::TimelinessReportResponse& r);
+
 }  // namespace pqtrack::client
 
 #endif  // PQTRACK_CLIENTS_COMMON_REPORT_FORMAT_H_
