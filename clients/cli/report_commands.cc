@@ -323,8 +323,9 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     tc->add_option("--as-of", to->as_of, "As of this day (default: today)")
         ->check(DateValidator());
     tc->add_option("--unit", to->unit, "This unit and the units under it");
-    tc->add_option("--format", to->format, "table, json or csv")
-        ->check(CLI::IsMember({"table", "json", "csv"}))
+    tc->add_option("--format", to->format,
+                   "table, json, csv, text-vi or text-en")
+        ->check(CLI::IsMember({"table", "json", "csv", "text-vi", "text-en"}))
         ->capture_default_str();
     tc->add_option("--out", to->out, "Write to this file (default: stdout)");
     tc->callback([&ctx, to] {
@@ -346,6 +347,11 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
         Emit(ctx, to->out, json.str());
       } else if (f == "csv") {
         Emit(ctx, to->out, client::TimelinessCsv(resp));
+      } else if (f == "text-vi" || f == "text-en") {
+        Emit(ctx, to->out,
+             client::TimelinessText(resp, f == "text-en"
+                                              ? client::Language::kEnglish
+                                              : client::Language::kVietnamese));
       } else {
         PrintTimelinessTable(resp);
       }

@@ -385,4 +385,45 @@ std::string TimelinessCsv(const v1::TimelinessReportResponse& r) {
   return out;
 }
 
+std::string TimelinessText(const v1::TimelinessReportResponse& r,
+                           Language lang) {
+  const v1::TimelinessRow& t = r.total();
+  const auto n = [&](int64_t v) { return Number(v, lang); };
+  const int overdue = t.overdue_1_7() + t.overdue_8_30() + t.overdue_31_90() +
+                      t.overdue_over_90();
+  const std::string from = En(lang) ? Iso(r.from()) : Vn(r.from());
+  const std::string to = En(lang) ? Iso(r.to()) : Vn(r.to());
+  std::string out;
+  if (En(lang)) {
+    absl::StrAppend(
+        &out, "Of the ", n(t.needing_reply()), " items received from ", from,
+        " to ", to, " that needed a reply, ", n(t.answered()),
+        " were answered, ", Percent(t.on_time_permille(), lang),
+        " of them on time; an answer took ", t.median_days(),
+        " days (median), ", t.p90_days(), " days for the slowest tenth. ",
+        overdue == 0
+            ? "None is overdue"
+            : absl::StrCat(n(overdue), " are overdue (", n(t.overdue_over_90()),
+                           " by more than 90 days)"),
+        "; ", n(t.extensions()), " deadline(s) were extended and ",
+        n(t.transfers()), " item(s) transferred. (Figures as of ",
+        Iso(r.as_of()), ".)");
+  } else {
+    absl::StrAppend(
+        &out, "Trong ", n(t.needing_reply()),
+        " văn bản, kiến nghị, nhiệm vụ tiếp nhận từ ngày ", from, " đến ngày ",
+        to, " cần trả lời, đã trả lời ", n(t.answered()),
+        ", trong đó đúng hạn ", Percent(t.on_time_permille(), lang),
+        "; thời gian trả lời trung vị ", t.median_days(),
+        " ngày, 10% chậm nhất từ ", t.p90_days(), " ngày trở lên. ",
+        overdue == 0
+            ? "Không có việc quá hạn"
+            : absl::StrCat("Còn ", n(overdue), " việc quá hạn (",
+                           n(t.overdue_over_90()), " việc quá 90 ngày)"),
+        "; gia hạn ", n(t.extensions()), " lần, chuyển ", n(t.transfers()),
+        " việc. (Số liệu tính đến ngày ", Vn(r.as_of()), ".)");
+  }
+  return out + "\n";
+}
+
 }  // namespace pqtrack::client

@@ -26,6 +26,8 @@ std::string PeriodHtml(const v1::PeriodReportResponse& r);
 std::string SessionText(const v1::SessionReportResponse& r, Language lang);
 std::string SessionCsv(const v1::SessionReportResponse& r);
 std::string TimelinessCsv(const v1::TimelinessReportResponse& r);
+std::string TimelinessText(const v1::TimelinessReportResponse& r,
+                           Language lang);
 
 }  // namespace pqtrack::client
 

@@ -7,10 +7,6 @@ namespace pqtrack::alerts {
 Scheduler::~Scheduler() { Stop(); }
 
 void Scheduler::Start() {
-  if (auto planned = store_.PlanMissing(); !planned.ok()) {
-    std::cerr << "alerts: planning missing ladders failed: "
-              << planned.status().message() << std::endl;
-  }
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -23,6 +19,20 @@ void Scheduler::Stop() {
 }
 
 void Scheduler::Run() {
+  // Ladders missing from earlier versions or other writers are planned
+  // first, in small transactions, without holding up the server's start.
+  constexpr int kBatch = 500;
+  for (;;) {
+    auto planned = store_.PlanMissing(kBatch);
+    if (!planned.ok()) {
+      std::cerr << "alerts: planning missing ladders failed: "
+                << planned.status().message() << std::endl;
+      break;
+    }
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    if (*planned < kBatch) break;
+  }
   for (;;) {
     auto fired = store_.FireDue(clock_.Now());
     if (!fired.ok()) {

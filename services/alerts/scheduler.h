@@ -23,7 +23,9 @@ class Scheduler {
   // Stops the thread if it runs.
   ~Scheduler();
 
-  // Plans ladders missing for existing items, then starts firing.
+  // Starts the thread: it plans the ladders missing for existing items (a
+  // few hundred per transaction, without holding up the caller), then
+  // fires due alerts every interval.
   void Start();
   // Wakes the thread and waits for it to finish its current round.
   void Stop();

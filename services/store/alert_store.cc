@@ -69,7 +69,7 @@ constexpr Statement kMissing{
     "SELECT i.id FROM items i WHERE i.due_on IS NOT NULL AND i.status "
     "IN " PQTRACK_OPEN_STATUSES
     " AND NOT EXISTS (SELECT 1 FROM alert_schedule s WHERE s.item_id = i.id"
-    " AND s.deadline_version = i.deadline_version)"};
+    " AND s.deadline_version = i.deadline_version) ORDER BY i.id LIMIT $1"};
 constexpr Statement kList{
     "al_list",
     "WITH RECURSIVE scope AS ("
@@ -193,12 +193,12 @@ absl::StatusOr<int> AlertStore::FireDue(absl::Time now, int batch) {
   }
 }
 
-absl::StatusOr<int> AlertStore::PlanMissing() {
+absl::StatusOr<int> AlertStore::PlanMissing(int limit) {
   return db_.Transact<int>([&](Tx& tx) -> absl::StatusOr<int> {
     const core::Ladder ladder = LoadLadder(tx);
     const core::Calendar calendar = LoadCalendar(tx);
     int n = 0;
-    for (const pqxx::row& r : tx.Run(kMissing)) {
+    for (const pqxx::row& r : tx.Run(kMissing, limit)) {
       Plan(tx, Int(r[0]), absl::Now(),
            [&] { return std::make_pair(ladder, calendar); });
       ++n;

@@ -54,8 +54,10 @@ class AlertStore {
   absl::StatusOr<int> FireDue(absl::Time now, int batch = 200);
 
   // Plans the ladder for open items with a due date that have none for
-  // their deadline version (items recorded before alerts existed).
-  absl::StatusOr<int> PlanMissing();
+  // their deadline version (items recorded before alerts existed, or
+  // written by other means), at most `limit` of them in one transaction.
+  // Returns how many it planned: call again until that is below `limit`.
+  absl::StatusOr<int> PlanMissing(int limit = 500);
 
   // Alerts after a cursor, oldest first, within `scope_unit` (nullopt: all).
   // INVALID_ARGUMENT when a unit filter names no unit.

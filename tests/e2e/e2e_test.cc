@@ -570,6 +570,26 @@ TEST_F(E2eTest, ImportRefusesABadFileWholeAndExportReimports) {
   EXPECT_THAT(r.out, HasSubstr("1 rows read, 1 items imported"));
   r = Run({"export", "--format", "jsonl", "--kind", "petition"});
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+
+  // The two petitions in the report of their month, in both languages.
+  r = Run({"report", "period", "--month", "2024-07", "--as-of", "2024-11-02",
+           "--format", "text-en"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("Of the 2 voters' petitions sent before and "
+                               "after the 7th session"));
+  r = Run({"report", "period", "--month", "2024-07", "--format", "text-vi",
+           "--as-of", "2099-01-01"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("INVALID_ARGUMENT: as_of: must not be after "
+                               "today"));
+  const std::string html = dir_.path() + "/report.html";
+  r = Run({"report", "period", "--month", "2024-07", "--format", "html",
+           "--out", html});
+  EXPECT_EQ(r.code, 0) << r.out;
+  std::ifstream page(html);
+  std::string first;
+  std::getline(page, first);
+  EXPECT_EQ(first, "<!DOCTYPE html>");
 }
 
 }  // namespace

@@ -97,5 +97,38 @@ TEST(ReportFormat, CsvAndSelfContainedHtml) {
   EXPECT_THAT(html, ::testing::Not(HasSubstr("<script")));
 }
 
+TEST(ReportFormat, SessionAndTimelinessTexts) {
+  v1::SessionReportResponse s;
+  s.set_term_code("XV");
+  s.set_session_number(7);
+  *s.mutable_as_of() = D(2024, 11, 2);
+  *s.mutable_report_due_on() = D(2024, 9, 11);
+  s.mutable_total()->set_total(148);
+  s.mutable_total()->set_answered(129);
+  s.mutable_total()->set_resolved(128);
+  s.mutable_total()->set_in_resolution(1);
+  s.add_carried_over();
+  EXPECT_THAT(SessionText(s, Language::kEnglish),
+              HasSubstr("Of the 148 voters' petitions sent for the 7th "
+                        "session of the National Assembly (term XV), 129 have "
+                        "been answered: 128 resolved, 1 being resolved"));
+  EXPECT_THAT(SessionText(s, Language::kVietnamese),
+              HasSubstr("Hạn gửi báo cáo: 11/09/2024."));
+  v1::TimelinessReportResponse t;
+  *t.mutable_from() = D(2024, 10, 1);
+  *t.mutable_to() = D(2024, 10, 31);
+  *t.mutable_as_of() = D(2024, 11, 2);
+  t.mutable_total()->set_needing_reply(287);
+  t.mutable_total()->set_answered(170);
+  t.mutable_total()->set_on_time_permille(1000);
+  t.mutable_total()->set_median_days(5);
+  EXPECT_THAT(TimelinessText(t, Language::kEnglish),
+              HasSubstr("Of the 287 items received from 2024-10-01 to "
+                        "2024-10-31 that needed a reply, 170 were answered, "
+                        "100.0% of them on time"));
+  EXPECT_THAT(TimelinessText(t, Language::kVietnamese),
+              HasSubstr("Không có việc quá hạn"));
+}
+
 }  // namespace
 }  // namespace pqtrack::client
