@@ -133,7 +133,9 @@ void PrintTimelinessTable(const v1::TimelinessReportResponse& r) {
                        const std::string& kind) {
     t.AddRow({unit, kind, absl::StrCat(x.needing_reply()),
               absl::StrCat(x.answered()),
-              client::Percent(x.on_time_permille(), client::Language::kEnglish),
+              x.answered() == 0 ? "-"
+                                : client::Percent(x.on_time_permille(),
+                                                  client::Language::kEnglish),
               absl::StrCat(x.median_days()), absl::StrCat(x.p90_days()),
               absl::StrCat(x.overdue_1_7()), absl::StrCat(x.overdue_8_30()),
               absl::StrCat(x.overdue_31_90()),

@@ -374,7 +374,8 @@ std::string TimelinessCsv(const v1::TimelinessReportResponse& r) {
     out += CsvLine(
         {unit, kind, absl::StrCat(x.needing_reply()),
          absl::StrCat(x.answered()), absl::StrCat(x.answered_on_time()),
-         Percent(x.on_time_permille(), Language::kEnglish),
+         x.answered() == 0 ? ""
+                           : Percent(x.on_time_permille(), Language::kEnglish),
          absl::StrCat(x.median_days()), absl::StrCat(x.p90_days()),
          absl::StrCat(x.overdue_1_7()), absl::StrCat(x.overdue_8_30()),
          absl::StrCat(x.overdue_31_90()), absl::StrCat(x.overdue_over_90()),
