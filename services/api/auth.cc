@@ -1,9 +1,12 @@
 #include "services/api/auth.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto.h"
+#include "services/common/status_macros.h"
 #include "services/core/access.h"
 
 namespace pqtrack::api {
@@ -13,6 +16,19 @@ std::string NewTokenSecret() { return absl::StrCat("pqt_", RandomSecret(32)); }
 std::optional<std::string> ScopeOf(const core::Principal& who) {
   if (core::SeesWholeMinistry(who)) return std::nullopt;
   return who.unit_code;
+}
+
+absl::Status CheckUnitInScope(store::AlertStore& alerts,
+                              const core::Principal& who,
+                              const std::string& unit) {
+  const std::optional<std::string> scope = ScopeOf(who);
+  if (!scope) return absl::OkStatus();
+  PQ_ASSIGN_OR_RETURN(const auto mine, alerts.SubtreeCodes(*scope));
+  if (std::find(mine.begin(), mine.end(), unit) == mine.end()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "unit_code: \"", unit, "\" is outside your unit's subtree"));
+  }
+  return absl::OkStatus();
 }
 
 std::string HashTokenSecret(const std::string& secret) {

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/clock.h"
 #include "services/core/types.h"
+#include "services/store/alert_store.h"
 #include "services/store/user_store.h"
 
 namespace pqtrack::api {
@@ -24,6 +25,13 @@ std::string HashTokenSecret(const std::string& secret);
 // Which items `who` sees: nullopt for the whole ministry (ADMIN, LIAISON),
 // else the unit whose subtree it sees (empty: none).
 std::optional<std::string> ScopeOf(const core::Principal& who);
+
+// OK when `who` may look at `unit`'s subtree: always for whole-ministry
+// roles, else only within their own subtree (PERMISSION_DENIED naming
+// unit_code).
+absl::Status CheckUnitInScope(store::AlertStore& alerts,
+                              const core::Principal& who,
+                              const std::string& unit);
 
 class Authenticator {
  public:

@@ -34,14 +34,7 @@ grpc::Status WorkflowServiceImpl::ListInbox(grpc::ServerContext* ctx,
           absl::StrCat("unit_code: no unit \"", unit, "\""));
     }
     PQ_RETURN_IF_ERROR(codes.status());
-    const std::optional<std::string> scope = ScopeOf(who);
-    if (scope) {
-      PQ_ASSIGN_OR_RETURN(const auto mine, d_.alerts.SubtreeCodes(*scope));
-      if (std::find(mine.begin(), mine.end(), unit) == mine.end()) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "unit_code: \"", unit, "\" is outside your unit's subtree"));
-      }
-    }
+    PQ_RETURN_IF_ERROR(CheckUnitInScope(d_.alerts, who, unit));
     // The items the unit's subtree can see that are open.
     core::ItemFilter filter;
     filter.statuses = {core::ItemStatus::kAssigned,

@@ -33,14 +33,9 @@ absl::Time EndOf(core::Day day) {
 absl::StatusOr<std::string> ReportServiceImpl::ReportUnit(
     const core::Principal& who, const std::string& asked) {
   std::string unit = asked;
-  if (const std::optional<std::string> scope = ScopeOf(who)) {
-    if (unit.empty()) unit = *scope;
-    PQ_ASSIGN_OR_RETURN(const auto mine, d_.alerts.SubtreeCodes(*scope));
-    if (std::find(mine.begin(), mine.end(), unit) == mine.end()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "unit_code: \"", unit, "\" is outside your unit's subtree"));
-    }
-  }
+  const std::optional<std::string> scope = ScopeOf(who);
+  if (scope && unit.empty()) unit = *scope;
+  PQ_RETURN_IF_ERROR(CheckUnitInScope(d_.alerts, who, unit));
   return unit;
 }
 
@@ -57,35 +52,40 @@ std::optional<core::Day> ReportServiceImpl::AsOf(core::Violations& v,
   return as_of ? as_of : std::optional<core::Day>(today);
 }
 
+// Checks a period, an as-of day and a unit (PeriodReport and
+// TimelinessReport ask the same way) and makes the store's query.
+template <typename Request>
+absl::StatusOr<store::PeriodQuery> ReportServiceImpl::ReadPeriod(
+    const core::Principal& who, const Request& req) {
+  core::Violations v;
+  const auto from = DateFromProto(v, "from", req.has_from(), req.from(), true);
+  const auto to = DateFromProto(v, "to", req.has_to(), req.to(), true);
+  const auto as_of = AsOf(v, req.has_as_of(), req.as_of());
+  core::CheckUnitCode(v, "unit_code", req.unit_code(), false);
+  if (from && to && *to < *from) v.Add("to", "must not be before from");
+  PQ_RETURN_IF_ERROR(v.ToStatus());
+  store::PeriodQuery q;
+  PQ_ASSIGN_OR_RETURN(q.unit_code, ReportUnit(who, req.unit_code()));
+  q.from = *from;
+  q.to = *to;
+  q.as_of = *as_of;
+  q.as_of_end = EndOf(*as_of);
+  return q;
+}
+
 grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
                                              const v1::PeriodReportRequest* req,
                                              v1::PeriodReportResponse* resp) {
   return Handle([&]() -> absl::Status {
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kReadItems));
-    core::Violations v;
-    const auto from =
-        DateFromProto(v, "from", req->has_from(), req->from(), true);
-    const auto to = DateFromProto(v, "to", req->has_to(), req->to(), true);
-    const auto as_of = AsOf(v, req->has_as_of(), req->as_of());
-    core::CheckUnitCode(v, "unit_code", req->unit_code(), false);
-    if (from && to && *to < *from) v.Add("to", "must not be before from");
-    PQ_RETURN_IF_ERROR(v.ToStatus());
-
-    PQ_ASSIGN_OR_RETURN(const std::string unit,
-                        ReportUnit(who, req->unit_code()));
-    store::PeriodQuery q;
-    q.from = *from;
-    q.to = *to;
-    q.as_of = *as_of;
-    q.as_of_end = EndOf(*as_of);
-    q.unit_code = unit;
+    PQ_ASSIGN_OR_RETURN(const store::PeriodQuery q, ReadPeriod(who, *req));
     PQ_ASSIGN_OR_RETURN(const store::PeriodFigures f, d_.reports.Period(q));
 
-    SetDate(from, resp->mutable_from());
-    SetDate(to, resp->mutable_to());
-    SetDate(as_of, resp->mutable_as_of());
-    resp->set_unit_code(unit);
+    SetDate(q.from, resp->mutable_from());
+    SetDate(q.to, resp->mutable_to());
+    SetDate(q.as_of, resp->mutable_as_of());
+    resp->set_unit_code(q.unit_code);
     resp->set_unit_name(f.unit_name);
     v1::DocumentFigures* d = resp->mutable_documents();
     d->set_received(f.docs_received);
@@ -190,28 +190,13 @@ grpc::Status ReportServiceImpl::TimelinessReport(
   return Handle([&]() -> absl::Status {
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kReadItems));
-    core::Violations v;
-    const auto from =
-        DateFromProto(v, "from", req->has_from(), req->from(), true);
-    const auto to = DateFromProto(v, "to", req->has_to(), req->to(), true);
-    const auto as_of = AsOf(v, req->has_as_of(), req->as_of());
-    core::CheckUnitCode(v, "unit_code", req->unit_code(), false);
-    if (from && to && *to < *from) v.Add("to", "must not be before from");
-    PQ_RETURN_IF_ERROR(v.ToStatus());
-    PQ_ASSIGN_OR_RETURN(const std::string unit,
-                        ReportUnit(who, req->unit_code()));
-    store::PeriodQuery q;
-    q.from = *from;
-    q.to = *to;
-    q.as_of = *as_of;
-    q.as_of_end = EndOf(*as_of);
-    q.unit_code = unit;
+    PQ_ASSIGN_OR_RETURN(const store::PeriodQuery q, ReadPeriod(who, *req));
     PQ_ASSIGN_OR_RETURN(const store::TimelinessFigures f,
                         d_.reports.Timeliness(q));
-    SetDate(from, resp->mutable_from());
-    SetDate(to, resp->mutable_to());
-    SetDate(as_of, resp->mutable_as_of());
-    resp->set_unit_code(unit);
+    SetDate(q.from, resp->mutable_from());
+    SetDate(q.to, resp->mutable_to());
+    SetDate(q.as_of, resp->mutable_as_of());
+    resp->set_unit_code(q.unit_code);
     for (const auto& r : f.rows) ToProto(r, resp->add_rows());
     ToProto(f.total, resp->mutable_total());
     return absl::OkStatus();

@@ -314,6 +314,9 @@ class ReportServiceImpl final : public v1::ReportService::Service {
                                          const std::string& asked);
   std::optional<core::Day> AsOf(core::Violations& v, bool present,
                                 const v1::Date& d);
+  template <typename Request>
+  absl::StatusOr<store::PeriodQuery> ReadPeriod(const core::Principal& who,
+                                                const Request& req);
 
   ServiceDeps& d_;
 };
