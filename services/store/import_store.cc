@@ -126,28 +126,13 @@ constexpr Statement kLatestAnswers{"imp_latest_answers", R"sql(
       FROM answers WHERE item_id = ANY($1::bigint[])
      ORDER BY item_id, id DESC)sql"};
 
-struct UnitInfo {
-  int64_t id = 0;
-  bool external = false;
-  std::optional<core::Day> from, to;
-};
-
 // Checks a unit reference like ResolveUnit does, from memory.
 std::optional<std::string> UnitProblem(
-    const absl::flat_hash_map<std::string, UnitInfo>& units,
+    const absl::flat_hash_map<std::string, UnitFacts>& units,
     const std::string& code, std::optional<core::Day> on) {
   auto it = units.find(code);
-  if (it == units.end()) return absl::StrCat("no unit \"", code, "\"");
-  const UnitInfo& u = it->second;
-  if (u.external) {
-    return absl::StrCat("\"", code,
-                        "\" is an external agency, not a unit of the ministry");
-  }
-  if (on && ((u.from && *on < *u.from) || (u.to && *on > *u.to))) {
-    return absl::StrCat("unit \"", code, "\" did not exist on ",
-                        FormatIsoDate(*on));
-  }
-  return std::nullopt;
+  return UnitRefusal(code, it == units.end() ? nullptr : &it->second, on,
+                     false);
 }
 
 struct Batch {
@@ -164,7 +149,7 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
   return db_.Transact<Result>([&](Tx& tx) -> absl::StatusOr<Result> {
     Result result;
     result.errors = parse_errors;
-    absl::flat_hash_map<std::string, UnitInfo> units;
+    absl::flat_hash_map<std::string, UnitFacts> units;
     for (const pqxx::row& r : tx.Run(kUnits)) {
       units[Text(r[1])] = {Int(r[0]), Text(r[2]) == "EXTERNAL_AGENCY",
                            DayOf(r[3]), DayOf(r[4])};

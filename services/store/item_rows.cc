@@ -147,28 +147,38 @@ absl::StatusOr<core::Item> LoadItem(Tx& tx, int64_t id) {
   return std::move(one[0]);
 }
 
+std::optional<std::string> UnitRefusal(const std::string& code,
+                                       const UnitFacts* facts,
+                                       std::optional<absl::CivilDay> on,
+                                       bool allow_external) {
+  if (facts == nullptr) return absl::StrCat("no unit \"", code, "\"");
+  if (facts->external && !allow_external) {
+    return absl::StrCat("\"", code,
+                        "\" is an external agency, not a unit of the ministry");
+  }
+  if (on && ((facts->valid_from && *on < *facts->valid_from) ||
+             (facts->valid_to && *on > *facts->valid_to))) {
+    return absl::StrCat("unit \"", code, "\" did not exist on ",
+                        FormatIsoDate(*on));
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<UnitRef> ResolveUnit(Tx& tx, const std::string& field,
                                     const std::string& code,
                                     std::optional<absl::CivilDay> on,
                                     bool allow_external) {
   const pqxx::result r = tx.Run(kFindUnit, code);
-  if (r.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": no unit \"", code, "\""));
+  std::optional<UnitFacts> facts;
+  if (!r.empty()) {
+    facts = UnitFacts{Int(r[0][0]), Text(r[0][1]) == "EXTERNAL_AGENCY",
+                      DayOf(r[0][2]), DayOf(r[0][3])};
   }
-  UnitRef ref{Int(r[0][0]), Text(r[0][1]) == "EXTERNAL_AGENCY"};
-  if (ref.external && !allow_external) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": \"", code,
-                     "\" is an external agency, not a unit of the ministry"));
+  if (auto refusal =
+          UnitRefusal(code, facts ? &*facts : nullptr, on, allow_external)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": ", *refusal));
   }
-  const auto from = DayOf(r[0][2]);
-  const auto to = DayOf(r[0][3]);
-  if (on && ((from && *on < *from) || (to && *on > *to))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": unit \"", code, "\" did not exist on ", FormatIsoDate(*on)));
-  }
-  return ref;
+  return UnitRef{facts->id, facts->external};
 }
 
 void AppendEvent(Tx& tx, int64_t item_id, int64_t actor, absl::Time at,

@@ -65,6 +65,21 @@ struct UnitRef {
   bool external = false;
 };
 
+// What a reference to a unit is checked against.
+struct UnitFacts {
+  int64_t id = 0;
+  bool external = false;
+  std::optional<absl::CivilDay> valid_from, valid_to;
+};
+
+// Why `code` cannot be referenced on day `on` ("no unit ...", an external
+// agency when !allow_external, "did not exist on ..."); nullopt when it
+// can. `facts` is null when there is no such unit.
+std::optional<std::string> UnitRefusal(const std::string& code,
+                                       const UnitFacts* facts,
+                                       std::optional<absl::CivilDay> on,
+                                       bool allow_external);
+
 // Looks up a unit for `field`: INVALID_ARGUMENT when it does not exist,
 // when it is an external agency and `allow_external` is false, or when
 // `on` is given and the unit did not exist that day.
