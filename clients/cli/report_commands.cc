@@ -150,6 +150,13 @@ void PrintTimelinessTable(const v1::TimelinessReportResponse& r) {
   t.Print(std::cout);
 }
 
+// A response as PrintJson writes it.
+std::string Json(const google::protobuf::Message& m) {
+  std::ostringstream out;
+  client::PrintJson(out, m);
+  return out.str();
+}
+
 // Writes to --out or stdout.
 void Emit(Context& ctx, const std::string& path, const std::string& text) {
   if (path.empty()) {
@@ -235,9 +242,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     if (!Call(ctx, &v1::ReportService::Stub::PeriodReport, req, &resp)) return;
     const std::string& f = ctx.json() ? std::string("json") : o->format;
     if (f == "json") {
-      std::ostringstream json;
-      client::PrintJson(json, resp);
-      Emit(ctx, o->out, json.str());
+      Emit(ctx, o->out, Json(resp));
     } else if (f == "csv") {
       Emit(ctx, o->out, client::PeriodCsv(resp));
     } else if (f == "text-vi") {
@@ -292,9 +297,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
       }
       const std::string& f = ctx.json() ? std::string("json") : so->format;
       if (f == "json") {
-        std::ostringstream json;
-        client::PrintJson(json, resp);
-        Emit(ctx, so->out, json.str());
+        Emit(ctx, so->out, Json(resp));
       } else if (f == "csv") {
         Emit(ctx, so->out, client::SessionCsv(resp));
       } else if (f == "text-vi" || f == "text-en") {
@@ -344,9 +347,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
       }
       const std::string& f = ctx.json() ? std::string("json") : to->format;
       if (f == "json") {
-        std::ostringstream json;
-        client::PrintJson(json, resp);
-        Emit(ctx, to->out, json.str());
+        Emit(ctx, to->out, Json(resp));
       } else if (f == "csv") {
         Emit(ctx, to->out, client::TimelinessCsv(resp));
       } else if (f == "text-vi" || f == "text-en") {
