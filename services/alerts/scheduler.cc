@@ -4,46 +4,33 @@
 
 namespace pqtrack::alerts {
 
-Scheduler::~Scheduler() { Stop(); }
-
 void Scheduler::Start() {
-  thread_ = std::thread([this] { Run(); });
+  planned_ = false;
+  thread_.Start(interval_, [this] { return Round(); });
 }
 
-void Scheduler::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
-
-void Scheduler::Run() {
+bool Scheduler::Round() {
   // Ladders missing from earlier versions or other writers are planned
   // first, in small transactions, without holding up the server's start.
   constexpr int kBatch = 500;
-  for (;;) {
+  while (!planned_) {
     auto planned = store_.PlanMissing(kBatch);
     if (!planned.ok()) {
       std::cerr << "alerts: planning missing ladders failed: "
                 << planned.status().message() << std::endl;
-      break;
+      planned_ = true;
+    } else if (*planned < kBatch) {
+      planned_ = true;
+    } else if (thread_.stopping()) {
+      return false;
     }
-    absl::MutexLock lock(&mu_);
-    if (stopping_) return;
-    if (*planned < kBatch) break;
   }
-  for (;;) {
-    auto fired = store_.FireDue(clock_.Now());
-    if (!fired.ok()) {
-      std::cerr << "alerts: firing failed (will retry): "
-                << fired.status().message() << std::endl;
-    }
-    absl::MutexLock lock(&mu_);
-    const auto stop = [this]()
-                          ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_; };
-    if (mu_.AwaitWithTimeout(absl::Condition(&stop), interval_)) return;
+  auto fired = store_.FireDue(clock_.Now());
+  if (!fired.ok()) {
+    std::cerr << "alerts: firing failed (will retry): "
+              << fired.status().message() << std::endl;
   }
+  return true;
 }
 
 }  // namespace pqtrack::alerts

@@ -4,12 +4,9 @@
 #ifndef PQTRACK_SERVICES_ALERTS_SCHEDULER_H_
 #define PQTRACK_SERVICES_ALERTS_SCHEDULER_H_
 
-#include <thread>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/clock.h"
+#include "services/common/periodic.h"
 #include "services/store/alert_store.h"
 
 namespace pqtrack::alerts {
@@ -20,25 +17,22 @@ class Scheduler {
   Scheduler(store::AlertStore* store, const Clock* clock,
             absl::Duration interval)
       : store_(*store), clock_(*clock), interval_(interval) {}
-  // Stops the thread if it runs.
-  ~Scheduler();
 
   // Starts the thread: it plans the ladders missing for existing items (a
   // few hundred per transaction, without holding up the caller), then
   // fires due alerts every interval.
   void Start();
   // Wakes the thread and waits for it to finish its current round.
-  void Stop();
+  void Stop() { thread_.Stop(); }
 
  private:
-  void Run();
+  bool Round();
 
   store::AlertStore& store_;
   const Clock& clock_;
   const absl::Duration interval_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  bool planned_ = false;
+  PeriodicThread thread_;
 };
 
 }  // namespace pqtrack::alerts

@@ -138,7 +138,7 @@ grpc::Status AdminServiceImpl::VerifyAuditChain(
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kVerifyAudit));
     PQ_ASSIGN_OR_RETURN(const core::AuditReport report,
-                        d_.items.VerifyAuditChain());
+                        d_.log.VerifyAuditChain(d_.clock.Now()));
     resp->set_intact(report.intact);
     resp->set_events_checked(report.events_checked);
     resp->set_first_broken_event_id(report.first_broken_event_id);

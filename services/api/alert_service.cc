@@ -198,6 +198,8 @@ grpc::Status AlertServiceImpl::ListAlerts(grpc::ServerContext* ctx,
     f.limit = req->limit() == 0 ? 100 : req->limit();
     CheckSubscriber(v, req->subscriber(), false);
     PQ_RETURN_IF_ERROR(v.ToStatus());
+    // Read your writes: alerts of calls that have returned are numbered.
+    PQ_RETURN_IF_ERROR(d_.log.Seal(d_.clock.Now()).status());
     PQ_ASSIGN_OR_RETURN(const auto alerts,
                         d_.alerts.ListAlerts(AlertScope(who), f));
     for (const store::Alert& a : alerts) AlertToProto(a, resp->add_alerts());

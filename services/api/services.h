@@ -22,6 +22,7 @@
 #include "pqtrack/v1/unit.grpc.pb.h"
 #include "pqtrack/v1/workflow.grpc.pb.h"
 #include "services/alerts/hub.h"
+#include "services/alerts/sequencer.h"
 #include "services/api/auth.h"
 #include "services/common/clock.h"
 #include "services/store/alert_store.h"
@@ -30,6 +31,7 @@
 #include "services/store/deadline_store.h"
 #include "services/store/import_store.h"
 #include "services/store/item_store.h"
+#include "services/store/log_store.h"
 #include "services/store/report_store.h"
 #include "services/store/routing_store.h"
 #include "services/store/unit_store.h"
@@ -49,6 +51,7 @@ struct ServiceDeps {
         routing(db),
         deadlines(db),
         alerts(db),
+        log(db),
         imports(db),
         reports(db),
         clock(*clock),
@@ -61,6 +64,7 @@ struct ServiceDeps {
   store::RoutingStore routing;
   store::DeadlineStore deadlines;
   store::AlertStore alerts;
+  store::LogStore log;
   store::ImportStore imports;
   store::ReportStore reports;
   const Clock& clock;
@@ -321,11 +325,15 @@ class ReportServiceImpl final : public v1::ReportService::Service {
   ServiceDeps& d_;
 };
 
-// Owns the stores and services for one database.
+// Owns the stores and services for one database, and the background work
+// that streams need: the sequencer that numbers alerts after commit and the
+// hub that pushes them.
 class ApiServices {
  public:
-  // `db` and `clock` must outlive this object.
-  ApiServices(store::Db* db, const Clock* clock)
+  // `db` and `clock` must outlive this object. `seal_interval`: how often
+  // the sequencer seals what has committed (see alerts/sequencer.h).
+  ApiServices(store::Db* db, const Clock* clock,
+              absl::Duration seal_interval = absl::Milliseconds(50))
       : deps_(db, clock),
         assembly_(&deps_),
         units_(&deps_),
@@ -336,16 +344,26 @@ class ApiServices {
         calendar_(&deps_),
         bulk_(&deps_),
         reports_(&deps_),
+        sequencer_(&deps_.log, clock, seal_interval),
         hub_(db->url(), &deps_.alerts, clock),
         alerts_(&deps_, &hub_) {}
-  // Stops the alert hub (ending every stream) if it runs.
-  ~ApiServices() { hub_.Stop(); }
+  // Stops the hub and the sequencer if they run.
+  ~ApiServices() { StopAll(); }
 
-  // Starts the alert hub that feeds WatchAlerts.
-  void StartStreams() { hub_.Start(); }
+  // Starts the sequencer and the alert hub that feeds WatchAlerts.
+  void StartStreams() {
+    sequencer_.Start();
+    hub_.Start();
+  }
   // Ends every alert stream (UNAVAILABLE); call before shutting the server
-  // down so that it need not wait for them.
+  // down so that it need not wait for them. The sequencer keeps sealing
+  // what calls still in flight write.
   void StopStreams() { hub_.Stop(); }
+  // Stops the hub and the sequencer; call before the database goes away.
+  void StopAll() {
+    hub_.Stop();
+    sequencer_.Stop();
+  }
   alerts::AlertHub& hub() { return hub_; }
 
   // Registers every service; this object must outlive the server built.
@@ -364,6 +382,7 @@ class ApiServices {
   CalendarServiceImpl calendar_;
   BulkServiceImpl bulk_;
   ReportServiceImpl reports_;
+  alerts::Sequencer sequencer_;
   alerts::AlertHub hub_;
   AlertServiceImpl alerts_;
 };

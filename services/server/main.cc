@@ -65,6 +65,9 @@ ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGINT/SIGTERM, how long calls in flight may take to finish.");
 ABSL_FLAG(int, alert_interval_seconds, 30,
           "How often due alerts are fired (they fire at most this late).");
+ABSL_FLAG(int, seal_interval_ms, 50,
+          "How often committed events and alerts are sealed into the "
+          "commit-ordered log (alerts reach watchers at most this late).");
 ABSL_FLAG(std::string, admin_login, "admin",
           "Login of the administrator created on first start (and by "
           "issue-admin-token).");
@@ -207,7 +210,9 @@ int Serve() {
   auto db = OpenDatabase(url);
   if (!db.ok()) return Fail(db.status());
 
-  api::ApiServices services(db->get(), RealClock::Get());
+  api::ApiServices services(
+      db->get(), RealClock::Get(),
+      absl::Milliseconds(std::max(1, absl::GetFlag(FLAGS_seal_interval_ms))));
   {
     const std::string secret = api::NewTokenSecret();
     auto created = services.deps().users.BootstrapAdmin(
@@ -259,6 +264,7 @@ int Serve() {
       std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->Wait();
   scheduler.Stop();
+  services.StopAll();
   server.reset();
   db->reset();
   if (pg != nullptr) {

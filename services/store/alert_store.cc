@@ -56,14 +56,13 @@ constexpr Statement kMark{
     "END,"
     " cancelled_at = CASE WHEN $4 THEN NULL ELSE $5::timestamptz END"
     " WHERE item_id = $1 AND deadline_version = $2 AND level = $3"};
+// Alerts wait in alert_queue until LogStore::Seal gives them their cursor.
 constexpr Statement kInsertAlert{
     "al_insert_alert",
-    "INSERT INTO alerts (item_id, kind, level, days_left, unit_id, due_on,"
-    " title, detail, created_at)"
+    "INSERT INTO alert_queue (item_id, kind, level, days_left, unit_id,"
+    " due_on, title, detail, created_at)"
     " SELECT i.id, $2, $3, $4, i.lead_unit_id, i.due_on, i.title, $5::jsonb,"
-    " $6 FROM items i WHERE i.id = $1 RETURNING id"};
-constexpr Statement kNotify{"al_notify",
-                            "SELECT pg_notify('pqtrack_alerts', $1)"};
+    " $6 FROM items i WHERE i.id = $1"};
 constexpr Statement kMissing{
     "al_missing",
     "SELECT i.id FROM items i WHERE i.due_on IS NOT NULL AND i.status "
@@ -124,13 +123,11 @@ void Plan(Tx& tx, int64_t item_id, absl::Time now,
   }
 }
 
-int64_t InsertAlert(Tx& tx, int64_t item_id, const std::string& kind,
-                    const std::string& level, std::optional<int64_t> days_left,
-                    const std::string& detail, absl::Time now) {
-  const int64_t id = Int(tx.Run(kInsertAlert, item_id, kind, level, days_left,
-                                NullIfEmpty(detail), now)[0][0]);
-  tx.Run(kNotify, absl::StrCat(id));
-  return id;
+void InsertAlert(Tx& tx, int64_t item_id, const std::string& kind,
+                 const std::string& level, std::optional<int64_t> days_left,
+                 const std::string& detail, absl::Time now) {
+  tx.Run(kInsertAlert, item_id, kind, level, days_left, NullIfEmpty(detail),
+         now);
 }
 
 }  // namespace

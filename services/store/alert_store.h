@@ -1,8 +1,10 @@
 // Provides AlertStore: the durable alert schedule and the numbered alerts.
 // Planned ladder alerts live in PostgreSQL; FireDue() turns those whose time
-// has come into alert rows in the transaction that marks them fired and
-// NOTIFYs channel "pqtrack_alerts" with the alert id, so several servers on
-// one database fire each alert exactly once (FOR UPDATE SKIP LOCKED).
+// has come into queued alerts in the transaction that marks them fired, so
+// several servers on one database fire each alert exactly once (FOR UPDATE
+// SKIP LOCKED). A queued alert gets its number (the cursor) when LogStore
+// seals it, after its transaction committed (log_store.h); only numbered
+// alerts are listed.
 // Thread-safe (through Db).
 #ifndef PQTRACK_SERVICES_STORE_ALERT_STORE_H_
 #define PQTRACK_SERVICES_STORE_ALERT_STORE_H_
@@ -88,7 +90,7 @@ core::Ladder LoadLadder(Tx& tx);
 // fired), nothing pending once it is closed.
 void Replan(Tx& tx, int64_t item_id, absl::Time now);
 // Records an event alert (ASSIGNED, TRANSFERRED, RETURNED_FOR_REVISION,
-// ANSWERED) for the item's current lead unit, and NOTIFYs.
+// ANSWERED) for the item's current lead unit; it is numbered once sealed.
 void RecordEventAlert(Tx& tx, int64_t item_id, core::AlertKind kind,
                       absl::Time now, const std::string& detail_json);
 

@@ -117,24 +117,6 @@ constexpr Statement kHistory{
             FROM events e LEFT JOIN users u ON u.id = e.actor_id
            WHERE e.item_id = $1 ORDER BY e.id)sql"};
 
-constexpr Statement kVerifyFirstBroken{"audit_first_broken",
-                                       R"sql(WITH chain AS (
-            SELECT id, prev_hash, hash,
-                   coalesce(lag(hash) OVER (ORDER BY id), '') AS expected_prev,
-                   event_hash(prev_hash, id, item_id, actor_id, at, kind,
-                              before, after, detail) AS recomputed
-              FROM events)
-          SELECT id, prev_hash IS DISTINCT FROM expected_prev
-            FROM chain
-           WHERE prev_hash IS DISTINCT FROM expected_prev
-              OR hash IS DISTINCT FROM recomputed
-           ORDER BY id LIMIT 1)sql"};
-constexpr Statement kVerifyHead{"audit_head",
-                                R"sql(SELECT (SELECT count(*) FROM events),
-                 (SELECT hash FROM events ORDER BY id DESC LIMIT 1),
-                 (SELECT last_hash FROM audit_head),
-                 (SELECT max(id) FROM events))sql"};
-
 Params FilterParams(const std::optional<std::string>& scope_unit,
                     const core::ItemFilter& f) {
   std::optional<std::vector<std::string>> statuses;
@@ -418,32 +400,6 @@ absl::StatusOr<std::vector<core::Event>> ItemStore::GetItemHistory(
                          Text(r[4]), Text(r[5]), Text(r[6])});
         }
         return out;
-      });
-}
-
-absl::StatusOr<core::AuditReport> ItemStore::VerifyAuditChain() {
-  return db_.Transact<core::AuditReport>(
-      [&](Tx& tx) -> absl::StatusOr<core::AuditReport> {
-        core::AuditReport report;
-        const pqxx::row head = tx.Run(kVerifyHead)[0];
-        report.events_checked = Int(head[0]);
-        const pqxx::result broken = tx.Run(kVerifyFirstBroken);
-        if (!broken.empty()) {
-          report.intact = false;
-          report.first_broken_event_id = Int(broken[0][0]);
-          report.problem =
-              Bool(broken[0][1])
-                  ? "its link to the previous event does not hold: an event "
-                    "before it was changed, removed or inserted"
-                  : "its content no longer matches its hash: it was changed";
-        } else if (Text(head[1]) != Text(head[2])) {
-          report.intact = false;
-          report.first_broken_event_id = Int(head[3]);
-          report.problem =
-              "the chain's head does not match the last event: events after "
-              "it were removed";
-        }
-        return report;
       });
 }
 

@@ -83,9 +83,6 @@ class ItemStore {
   absl::StatusOr<std::vector<core::Event>> GetItemHistory(
       const std::optional<std::string>& scope_unit, int64_t id);
 
-  // Recomputes the hash chain over all events.
-  absl::StatusOr<core::AuditReport> VerifyAuditChain();
-
  private:
   Db& db_;
 };

@@ -1,6 +1,7 @@
 // The alert ladder with explicit times: each level fires once per item and
 // deadline version, a moved due date re-plans, an answered item goes
 // silent, two schedulers on one database fire each alert once.
+#include <atomic>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -185,7 +186,7 @@ namespace pqtrack::api {
 namespace {
 
 class WatchTest : public AlertTest {
- protected:
+ public:
   struct Stream {
     std::unique_ptr<grpc::ClientContext> ctx;
     std::unique_ptr<grpc::ClientReader<v1::WatchAlertsResponse>> reader;
@@ -199,6 +200,8 @@ class WatchTest : public AlertTest {
     s.reader = alerts_->WatchAlerts(s.ctx.get(), req);
     return s;
   }
+
+ protected:
   // Reads the next alert, skipping heartbeats.
   v1::Alert Next(Stream& s) {
     v1::WatchAlertsResponse r;
@@ -274,6 +277,137 @@ TEST_F(WatchTest, BadRequestAndShutdownEndTheStream) {
   while (s.reader->Read(&r)) {
   }
   EXPECT_EQ(s.reader->Finish().error_code(), grpc::UNAVAILABLE);
+}
+
+// Reads a stream on its own thread until `target` alerts arrived (or
+// `stop_after` for a watcher that leaves early), checking that heartbeats
+// never claim a cursor past what was delivered.
+class StreamReader {
+ public:
+  // `after`: the cursor the stream resumed from.
+  StreamReader(WatchTest::Stream* s, int64_t after, size_t stop_after)
+      : s_(*s),
+        after_(after),
+        stop_after_(stop_after),
+        thread_([this] { Run(); }) {}
+  ~StreamReader() { Join(); }
+  void SetTarget(size_t n) {
+    absl::MutexLock lock(&mu_);
+    target_ = n;
+  }
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  std::vector<int64_t> ids() {
+    absl::MutexLock lock(&mu_);
+    return ids_;
+  }
+  int bad_heartbeats() {
+    absl::MutexLock lock(&mu_);
+    return bad_heartbeats_;
+  }
+
+ private:
+  void Run() {
+    v1::WatchAlertsResponse r;
+    while (s_.reader->Read(&r)) {
+      absl::MutexLock lock(&mu_);
+      const int64_t last = ids_.empty() ? after_ : ids_.back();
+      if (r.has_alert()) {
+        ids_.push_back(r.alert().id());
+      } else if (r.heartbeat().last_cursor() > last) {
+        ++bad_heartbeats_;
+      }
+      if (ids_.size() >= std::min(target_, stop_after_)) break;
+    }
+  }
+
+  WatchTest::Stream& s_;
+  const int64_t after_;
+  const size_t stop_after_;
+  absl::Mutex mu_;
+  size_t target_ ABSL_GUARDED_BY(mu_) = SIZE_MAX;
+  std::vector<int64_t> ids_ ABSL_GUARDED_BY(mu_);
+  int bad_heartbeats_ ABSL_GUARDED_BY(mu_) = 0;
+  std::thread thread_;
+};
+
+TEST_F(WatchTest, ConcurrentWritersAndFiringLoseAndRepeatNoAlert) {
+  // Watcher A stays connected; watcher B leaves after 40 alerts and resumes
+  // from its last cursor while the writers and the scheduler go on.
+  Stream a = Watch(kAdmin, 0, /*heartbeat=*/1);
+  Stream b = Watch(kAdmin, 0, /*heartbeat=*/1);
+  StreamReader live(&a, 0, SIZE_MAX);
+  auto leaving = std::make_unique<StreamReader>(&b, 0, 40);
+
+  constexpr int kWriters = 4, kEach = 40;
+  std::atomic<int> writers_left{kWriters};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kEach; ++i) {
+        v1::RecordItemRequest req =
+            Petition(absl::StrCat("req-w", w, "-", i), "TL");
+        *req.mutable_item()->mutable_received_on() = D(2024, 7, 4);
+        const grpc::Status st = Record(req);
+        EXPECT_TRUE(st.ok()) << st.error_message();
+      }
+      --writers_left;
+    });
+  }
+  // The scheduler fires every ladder already due while the writes go on.
+  std::thread firing([&] {
+    while (writers_left > 0) Fire(Hanoi(2024, 9, 20, 8));
+  });
+  leaving->Join();
+  std::vector<int64_t> b_ids = leaving->ids();
+  ASSERT_EQ(b_ids.size(), 40u);
+  b.ctx->TryCancel();
+  v1::WatchAlertsResponse ignored;
+  while (b.reader->Read(&ignored)) {
+  }
+  b.reader->Finish();
+  Stream resumed = Watch(kAdmin, b_ids.back(), /*heartbeat=*/1);
+  StreamReader rest(&resumed, b_ids.back(), SIZE_MAX);
+
+  for (std::thread& t : writers) t.join();
+  firing.join();
+  Fire(Hanoi(2024, 9, 20, 8));
+  ASSERT_TRUE(services_->deps().log.Seal(kNow).ok());
+
+  // What the server holds: one ASSIGNED and six ladder alerts per item
+  // (the fixture's own item included), numbered 1..N without a gap.
+  constexpr size_t kTotal = (kWriters * kEach + 1) * 7;
+  store::AlertFilter all;
+  all.limit = 100000;
+  auto held = services_->deps().alerts.ListAlerts(std::nullopt, all);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), kTotal);
+  std::vector<int64_t> expected;
+  for (const store::Alert& x : *held) expected.push_back(x.id);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    ASSERT_EQ(expected[i], static_cast<int64_t>(i + 1));
+  }
+
+  live.SetTarget(kTotal);
+  rest.SetTarget(kTotal - b_ids.size());
+  // Heartbeats (every second of the fake clock) wake readers that already
+  // have everything.
+  for (int i = 0; i < 3; ++i) clock_.Advance(absl::Seconds(2));
+  live.Join();
+  rest.Join();
+  EXPECT_EQ(live.ids(), expected);
+  std::vector<int64_t> joined = b_ids;
+  for (int64_t id : rest.ids()) joined.push_back(id);
+  EXPECT_EQ(joined, expected);
+  EXPECT_EQ(live.bad_heartbeats(), 0);
+  EXPECT_EQ(rest.bad_heartbeats(), 0);
+  for (Stream* s : {&a, &resumed}) {
+    s->ctx->TryCancel();
+    while (s->reader->Read(&ignored)) {
+    }
+    s->reader->Finish();
+  }
 }
 
 // Collects what a hub delivers; Wait blocks until `n` alerts arrived.

@@ -1,10 +1,14 @@
 // The store against a real PostgreSQL (a fresh database per test).
 #include <pqxx/pqxx>
+#include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/store/assembly_store.h"
 #include "services/store/item_store.h"
+#include "services/store/log_store.h"
 #include "services/store/migrations.h"
 #include "services/store/unit_store.h"
 #include "services/store/user_store.h"
@@ -152,8 +156,8 @@ TEST(MigrationTest, EventsRecordedBeforeTheChainAreLinkedByTheUpgrade) {
   auto rest = Migrate(**db);
   ASSERT_TRUE(rest.ok()) << rest.status();
   EXPECT_EQ(*rest, static_cast<int>(EmbeddedMigrations().size()) - 1);
-  ItemStore items(db->get());
-  auto report = items.VerifyAuditChain();
+  LogStore log(db->get());
+  auto report = log.VerifyAuditChain(absl::Now());
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_TRUE(report->intact) << report->problem;
   EXPECT_EQ(report->events_checked, 2);
@@ -500,6 +504,198 @@ TEST_F(StoreTest, UsersNeedAnInternalUnit) {
   ASSERT_TRUE(users_->CreateUser(u, kNow).ok());
   EXPECT_EQ(users_->CreateUser(u, kNow).status().code(),
             absl::StatusCode::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace pqtrack::store
+
+namespace pqtrack::store {
+namespace {
+
+// The commit-ordered log: the chain and the cursors it gives, tampering of
+// every kind, and a seal interrupted halfway.
+class LogTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    log_ = std::make_unique<LogStore>(db_.get());
+    Seed();
+    for (int i = 0; i < 4; ++i) {
+      core::Item it = Petition(absl::StrCat("Kiến nghị ", i));
+      it.lead_unit_code = "TL";
+      auto r = Record(it, absl::StrCat("req-0000000", i));
+      ASSERT_TRUE(r.ok()) << r.status();
+      ids_.push_back(r->item.id);
+    }
+    auto sealed = log_->Seal(kNow);
+    ASSERT_TRUE(sealed.ok()) << sealed.status();
+    EXPECT_EQ(sealed->events, 4);
+    EXPECT_EQ(sealed->alerts, 4);
+    EXPECT_EQ(sealed->last_cursor, 4);
+    pqxx::connection c(db_->url());
+    pqxx::work w(c);
+    for (const pqxx::row& r : w.exec("SELECT event_id FROM event_chain"
+                                     " ORDER BY seq")) {
+      events_.push_back(r[0].as<int64_t>());
+    }
+  }
+
+  // Runs `sql` as someone with database access would: triggers off.
+  void Tamper(const std::string& sql) {
+    pqxx::connection c(db_->url());
+    pqxx::work w(c);
+    w.exec("SET LOCAL session_replication_role = replica");
+    w.exec(sql);
+    w.commit();
+  }
+
+  core::AuditReport Verify() {
+    auto r = log_->VerifyAuditChain(kNow);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : core::AuditReport{};
+  }
+
+  std::unique_ptr<LogStore> log_;
+  std::vector<int64_t> ids_;
+  // Event ids in chain order.
+  std::vector<int64_t> events_;
+};
+
+TEST_F(LogTest, IntactChainAndGapFreeCursors) {
+  const core::AuditReport r = Verify();
+  EXPECT_TRUE(r.intact) << r.problem;
+  EXPECT_EQ(r.events_checked, 4);
+  ASSERT_EQ(events_.size(), 4u);
+  pqxx::connection c(db_->url());
+  pqxx::work w(c);
+  EXPECT_EQ(
+      w.exec1("SELECT string_agg(id::text, ',' ORDER BY id) FROM alerts")[0]
+          .as<std::string>(),
+      "1,2,3,4");
+  EXPECT_EQ(w.exec1("SELECT count(*) FROM events_unsealed")[0].as<int>(), 0);
+  EXPECT_EQ(w.exec1("SELECT count(*) FROM alert_queue")[0].as<int>(), 0);
+}
+
+// One way to tamper with history, and what verification must say.
+struct Tampering {
+  std::string name;
+  // SQL run with triggers off; {1}, {2}, {3} stand for the ids of the
+  // second, third and fourth event in chain order.
+  std::string sql;
+  // Index in chain order of the event reported (-1: one after them all).
+  int reported;
+  std::string problem;
+};
+
+class TamperTest : public LogTest,
+                   public ::testing::WithParamInterface<Tampering> {};
+
+TEST_P(TamperTest, IsDetected) {
+  std::string sql = GetParam().sql;
+  for (int i = 1; i <= 3; ++i) {
+    sql = absl::StrReplaceAll(
+        sql, {{absl::StrCat("{", i, "}"), absl::StrCat(events_[i])}});
+  }
+  Tamper(sql);
+  const core::AuditReport r = Verify();
+  EXPECT_FALSE(r.intact);
+  if (GetParam().reported >= 0) {
+    EXPECT_EQ(r.first_broken_event_id, events_[GetParam().reported]);
+  } else {
+    EXPECT_GT(r.first_broken_event_id, events_[3]);
+  }
+  EXPECT_THAT(r.problem, HasSubstr(GetParam().problem));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryKind, TamperTest,
+    ::testing::Values(
+        Tampering{"Changed",
+                  "UPDATE events SET after = jsonb_set(after, '{title}',"
+                  " '\"X\"') WHERE id = {1}",
+                  1, "no longer matches its hash"},
+        // Changed with its hash recomputed: the next link gives it away.
+        Tampering{"ChangedAndRehashed",
+                  "UPDATE events SET kind = 'FORGED' WHERE id = {1};"
+                  "UPDATE event_chain c SET hash = event_hash(c.prev_hash,"
+                  " e.id, e.item_id, e.actor_id, e.at, e.kind, e.before,"
+                  " e.after, e.detail) FROM events e"
+                  " WHERE e.id = c.event_id AND e.id = {1}",
+                  2, "link to the previous event"},
+        Tampering{"Deleted", "DELETE FROM events WHERE id = {1}", 1,
+                  "it was deleted"},
+        Tampering{"DeletedWithItsLink",
+                  "DELETE FROM event_chain WHERE event_id = {1};"
+                  "DELETE FROM events WHERE id = {1}",
+                  2, "link to the previous event"},
+        Tampering{"Reordered",
+                  "UPDATE event_chain SET seq = -seq WHERE seq IN (2, 3);"
+                  "UPDATE event_chain SET seq = 5 + seq WHERE seq IN (-2, -3)",
+                  2, "link to the previous event"},
+        Tampering{"Inserted",
+                  "INSERT INTO events (item_id, at, kind, after)"
+                  " SELECT item_id, at, 'FORGED', after FROM events"
+                  " WHERE id = {1}",
+                  -1, "inserted behind pqtrack's back"},
+        Tampering{"TailRemoved",
+                  "DELETE FROM event_chain WHERE event_id = {3};"
+                  "DELETE FROM events WHERE id = {3}",
+                  2, "events after it were removed"}),
+    [](const ::testing::TestParamInfo<Tampering>& info) {
+      return info.param.name;
+    });
+
+TEST_F(LogTest, ASealKilledHalfwayLeavesNoGapAndNoRepeat) {
+  // Two more items wait to be sealed.
+  for (int i = 4; i < 6; ++i) {
+    core::Item it = Petition(absl::StrCat("Kiến nghị ", i));
+    it.lead_unit_code = "TL";
+    ASSERT_TRUE(Record(it, absl::StrCat("req-0000000", i)).ok());
+  }
+  // Hold the chain so that the sealer stops halfway: it has taken the head
+  // and emptied the queue in its transaction, and waits to write the links.
+  pqxx::connection blocker(db_->url());
+  pqxx::work hold(blocker);
+  hold.exec("LOCK TABLE event_chain IN ACCESS EXCLUSIVE MODE");
+  absl::StatusOr<LogStore::Sealed> interrupted;
+  std::thread sealer([&] { interrupted = log_->Seal(kNow); });
+  pqxx::connection watcher(db_->url());
+  int pid = 0;
+  for (int i = 0; i < 10000 && pid == 0; ++i) {
+    pqxx::nontransaction q(watcher);
+    const pqxx::result r = q.exec(
+        "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        " AND query LIKE '%pq_seal%'");
+    if (!r.empty()) pid = r[0][0].as<int>();
+    if (pid == 0) std::this_thread::yield();
+  }
+  ASSERT_NE(pid, 0) << "the sealer never waited on the chain";
+  {
+    pqxx::nontransaction q(watcher);
+    q.exec_params("SELECT pg_terminate_backend($1)", pid);
+  }
+  hold.abort();
+  sealer.join();
+  EXPECT_FALSE(interrupted.ok());
+  EXPECT_EQ(Count("events_unsealed"), 2);
+  EXPECT_EQ(Count("alert_queue"), 2);
+  EXPECT_EQ(Count("event_chain"), 4);
+  EXPECT_EQ(Count("alerts"), 4);
+
+  auto sealed = log_->Seal(kNow);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(sealed->events, 2);
+  EXPECT_EQ(sealed->alerts, 2);
+  EXPECT_EQ(sealed->last_cursor, 6);
+  const core::AuditReport r = Verify();
+  EXPECT_TRUE(r.intact) << r.problem;
+  EXPECT_EQ(r.events_checked, 6);
+  pqxx::connection c(db_->url());
+  pqxx::work w(c);
+  EXPECT_EQ(
+      w.exec1("SELECT string_agg(id::text, ',' ORDER BY id) FROM alerts")[0]
+          .as<std::string>(),
+      "1,2,3,4,5,6");
 }
 
 }  // namespace
