@@ -4,14 +4,18 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
+#include <atomic>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pqtrack/v1/admin.grpc.pb.h"
 #include "pqtrack/v1/alert.grpc.pb.h"
+#include "pqtrack/v1/item.grpc.pb.h"
 #include "probes.grpc.pb.h"
 #include "reflection_probe.grpc.pb.h"
 #include "services/server/process.h"
@@ -467,6 +471,143 @@ TEST_F(E2eTest, KilledServerLosesNoAlertAndRepeatsNoneForAResumingClient) {
 
 namespace pqtrack {
 namespace {
+
+// Writers record while the scheduler fires, the server is killed (-9) and
+// restarted halfway, and a watcher that reconnects with its last cursor must
+// see every alert once, in order, with no gap (an unfiltered stream's
+// cursors go up by one), and nothing the server does not hold.
+TEST_F(E2eTest, KilledServerUnderConcurrentWritersLosesAndRepeatsNoAlert) {
+  ASSERT_FALSE(StartServer().empty());
+  ASSERT_EQ(
+      Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
+      0);
+  std::string token;
+  std::ifstream(dir_.path() + "/admin.token") >> token;
+  auto channel =
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  const auto call = [&](int seconds) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->AddMetadata("authorization", "Bearer " + token);
+    ctx->set_wait_for_ready(true);
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(seconds));
+    return ctx;
+  };
+
+  absl::Mutex mu;
+  std::vector<int64_t> seen;
+  int gaps = 0, bad_heartbeats = 0, reconnects = 0;
+  size_t target = SIZE_MAX;
+  std::thread watcher([&] {
+    auto stub = v1::AlertService::NewStub(channel);
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      v1::WatchAlertsRequest req;
+      {
+        absl::MutexLock lock(&mu);
+        if (seen.size() >= target) return;
+        req.set_after_cursor(seen.empty() ? 0 : seen.back());
+        if (attempt > 0) ++reconnects;
+      }
+      req.set_heartbeat_seconds(1);
+      auto ctx = call(120);
+      auto reader = stub->WatchAlerts(ctx.get(), req);
+      v1::WatchAlertsResponse r;
+      while (reader->Read(&r)) {
+        absl::MutexLock lock(&mu);
+        const int64_t last = seen.empty() ? 0 : seen.back();
+        if (r.has_alert()) {
+          if (r.alert().id() != last + 1) ++gaps;
+          seen.push_back(r.alert().id());
+        } else if (r.heartbeat().last_cursor() > last) {
+          ++bad_heartbeats;
+        }
+        if (seen.size() >= target) {
+          ctx->TryCancel();
+          break;
+        }
+      }
+      reader->Finish();
+    }
+  });
+
+  constexpr int kWriters = 3, kEach = 30;
+  std::atomic<int> recorded{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto stub = v1::ItemService::NewStub(channel);
+      for (int i = 0; i < kEach; ++i) {
+        v1::RecordItemRequest req;
+        req.set_request_id(absl::StrCat("e2e-w", w, "-", i));
+        v1::Item* it = req.mutable_item();
+        it->set_kind(v1::ITEM_KIND_DOCUMENT);
+        it->set_title(absl::StrCat("Công văn ", w, "-", i));
+        it->set_lead_unit_code("TL");
+        it->mutable_received_on()->set_year(2024);
+        it->mutable_received_on()->set_month(7);
+        it->mutable_received_on()->set_day(4);
+        it->mutable_due_on()->set_year(2024);
+        it->mutable_due_on()->set_month(9);
+        it->mutable_due_on()->set_day(4);
+        v1::DocumentDetails* doc = it->mutable_document();
+        doc->set_sender("UBND");
+        doc->set_document_number(absl::StrCat(w, "-", i, "/UBND"));
+        doc->mutable_document_date()->set_year(2024);
+        doc->mutable_document_date()->set_month(7);
+        doc->mutable_document_date()->set_day(1);
+        doc->set_requires_response(true);
+        grpc::Status st;
+        // A call cut by the kill is repeated with the same request id.
+        for (int attempt = 0; attempt < 5; ++attempt) {
+          v1::RecordItemResponse resp;
+          st = stub->RecordItem(call(60).get(), req, &resp);
+          if (st.error_code() != grpc::UNAVAILABLE) break;
+        }
+        EXPECT_TRUE(st.ok()) << st.error_message();
+        ++recorded;
+      }
+    });
+  }
+  while (recorded < kWriters * kEach / 3) std::this_thread::yield();
+  server_->Signal(SIGKILL);
+  server_->Wait();
+  ASSERT_FALSE(StartServer(address_).empty());
+  for (std::thread& t : writers) t.join();
+
+  // Every item has ASSIGNED and six ladder alerts (all already due).
+  constexpr size_t kTotal = kWriters * kEach * 7;
+  {
+    absl::MutexLock lock(&mu);
+    target = kTotal;
+    const auto done = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) {
+      return seen.size() >= kTotal;
+    };
+    mu.AwaitWithTimeout(absl::Condition(&done), absl::Seconds(120));
+  }
+  watcher.join();
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(seen.size(), kTotal);
+  EXPECT_EQ(gaps, 0);
+  EXPECT_EQ(bad_heartbeats, 0);
+  EXPECT_GE(reconnects, 1);
+  EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), seen.size());
+  // The server holds exactly these.
+  auto alerts = v1::AlertService::NewStub(channel);
+  v1::ListAlertsRequest list;
+  list.set_after_cursor(static_cast<int64_t>(kTotal));
+  list.set_limit(10);
+  v1::ListAlertsResponse listed;
+  ASSERT_TRUE(alerts->ListAlerts(call(30).get(), list, &listed).ok());
+  EXPECT_EQ(listed.alerts_size(), 0);
+  v1::VerifyAuditChainResponse audit;
+  auto admin = v1::AdminService::NewStub(channel);
+  ASSERT_TRUE(admin->VerifyAuditChain(call(30).get(), {}, &audit).ok());
+  EXPECT_TRUE(audit.intact()) << audit.problem();
+  EXPECT_EQ(audit.events_checked(), kWriters * kEach);
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
 
 TEST_F(E2eTest, DeskTakesAnItemFromInboxToSentAnswer) {
   ASSERT_FALSE(StartServer().empty());
