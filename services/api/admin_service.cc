@@ -92,6 +92,8 @@ grpc::Status AdminServiceImpl::RevokeToken(grpc::ServerContext* ctx,
     PQ_ASSIGN_OR_RETURN(
         const core::Token token,
         d_.users.RevokeToken(req->token_id(), owner, d_.clock.Now()));
+    // This replica forgets it at once; the others when the NOTIFY arrives.
+    d_.auth.Revoked(token.id);
     ToProto(token, resp->mutable_token());
     return absl::OkStatus();
   });

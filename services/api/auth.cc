@@ -56,7 +56,90 @@ absl::StatusOr<core::Principal> Authenticator::Authenticate(
     return absl::UnauthenticatedError(
         "the bearer token is unknown, revoked or expired");
   }
-  return users_.Authenticate(HashTokenSecret(secret), clock_.Now());
+  const std::string hash = HashTokenSecret(secret);
+  const absl::Time now = clock_.Now();
+  uint64_t generation = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (listening_) {
+      const auto it = cache_.find(hash);
+      if (it != cache_.end()) {
+        const Cached& c = it->second;
+        if (now - c.cached_at < options_.cache_lifetime &&
+            (!c.expire_time || now < *c.expire_time)) {
+          return c.principal;
+        }
+        cache_.erase(it);
+      }
+    }
+    generation = generation_;
+  }
+  PQ_ASSIGN_OR_RETURN(store::UserStore::ActiveToken active,
+                      users_.Authenticate(hash, now));
+  absl::MutexLock lock(&mu_);
+  if (listening_ && generation == generation_) {
+    if (cache_.size() >= options_.cache_capacity) {
+      for (auto it = cache_.begin(); it != cache_.end();) {
+        if (now - it->second.cached_at >= options_.cache_lifetime) {
+          cache_.erase(it++);
+        } else {
+          ++it;
+        }
+      }
+      if (cache_.size() >= options_.cache_capacity) cache_.clear();
+    }
+    cache_[hash] = Cached{active.principal, active.expire_time, now};
+  }
+  return std::move(active.principal);
+}
+
+void Authenticator::TokensChanged(const std::string& payload) {
+  absl::MutexLock lock(&mu_);
+  ++generation_;
+  ++notifications_;
+  if (payload == "*") {
+    cache_.clear();
+  } else {
+    cache_.erase(payload);
+  }
+}
+
+void Authenticator::Revoked(int64_t token_id) {
+  absl::MutexLock lock(&mu_);
+  ++generation_;
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    if (it->second.principal.token_id == token_id) {
+      cache_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Authenticator::SetListening(bool listening) {
+  absl::MutexLock lock(&mu_);
+  ++generation_;
+  listening_ = listening;
+  cache_.clear();
+}
+
+int64_t Authenticator::notifications() const {
+  absl::MutexLock lock(&mu_);
+  return notifications_;
+}
+
+void Authenticator::AwaitListening(absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  mu_.AwaitWithTimeout(absl::Condition(&listening_), timeout);
+}
+
+void Authenticator::AwaitNotifications(int64_t n,
+                                       absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  const auto enough = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return notifications_ >= n;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
 }
 
 }  // namespace pqtrack::api

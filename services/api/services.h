@@ -31,6 +31,7 @@
 #include "services/store/deadline_store.h"
 #include "services/store/import_store.h"
 #include "services/store/item_store.h"
+#include "services/store/listener.h"
 #include "services/store/log_store.h"
 #include "services/store/report_store.h"
 #include "services/store/routing_store.h"
@@ -345,23 +346,32 @@ class ApiServices {
         bulk_(&deps_),
         reports_(&deps_),
         sequencer_(&deps_.log, clock, seal_interval),
+        token_listener_(db->url(), {store::kTokensChannel},
+                        {[this](const std::string&, const std::string& p) {
+                           deps_.auth.TokensChanged(p);
+                         },
+                         [this](bool on) { deps_.auth.SetListening(on); }}),
         hub_(db->url(), &deps_.alerts, clock),
         alerts_(&deps_, &hub_) {}
   // Stops the hub and the sequencer if they run.
   ~ApiServices() { StopAll(); }
 
-  // Starts the sequencer and the alert hub that feeds WatchAlerts.
+  // Starts the sequencer, the token listener that lets the authenticator
+  // cache, and the alert hub that feeds WatchAlerts.
   void StartStreams() {
     sequencer_.Start();
+    token_listener_.Start();
     hub_.Start();
   }
   // Ends every alert stream (UNAVAILABLE); call before shutting the server
   // down so that it need not wait for them. The sequencer keeps sealing
   // what calls still in flight write.
   void StopStreams() { hub_.Stop(); }
-  // Stops the hub and the sequencer; call before the database goes away.
+  // Stops the hub, the listener and the sequencer; call before the
+  // database goes away.
   void StopAll() {
     hub_.Stop();
+    token_listener_.Stop();
     sequencer_.Stop();
   }
   alerts::AlertHub& hub() { return hub_; }
@@ -383,6 +393,7 @@ class ApiServices {
   BulkServiceImpl bulk_;
   ReportServiceImpl reports_;
   alerts::Sequencer sequencer_;
+  store::NotificationListener token_listener_;
   alerts::AlertHub hub_;
   AlertServiceImpl alerts_;
 };

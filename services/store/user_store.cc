@@ -47,7 +47,8 @@ constexpr Statement kGetToken{
     "token_get", "SELECT " PQTRACK_TOKEN_COLUMNS "WHERE t.id = $1"};
 constexpr Statement kRevokeToken{
     "token_revoke",
-    "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"};
+    "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"
+    " RETURNING pg_notify($3, secret_hash)"};
 constexpr Statement kListTokens{
     "token_list", "SELECT " PQTRACK_TOKEN_COLUMNS
                   "WHERE ($1::text IS NULL OR u.login = $1)"
@@ -59,7 +60,8 @@ constexpr Statement kAuthenticate{
     "token_authenticate",
     R"sql(SELECT u.id, u.login, u.role, un.code, t.id,
                  (t.last_used_at IS NULL OR
-                  t.last_used_at < $2::timestamptz - interval '1 minute')
+                  t.last_used_at < $2::timestamptz - interval '1 minute'),
+                 (extract(epoch FROM t.expires_at) * 1000000)::bigint
             FROM tokens t
             JOIN users u ON u.id = t.user_id
             LEFT JOIN units un ON un.id = u.unit_id
@@ -75,7 +77,8 @@ constexpr Statement kEnsureAdmin{
     "user_ensure_admin",
     R"sql(INSERT INTO users (login, display_name, role, created_at)
           VALUES ($1, 'Administrator', 'ADMIN', $2)
-          ON CONFLICT (login) DO UPDATE SET role = 'ADMIN')sql"};
+          ON CONFLICT (login) DO UPDATE SET role = 'ADMIN'
+          RETURNING pg_notify($3, '*'))sql"};
 
 core::User UserFromRow(const pqxx::row& r) {
   core::User u;
@@ -169,7 +172,7 @@ absl::StatusOr<core::Token> UserStore::RevokeToken(
     if (found.empty() || (owner_id && Int(found[0][7]) != *owner_id)) {
       return absl::NotFoundError(absl::StrCat("no token ", token_id));
     }
-    tx.Run(kRevokeToken, token_id, now);
+    tx.Run(kRevokeToken, token_id, now, kTokensChannel);
     return TokenFromRow(tx.Run(kGetToken, token_id)[0]);
   });
 }
@@ -187,25 +190,24 @@ absl::StatusOr<std::vector<core::Token>> UserStore::ListTokens(
       });
 }
 
-absl::StatusOr<core::Principal> UserStore::Authenticate(
+absl::StatusOr<UserStore::ActiveToken> UserStore::Authenticate(
     const std::string& secret_hash, absl::Time now) {
-  return db_.Transact<core::Principal>(
-      [&](Tx& tx) -> absl::StatusOr<core::Principal> {
-        const pqxx::result r = tx.Run(kAuthenticate, secret_hash, now);
-        if (r.empty()) {
-          return absl::UnauthenticatedError(
-              "the bearer token is unknown, revoked or expired");
-        }
-        core::Principal p;
-        p.user_id = Int(r[0][0]);
-        p.login = Text(r[0][1]);
-        p.role = core::ParseEnum<core::Role>(Text(r[0][2]))
-                     .value_or(core::Role::kUnspecified);
-        p.unit_code = Text(r[0][3]);
-        p.token_id = Int(r[0][4]);
-        if (Bool(r[0][5])) tx.Run(kTouchToken, p.token_id, now);
-        return p;
-      });
+  return db_.Transact<ActiveToken>([&](Tx& tx) -> absl::StatusOr<ActiveToken> {
+    const pqxx::result r = tx.Run(kAuthenticate, secret_hash, now);
+    if (r.empty()) {
+      return absl::UnauthenticatedError(
+          "the bearer token is unknown, revoked or expired");
+    }
+    core::Principal p;
+    p.user_id = Int(r[0][0]);
+    p.login = Text(r[0][1]);
+    p.role = core::ParseEnum<core::Role>(Text(r[0][2]))
+                 .value_or(core::Role::kUnspecified);
+    p.unit_code = Text(r[0][3]);
+    p.token_id = Int(r[0][4]);
+    if (Bool(r[0][5])) tx.Run(kTouchToken, p.token_id, now);
+    return ActiveToken{std::move(p), OptionalTimeOf(r[0][6])};
+  });
 }
 
 absl::StatusOr<bool> UserStore::BootstrapAdmin(const std::string& login,
@@ -215,7 +217,7 @@ absl::StatusOr<bool> UserStore::BootstrapAdmin(const std::string& login,
   return db_.Transact<bool>([&](Tx& tx) -> absl::StatusOr<bool> {
     tx.Run(kLockUsers);
     if (only_if_no_users && Int(tx.Run(kCountUsers)[0][0]) > 0) return false;
-    tx.Run(kEnsureAdmin, login, now);
+    tx.Run(kEnsureAdmin, login, now, kTokensChannel);
     tx.Run(kInsertToken, login, secret_hash,
            only_if_no_users ? "first start" : "recovery", now, Null{});
     return true;

@@ -15,6 +15,11 @@
 
 namespace pqtrack::store {
 
+// Channel on which token changes are NOTIFYed (with the commit): the
+// payload is the secret hash of a revoked token, or "*" when any user's
+// role or unit may have changed. Caches of principals listen to it.
+inline constexpr char kTokensChannel[] = "pqtrack_tokens";
+
 class UserStore {
  public:
   // `db` must outlive this object.
@@ -38,6 +43,7 @@ class UserStore {
                                          absl::Time now);
   // Revokes a token. With `owner_id` set, only that user's tokens can be
   // revoked (others are NOT_FOUND). Revoking twice keeps the first time.
+  // NOTIFYs kTokensChannel.
   absl::StatusOr<core::Token> RevokeToken(int64_t token_id,
                                           std::optional<int64_t> owner_id,
                                           absl::Time now);
@@ -47,16 +53,22 @@ class UserStore {
                                                       bool include_inactive,
                                                       absl::Time now);
 
+  struct ActiveToken {
+    core::Principal principal;
+    // When the token expires (nullopt: never).
+    std::optional<absl::Time> expire_time;
+  };
   // The principal behind an active token with this secret hash;
   // UNAUTHENTICATED when there is none (unknown, revoked or expired).
   // Records the use (at most once a minute per token).
-  absl::StatusOr<core::Principal> Authenticate(const std::string& secret_hash,
-                                               absl::Time now);
+  absl::StatusOr<ActiveToken> Authenticate(const std::string& secret_hash,
+                                           absl::Time now);
 
   // Makes sure an ADMIN user named `login` exists (creating it when
   // missing) and records a token for it with the given secret hash.
   // `only_if_no_users`: do nothing and return false when any user exists
-  // (first start). Returns whether a token was recorded.
+  // (first start). Returns whether a token was recorded. NOTIFYs
+  // kTokensChannel ("*"): an existing user may have become an ADMIN.
   absl::StatusOr<bool> BootstrapAdmin(const std::string& login,
                                       const std::string& secret_hash,
                                       bool only_if_no_users, absl::Time now);

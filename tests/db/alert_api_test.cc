@@ -194,6 +194,9 @@ class WatchTest : public AlertTest {
   Stream Watch(const std::string& token, int64_t after, int heartbeat = 0) {
     Stream s;
     s.ctx = As(token);
+    // A lost alert must fail the test, not hang it.
+    s.ctx->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(60));
     v1::WatchAlertsRequest req;
     req.set_after_cursor(after);
     req.set_heartbeat_seconds(heartbeat);

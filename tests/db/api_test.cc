@@ -341,5 +341,63 @@ TEST_F(ApiTest, TokensAreShownOnceAndCanBeRevoked) {
             grpc::UNAUTHENTICATED);
 }
 
+TEST_F(ApiTest, ARevokedTokenIsRefusedOnEveryReplica) {
+  Seed();
+  const std::string secret = UserToken("resp", v1::ROLE_RESPONDER, "TL");
+  // A second replica: its own pool, services and server on the database.
+  auto second_db = store::Db::Connect({db_->url(), 4});
+  ASSERT_TRUE(second_db.ok());
+  ApiServices second(second_db->get(), &clock_);
+  grpc::ServerBuilder builder;
+  second.RegisterAll(builder);
+  auto server = builder.BuildAndStart();
+  second.StartStreams();
+  auto on_second = v1::AdminService::NewStub(
+      server->InProcessChannel(grpc::ChannelArguments()));
+  // Once its listener is up, the second replica caches the token.
+  Authenticator& auth = second.deps().auth;
+  auth.AwaitListening(absl::Seconds(30));
+  v1::WhoAmIResponse who;
+  ASSERT_TRUE(on_second->WhoAmI(As(secret).get(), {}, &who).ok());
+  const int64_t before = auth.notifications();
+  v1::RevokeTokenRequest revoke;
+  revoke.set_token_id(who.token_id());
+  v1::RevokeTokenResponse revoked;
+  ASSERT_TRUE(admin_->RevokeToken(As(kAdmin).get(), revoke, &revoked).ok());
+  // Refused at once on the replica that revoked it...
+  EXPECT_EQ(admin_->WhoAmI(As(secret).get(), {}, &who).error_code(),
+            grpc::UNAUTHENTICATED);
+  // ...and on the other as soon as the NOTIFY arrives (not after the
+  // cache lifetime: the fake clock does not move).
+  auth.AwaitNotifications(before + 1, absl::Seconds(30));
+  EXPECT_EQ(on_second->WhoAmI(As(secret).get(), {}, &who).error_code(),
+            grpc::UNAUTHENTICATED);
+  second.StopAll();
+  server->Shutdown();
+}
+
+TEST_F(ApiTest, CachedTokensAreCheckedAgainAfterTheirLifetime) {
+  Seed();
+  const std::string secret = UserToken("resp", v1::ROLE_RESPONDER, "TL");
+  v1::WhoAmIResponse who;
+  // Wait for the listener: only then does the cache keep anything.
+  services_->deps().auth.AwaitListening(absl::Seconds(30));
+  ASSERT_TRUE(admin_->WhoAmI(As(secret).get(), {}, &who).ok());
+  // Revoked behind pqtrack's back, with no NOTIFY: the cached principal
+  // serves until its lifetime has passed, then the database says no.
+  {
+    pqxx::connection c(db_->url());
+    pqxx::work w(c);
+    w.exec(
+        "UPDATE tokens SET revoked_at = now()"
+        " WHERE user_id = (SELECT id FROM users WHERE login = 'resp')");
+    w.commit();
+  }
+  EXPECT_TRUE(admin_->WhoAmI(As(secret).get(), {}, &who).ok());
+  clock_.Advance(absl::Seconds(11));
+  EXPECT_EQ(admin_->WhoAmI(As(secret).get(), {}, &who).error_code(),
+            grpc::UNAUTHENTICATED);
+}
+
 }  // namespace
 }  // namespace pqtrack::api

@@ -460,8 +460,8 @@ TEST_F(StoreTest, TokensAuthenticateUntilRevokedOrExpired) {
   ASSERT_TRUE(t.ok()) << t.status();
   auto p = users_->Authenticate("hash-1", kNow);
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->login, "liaison");
-  EXPECT_EQ(p->role, core::Role::kLiaison);
+  EXPECT_EQ(p->principal.login, "liaison");
+  EXPECT_EQ(p->principal.role, core::Role::kLiaison);
   EXPECT_EQ(
       users_->Authenticate("hash-1", kNow + absl::Hours(2)).status().code(),
       absl::StatusCode::kUnauthenticated);
@@ -485,7 +485,7 @@ TEST_F(StoreTest, BootstrapAdminOnlyOnFirstStart) {
   EXPECT_TRUE(*users_->BootstrapAdmin("admin", "recovery", false, kNow));
   auto p = users_->Authenticate("recovery", kNow);
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->role, core::Role::kAdmin);
+  EXPECT_EQ(p->principal.role, core::Role::kAdmin);
 }
 
 TEST_F(StoreTest, UsersNeedAnInternalUnit) {
