@@ -78,7 +78,7 @@ SELECT k.kind, 'sender ' || (g % 97), 'Văn bản số ' || g, r.day,
 constexpr char kEventsAndAnswers[] = R"sql(
 INSERT INTO events (item_id, actor_id, at, kind, before, after, detail)
 SELECT i.id, NULL, now(), 'RECORDED', NULL,
-       to_jsonb(i) - 'request_hash' - 'search_doc'
+       to_jsonb(i) - 'request_hash' - 'search_doc' - 'title_folded'
        || jsonb_build_object('lead_unit_code', u.code,
                              'coordinating_unit_codes', '[]'::jsonb,
                              'coordination', '[]'::jsonb),

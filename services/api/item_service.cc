@@ -137,6 +137,7 @@ grpc::Status ItemServiceImpl::SuggestDuplicates(
       v.Add("min_score", "must be between 0 and 1");
     }
     std::string title;
+    core::ItemKind kind = core::ItemKind::kUnspecified;
     int64_t exclude = 0;
     switch (req->subject_case()) {
       case v1::SuggestDuplicatesRequest::kItemId:
@@ -145,6 +146,11 @@ grpc::Status ItemServiceImpl::SuggestDuplicates(
       case v1::SuggestDuplicatesRequest::kDraft:
         title = req->draft().title();
         core::CheckText(v, "draft.title", title, {1, 500});
+        if (req->draft().kind() < 0 || req->draft().kind() > 4) {
+          v.Add("draft.kind", "not a known item kind");
+        } else {
+          kind = static_cast<core::ItemKind>(req->draft().kind());
+        }
         break;
       case v1::SuggestDuplicatesRequest::SUBJECT_NOT_SET:
         v.Add("subject", "required: item_id or draft");
@@ -155,13 +161,14 @@ grpc::Status ItemServiceImpl::SuggestDuplicates(
       PQ_ASSIGN_OR_RETURN(const core::Item item,
                           d_.items.GetItem(ScopeOf(who), req->item_id()));
       title = item.title;
+      kind = item.kind;
       exclude = item.id;
     }
-    PQ_ASSIGN_OR_RETURN(
-        const auto similar,
-        d_.items.SuggestDuplicates(
-            ScopeOf(who), title, exclude, req->limit() == 0 ? 10 : req->limit(),
-            req->min_score() == 0 ? 0.3 : req->min_score()));
+    PQ_ASSIGN_OR_RETURN(const auto similar,
+                        d_.items.SuggestDuplicates(
+                            ScopeOf(who), title, kind, exclude,
+                            req->limit() == 0 ? 10 : req->limit(),
+                            req->min_score() == 0 ? 0.3 : req->min_score()));
     for (const core::SimilarItem& s : similar) ToProto(s, resp->add_items());
     return absl::OkStatus();
   });

@@ -60,6 +60,18 @@ const char* Describe(Move m) {
   return "do this";
 }
 
+bool IsAwaitingAnswer(ItemStatus status) {
+  switch (status) {
+    case ItemStatus::kReceived:
+    case ItemStatus::kAssigned:
+    case ItemStatus::kInProgress:
+    case ItemStatus::kPendingApproval:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool IsClosed(const WorkflowState& st) {
   switch (st.status) {
     case ItemStatus::kAnswered:

@@ -54,6 +54,12 @@ struct WorkflowState {
   bool follow_up_open = false;
 };
 
+// Statuses in which the answer is still being worked on (RECEIVED,
+// ASSIGNED, IN_PROGRESS, PENDING_APPROVAL): the alert ladder runs and
+// duplicates are looked for among them. The store's SQL spelling of this
+// set is PQTRACK_SQL_AWAITING_ANSWER (store/item_rows.h), tested equal.
+bool IsAwaitingAnswer(ItemStatus status);
+
 // Statuses in which nothing more is owed (ANSWERED with an open follow-up
 // is not closed).
 bool IsClosed(const WorkflowState& st);

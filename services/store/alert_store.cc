@@ -15,9 +15,6 @@
 namespace pqtrack::store {
 namespace {
 
-#define PQTRACK_OPEN_STATUSES \
-  "('RECEIVED', 'ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
-
 // Cancels pending alerts of `item` except those of deadline version $3
 // (NULL: all).
 constexpr Statement kCancelPending{
@@ -27,7 +24,7 @@ constexpr Statement kCancelPending{
     " AND ($3::integer IS NULL OR deadline_version <> $3)"};
 constexpr Statement kItemForPlan{
     "al_item_for_plan",
-    "SELECT due_on, deadline_version, status IN " PQTRACK_OPEN_STATUSES
+    "SELECT due_on, deadline_version, status IN " PQTRACK_SQL_AWAITING_ANSWER
     " AND clock = 'RUNNING' FROM items WHERE id = $1"};
 constexpr Statement kInsertSchedule{
     "al_insert_schedule",
@@ -45,7 +42,7 @@ constexpr Statement kPendingBatch{
     "al_pending_batch",
     "SELECT s.item_id, s.deadline_version, s.level, s.kind, s.days_left,"
     " i.deadline_version = s.deadline_version AND i.status "
-    "IN " PQTRACK_OPEN_STATUSES
+    "IN " PQTRACK_SQL_AWAITING_ANSWER
     " FROM alert_schedule s JOIN items i ON i.id = s.item_id"
     " WHERE s.fired_at IS NULL AND s.cancelled_at IS NULL AND s.fire_at <= $1"
     " ORDER BY s.fire_at, s.item_id, s.level"
@@ -66,7 +63,7 @@ constexpr Statement kInsertAlert{
 constexpr Statement kMissing{
     "al_missing",
     "SELECT i.id FROM items i WHERE i.due_on IS NOT NULL AND i.status "
-    "IN " PQTRACK_OPEN_STATUSES
+    "IN " PQTRACK_SQL_AWAITING_ANSWER
     " AND NOT EXISTS (SELECT 1 FROM alert_schedule s WHERE s.item_id = i.id"
     " AND s.deadline_version = i.deadline_version) ORDER BY i.id LIMIT $1"};
 constexpr Statement kList{

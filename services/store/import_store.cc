@@ -100,7 +100,7 @@ constexpr Statement kMoveStaged{"imp_move", R"sql(
 constexpr Statement kEvents{"imp_events", R"sql(
     INSERT INTO events (item_id, actor_id, at, kind, before, after, detail)
     SELECT i.id, $1, $2, 'IMPORTED', NULL,
-           to_jsonb(i) - 'request_hash' - 'search_doc'
+           to_jsonb(i) - 'request_hash' - 'search_doc' - 'title_folded'
            || jsonb_build_object(
                 'lead_unit_code', u.code,
                 'coordinating_unit_codes', COALESCE(c.codes, '[]'::jsonb),

@@ -48,6 +48,11 @@
   " FROM items i LEFT JOIN units lu ON lu.id = i.lead_unit_id" \
   " LEFT JOIN units tu ON tu.id = i.transferred_to_id "
 
+// core::IsAwaitingAnswer in SQL, for `status IN ...` (also the predicate
+// of the index items_similar_open, migration 0007).
+#define PQTRACK_SQL_AWAITING_ANSWER \
+  "('RECEIVED', 'ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
+
 namespace pqtrack::store {
 
 // Converts a row selected with PQTRACK_ITEM_COLUMNS (without extras).

@@ -7,6 +7,7 @@
 #include "services/common/json.h"
 #include "services/common/status_macros.h"
 #include "services/core/deadline.h"
+#include "services/core/fold.h"
 #include "services/core/item_rules.h"
 #include "services/core/routing.h"
 #include "services/store/alert_store.h"
@@ -91,20 +92,21 @@ constexpr Statement kSearchItems{
     " AND i.search_doc @@ q.query"
     " ORDER BY rank DESC, i.id DESC OFFSET $10 LIMIT $11"};
 
-// Open items similar to a title: $3 title, $4 excluded id, $5 min score,
-// $6 limit.
-constexpr Statement kSimilar{
-    "item_similar", PQTRACK_SCOPE_CTE
-    "SELECT i.id, i.title, i.status,"
-    " similarity(pq_fold(i.title), pq_fold($3)) AS score"
-    " FROM items i"
-    " WHERE " PQTRACK_VISIBLE
-    " AND i.id <> $4"
-    " AND i.status NOT IN ('ANSWERED', 'TRANSFERRED_OUT', 'WITHDRAWN',"
-    "                      'NO_RESPONSE_REQUIRED', 'DUPLICATE')"
-    " AND pq_fold(i.title) % pq_fold($3)"
-    " AND similarity(pq_fold(i.title), pq_fold($3)) >= $5"
-    " ORDER BY score DESC, i.id DESC LIMIT $6"};
+// Items awaiting an answer similar to a title: $3 the title folded,
+// $4 excluded id, $5 min score, $6 limit, $7 kind (NULL: any). The folded
+// titles are stored and indexed (items_similar_open), so the recheck calls
+// no function per row.
+constexpr Statement kSimilar{"item_similar", PQTRACK_SCOPE_CTE
+                             "SELECT i.id, i.title, i.status,"
+                             " similarity(i.title_folded, $3) AS score"
+                             " FROM items i"
+                             " WHERE " PQTRACK_VISIBLE
+                             " AND i.id <> $4"
+                             " AND i.status IN " PQTRACK_SQL_AWAITING_ANSWER
+                             " AND ($7::text IS NULL OR i.kind = $7)"
+                             " AND i.title_folded % $3"
+                             " AND similarity(i.title_folded, $3) >= $5"
+                             " ORDER BY score DESC, i.id DESC LIMIT $6"};
 constexpr Statement kSimilarityThreshold{
     "item_similarity_threshold",
     "SELECT set_config('pg_trgm.similarity_threshold', $1, true)"};
@@ -147,12 +149,15 @@ absl::Status CheckLeadFilter(Tx& tx, const core::ItemFilter& f) {
 
 std::vector<core::SimilarItem> Similar(
     Tx& tx, const std::optional<std::string>& scope_unit,
-    const std::string& title, int64_t exclude_id, int limit, double min_score) {
+    const std::string& title, core::ItemKind kind, int64_t exclude_id,
+    int limit, double min_score) {
   tx.Run(kSimilarityThreshold, absl::StrCat(min_score));
+  std::optional<std::string> kind_name;
+  if (kind != core::ItemKind::kUnspecified) kind_name = core::Name(kind);
   std::vector<core::SimilarItem> out;
   for (const pqxx::row& r :
-       tx.Run(kSimilar, scope_unit, Null{}, title, exclude_id,
-              absl::StrCat(min_score), limit)) {
+       tx.Run(kSimilar, scope_unit, Null{}, core::Fold(title), exclude_id,
+              absl::StrCat(min_score), limit, kind_name)) {
     out.push_back({Int(r[0]), Text(r[1]),
                    core::ParseEnum<core::ItemStatus>(Text(r[2]))
                        .value_or(core::ItemStatus::kUnspecified),
@@ -188,136 +193,144 @@ std::optional<core::RouteMatch> RouteItem(Tx& tx, core::Item& item) {
 absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
     int64_t actor, const core::Item& in, const std::string& request_id,
     const std::string& request_hash, absl::Time now) {
-  return db_.Transact<RecordResult>([&](Tx& tx)
-                                        -> absl::StatusOr<RecordResult> {
-    tx.Run(kLockRequest, request_id);
-    if (const pqxx::result prior = tx.Run(kFindRequest, request_id);
-        !prior.empty()) {
-      if (Text(prior[0][1]) != request_hash) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "request_id: \"", request_id, "\" was already used for item ",
-            Int(prior[0][0]), " with different content"));
-      }
-      PQ_ASSIGN_OR_RETURN(core::Item item, LoadItem(tx, Int(prior[0][0])));
-      RecordResult replay;
-      replay.item = std::move(item);
-      replay.replayed = true;
-      return replay;
-    }
+  absl::StatusOr<RecordResult> recorded =
+      db_.Transact<RecordResult>([&](Tx& tx) -> absl::StatusOr<RecordResult> {
+        tx.Run(kLockRequest, request_id);
+        if (const pqxx::result prior = tx.Run(kFindRequest, request_id);
+            !prior.empty()) {
+          if (Text(prior[0][1]) != request_hash) {
+            return absl::AlreadyExistsError(absl::StrCat(
+                "request_id: \"", request_id, "\" was already used for item ",
+                Int(prior[0][0]), " with different content"));
+          }
+          PQ_ASSIGN_OR_RETURN(core::Item item, LoadItem(tx, Int(prior[0][0])));
+          RecordResult replay;
+          replay.item = std::move(item);
+          replay.replayed = true;
+          return replay;
+        }
 
-    core::Item item = in;
-    std::string forwarding_body;
-    if (auto* p = std::get_if<core::PetitionDetails>(&item.details)) {
-      const pqxx::result b = tx.Run(kFindBatch, p->batch_id);
-      if (b.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("item.petition.batch_id: no batch ", p->batch_id));
-      }
-      const int64_t batch_session = Int(b[0][0]);
-      if (item.session_id != 0 && item.session_id != batch_session) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "item.session_id: batch ", p->batch_id, " belongs to session ",
-            batch_session, ", not ", item.session_id));
-      }
-      item.session_id = batch_session;
-      forwarding_body = Text(b[0][1]);
-    } else if (item.session_id != 0 &&
-               tx.Run(kFindSession, item.session_id).empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("item.session_id: no session ", item.session_id));
-    }
-    std::optional<int64_t> lead_id;
-    if (!item.lead_unit_code.empty()) {
-      PQ_ASSIGN_OR_RETURN(
-          const UnitRef lead,
-          ResolveUnit(tx, "item.lead_unit_code", item.lead_unit_code,
-                      item.received_on, false));
-      lead_id = lead.id;
-    }
-    for (const std::string& code : item.coordinating_unit_codes) {
-      PQ_RETURN_IF_ERROR(ResolveUnit(tx, "item.coordinating_unit_codes", code,
-                                     item.received_on, false)
-                             .status());
-    }
-    const std::string sender = core::SenderOf(item, forwarding_body);
-    if (!item.external_ref.empty()) {
-      if (const pqxx::result dup = tx.Run(kFindRef, sender, item.external_ref);
-          !dup.empty()) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "item.external_ref: item ", Int(dup[0][0]), " from \"", sender,
-            "\" already has reference \"", item.external_ref, "\""));
-      }
-    }
-    std::optional<core::RouteMatch> route;
-    if (item.lead_unit_code.empty() &&
-        core::InitialStatus(item) != core::ItemStatus::kNoResponseRequired) {
-      route = RouteItem(tx, item);
-    }
-    const core::ItemStatus initial = core::InitialStatus(item);
-    const core::Calendar calendar = LoadCalendar(tx);
-    const core::ItemDue due =
-        core::PlanDue(item, initial, LoadDeadlineRules(tx), calendar);
-    item.due_on = due.due;
-    if (!lead_id && !item.lead_unit_code.empty()) {
-      // Routed: RouteItem checked the rule's units on the day received.
-      PQ_ASSIGN_OR_RETURN(
-          const UnitRef lead,
-          ResolveUnit(tx, "item.lead_unit_code", item.lead_unit_code,
-                      std::nullopt, false));
-      lead_id = lead.id;
-    }
+        core::Item item = in;
+        std::string forwarding_body;
+        if (auto* p = std::get_if<core::PetitionDetails>(&item.details)) {
+          const pqxx::result b = tx.Run(kFindBatch, p->batch_id);
+          if (b.empty()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("item.petition.batch_id: no batch ", p->batch_id));
+          }
+          const int64_t batch_session = Int(b[0][0]);
+          if (item.session_id != 0 && item.session_id != batch_session) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "item.session_id: batch ", p->batch_id, " belongs to session ",
+                batch_session, ", not ", item.session_id));
+          }
+          item.session_id = batch_session;
+          forwarding_body = Text(b[0][1]);
+        } else if (item.session_id != 0 &&
+                   tx.Run(kFindSession, item.session_id).empty()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("item.session_id: no session ", item.session_id));
+        }
+        std::optional<int64_t> lead_id;
+        if (!item.lead_unit_code.empty()) {
+          PQ_ASSIGN_OR_RETURN(
+              const UnitRef lead,
+              ResolveUnit(tx, "item.lead_unit_code", item.lead_unit_code,
+                          item.received_on, false));
+          lead_id = lead.id;
+        }
+        for (const std::string& code : item.coordinating_unit_codes) {
+          PQ_RETURN_IF_ERROR(ResolveUnit(tx, "item.coordinating_unit_codes",
+                                         code, item.received_on, false)
+                                 .status());
+        }
+        const std::string sender = core::SenderOf(item, forwarding_body);
+        if (!item.external_ref.empty()) {
+          if (const pqxx::result dup =
+                  tx.Run(kFindRef, sender, item.external_ref);
+              !dup.empty()) {
+            return absl::AlreadyExistsError(absl::StrCat(
+                "item.external_ref: item ", Int(dup[0][0]), " from \"", sender,
+                "\" already has reference \"", item.external_ref, "\""));
+          }
+        }
+        std::optional<core::RouteMatch> route;
+        if (item.lead_unit_code.empty() &&
+            core::InitialStatus(item) !=
+                core::ItemStatus::kNoResponseRequired) {
+          route = RouteItem(tx, item);
+        }
+        const core::ItemStatus initial = core::InitialStatus(item);
+        const core::Calendar calendar = LoadCalendar(tx);
+        const core::ItemDue due =
+            core::PlanDue(item, initial, LoadDeadlineRules(tx), calendar);
+        item.due_on = due.due;
+        if (!lead_id && !item.lead_unit_code.empty()) {
+          // Routed: RouteItem checked the rule's units on the day received.
+          PQ_ASSIGN_OR_RETURN(
+              const UnitRef lead,
+              ResolveUnit(tx, "item.lead_unit_code", item.lead_unit_code,
+                          std::nullopt, false));
+          lead_id = lead.id;
+        }
 
-    Params p;
-    p.Add(std::string(core::Name(item.kind)));
-    p.Add(item.external_ref);
-    p.Add(sender);
-    p.Add(item.title);
-    p.Add(item.body);
-    p.Add(item.received_on);
-    p.Add(NullIfZero(item.session_id));
-    const auto* pet = std::get_if<core::PetitionDetails>(&item.details);
-    p.Add(pet ? std::optional<int64_t>(pet->batch_id) : std::nullopt);
-    p.Add(item.due_on);
-    p.Add(std::string(core::Name(initial)));
-    p.Add(lead_id);
-    p.Add(request_id);
-    p.Add(request_hash);
-    p.Add(actor);
-    p.Add(now);
-    AddDetailParams(p, item);
-    p.Add(route ? std::optional<int64_t>(route->rule.id) : std::nullopt);
-    p.Add(NullIfEmpty(due.source));
-    p.Add(NullIfZero(due.rule_id));
-    p.Add(absl::StrJoin(due.steps, "\n"));
-    p.Add(due.calendar_incomplete);
-    const int64_t id = Int(tx.Exec(kInsertItem, p)[0][0]);
-    if (!item.coordinating_unit_codes.empty()) {
-      tx.Run(kInsertCoordinating, id, item.coordinating_unit_codes);
-      if (due.due) {
-        tx.Run(kDefaultCoordinatorDue, id,
-               core::CoordinatorDue(*due.due, *item.received_on,
-                                    CoordinationLeadDays(tx), calendar));
-      }
-    }
-    std::string detail;
-    if (route) {
-      detail = JsonObject()
-                   .Add("rule_id", route->rule.id)
-                   .Add("rule_name", route->rule.name)
-                   .Add("reasons", route->reasons)
-                   .Build();
-    }
-    AppendEvent(tx, id, actor, now, "RECORDED", "", detail);
-    Replan(tx, id, now);
-    if (!item.lead_unit_code.empty()) {
-      RecordEventAlert(tx, id, core::AlertKind::kAssigned, now, detail);
-    }
-    RecordResult result;
-    PQ_ASSIGN_OR_RETURN(result.item, LoadItem(tx, id));
-    result.similar = Similar(tx, std::nullopt, item.title, id, 5, 0.3);
-    if (route) result.routing_reasons = route->reasons;
-    return result;
-  });
+        Params p;
+        p.Add(std::string(core::Name(item.kind)));
+        p.Add(item.external_ref);
+        p.Add(sender);
+        p.Add(item.title);
+        p.Add(item.body);
+        p.Add(item.received_on);
+        p.Add(NullIfZero(item.session_id));
+        const auto* pet = std::get_if<core::PetitionDetails>(&item.details);
+        p.Add(pet ? std::optional<int64_t>(pet->batch_id) : std::nullopt);
+        p.Add(item.due_on);
+        p.Add(std::string(core::Name(initial)));
+        p.Add(lead_id);
+        p.Add(request_id);
+        p.Add(request_hash);
+        p.Add(actor);
+        p.Add(now);
+        AddDetailParams(p, item);
+        p.Add(route ? std::optional<int64_t>(route->rule.id) : std::nullopt);
+        p.Add(NullIfEmpty(due.source));
+        p.Add(NullIfZero(due.rule_id));
+        p.Add(absl::StrJoin(due.steps, "\n"));
+        p.Add(due.calendar_incomplete);
+        const int64_t id = Int(tx.Exec(kInsertItem, p)[0][0]);
+        if (!item.coordinating_unit_codes.empty()) {
+          tx.Run(kInsertCoordinating, id, item.coordinating_unit_codes);
+          if (due.due) {
+            tx.Run(kDefaultCoordinatorDue, id,
+                   core::CoordinatorDue(*due.due, *item.received_on,
+                                        CoordinationLeadDays(tx), calendar));
+          }
+        }
+        std::string detail;
+        if (route) {
+          detail = JsonObject()
+                       .Add("rule_id", route->rule.id)
+                       .Add("rule_name", route->rule.name)
+                       .Add("reasons", route->reasons)
+                       .Build();
+        }
+        AppendEvent(tx, id, actor, now, "RECORDED", "", detail);
+        Replan(tx, id, now);
+        if (!item.lead_unit_code.empty()) {
+          RecordEventAlert(tx, id, core::AlertKind::kAssigned, now, detail);
+        }
+        RecordResult result;
+        PQ_ASSIGN_OR_RETURN(result.item, LoadItem(tx, id));
+        if (route) result.routing_reasons = route->reasons;
+        return result;
+      });
+  if (!recorded.ok() || recorded->replayed) return recorded;
+  // Suggestions are read after the commit, outside the write; the item is
+  // recorded whether or not they can be read.
+  auto similar = SuggestDuplicates(std::nullopt, in.title, in.kind,
+                                   recorded->item.id, 5, 0.3);
+  if (similar.ok()) recorded->similar = std::move(similar).value();
+  return recorded;
 }
 
 absl::StatusOr<core::Item> ItemStore::GetItem(
@@ -380,10 +393,11 @@ absl::StatusOr<std::vector<ItemStore::SearchHit>> ItemStore::SearchItems(
 
 absl::StatusOr<std::vector<core::SimilarItem>> ItemStore::SuggestDuplicates(
     const std::optional<std::string>& scope_unit, const std::string& title,
-    int64_t exclude_id, int limit, double min_score) {
+    core::ItemKind kind, int64_t exclude_id, int limit, double min_score) {
   return db_.Transact<std::vector<core::SimilarItem>>(
       [&](Tx& tx) -> absl::StatusOr<std::vector<core::SimilarItem>> {
-        return Similar(tx, scope_unit, title, exclude_id, limit, min_score);
+        return Similar(tx, scope_unit, title, kind, exclude_id, limit,
+                       min_score);
       });
 }
 

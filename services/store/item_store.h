@@ -30,7 +30,8 @@ class ItemStore {
     // True when `request_id` had been recorded before with the same
     // request hash; nothing was written this time.
     bool replayed = false;
-    // Open items with similar titles (at most 5).
+    // Items of the same kind awaiting an answer with similar titles (at
+    // most 5), read after the commit (empty on a replay).
     std::vector<core::SimilarItem> similar;
     // When a routing rule chose the units: why it matched.
     std::vector<std::string> routing_reasons;
@@ -73,11 +74,12 @@ class ItemStore {
       const core::ItemFilter& filter, const core::PageRequest& page,
       bool* more);
 
-  // Open items (other than `exclude_id`) whose folded title is at least
-  // `min_score` similar to `title`, most similar first.
+  // Items awaiting an answer (other than `exclude_id`; of `kind` unless
+  // UNSPECIFIED) whose folded title is at least `min_score` similar to
+  // `title`, most similar first.
   absl::StatusOr<std::vector<core::SimilarItem>> SuggestDuplicates(
       const std::optional<std::string>& scope_unit, const std::string& title,
-      int64_t exclude_id, int limit, double min_score);
+      core::ItemKind kind, int64_t exclude_id, int limit, double min_score);
 
   // Every event of a visible item, oldest first.
   absl::StatusOr<std::vector<core::Event>> GetItemHistory(

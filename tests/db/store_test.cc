@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/store/assembly_store.h"
+#include "services/store/item_rows.h"
 #include "services/store/item_store.h"
 #include "services/store/log_store.h"
 #include "services/store/migrations.h"
@@ -696,6 +697,48 @@ TEST_F(LogTest, ASealKilledHalfwayLeavesNoGapAndNoRepeat) {
       w.exec1("SELECT string_agg(id::text, ',' ORDER BY id) FROM alerts")[0]
           .as<std::string>(),
       "1,2,3,4,5,6");
+}
+
+}  // namespace
+}  // namespace pqtrack::store
+
+namespace pqtrack::store {
+namespace {
+
+TEST_F(StoreTest, SuggestionsAreOpenItemsOfTheSameKindFromTheIndex) {
+  Seed();
+  auto a =
+      Record(Petition("Tăng phụ cấp cho giáo viên mầm non"), "req-0000001");
+  ASSERT_TRUE(a.ok()) << a.status();
+  core::Item doc;
+  doc.kind = core::ItemKind::kDocument;
+  doc.title = "Tăng phụ cấp cho giáo viên mầm non";
+  doc.received_on = Day(2024, 7, 20);
+  doc.details = core::DocumentDetails{"UBND tỉnh Nghệ An", "1/UBND",
+                                      Day(2024, 7, 19), true};
+  ASSERT_TRUE(Record(doc, "req-0000002").ok());
+  // A petition with a similar title finds the petition, not the document.
+  auto b = Record(Petition("TANG PHU CAP giao vien mam non"), "req-0000003");
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_EQ(b->similar.size(), 1u);
+  EXPECT_EQ(b->similar[0].id, a->item.id);
+  // A draft of no kind is compared with every kind.
+  auto any =
+      items_->SuggestDuplicates(std::nullopt, "giáo viên mầm non",
+                                core::ItemKind::kUnspecified, 0, 10, 0.3);
+  ASSERT_TRUE(any.ok());
+  EXPECT_EQ(any->size(), 3u);
+  // The lookup is answered by the partial trigram index.
+  pqxx::connection c(db_->url());
+  pqxx::work w(c);
+  w.exec("SET enable_seqscan = off");
+  const pqxx::result plan = w.exec(
+      "EXPLAIN SELECT id FROM items i WHERE i.status "
+      "IN " PQTRACK_SQL_AWAITING_ANSWER
+      " AND i.kind = 'PETITION' AND i.title_folded % 'giao vien'");
+  std::string text;
+  for (const pqxx::row& r : plan) text += r[0].as<std::string>() + "\n";
+  EXPECT_THAT(text, HasSubstr("items_similar_open")) << text;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/store/item_rows.h"
 
 namespace pqtrack::core {
 namespace {
@@ -251,6 +252,23 @@ TEST(WorkflowTest, AnswerRules) {
   EXPECT_THAT(extra.ToStatus().message(),
               HasSubstr("roadmap: only for IN_RESOLUTION"));
   EXPECT_EQ(OutcomeOf(OutcomeDetail::kLegalDocument), Outcome::kResolved);
+}
+
+}  // namespace
+}  // namespace pqtrack::core
+
+namespace pqtrack::core {
+namespace {
+
+// The store spells core::IsAwaitingAnswer in SQL; the two must agree.
+TEST(AwaitingAnswerTest, SqlSpellingMatchesCore) {
+  const std::string sql = PQTRACK_SQL_AWAITING_ANSWER;
+  for (int s = 1; s <= static_cast<int>(ItemStatus::kDuplicate); ++s) {
+    const auto status = static_cast<ItemStatus>(s);
+    const std::string quoted = std::string("'") + Name(status) + "'";
+    EXPECT_EQ(sql.find(quoted) != std::string::npos, IsAwaitingAnswer(status))
+        << quoted;
+  }
 }
 
 }  // namespace
