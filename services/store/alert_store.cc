@@ -22,14 +22,25 @@ constexpr Statement kCancelPending{
     "UPDATE alert_schedule SET cancelled_at = $2 WHERE item_id = $1"
     " AND fired_at IS NULL AND cancelled_at IS NULL"
     " AND ($3::integer IS NULL OR deadline_version <> $3)"};
+// The item's due date and deadline version, whether its ladder runs, and
+// whether that version already has pending levels (then nothing changes).
 constexpr Statement kItemForPlan{
     "al_item_for_plan",
     "SELECT due_on, deadline_version, status IN " PQTRACK_SQL_AWAITING_ANSWER
-    " AND clock = 'RUNNING' FROM items WHERE id = $1"};
+    " AND clock = 'RUNNING', EXISTS (SELECT 1 FROM alert_schedule s"
+    " WHERE s.item_id = i.id AND s.deadline_version = i.deadline_version"
+    " AND s.fired_at IS NULL AND s.cancelled_at IS NULL)"
+    " FROM items i WHERE id = $1"};
+// The whole ladder in one statement: $3..$6 arrays of level, kind,
+// days left and fire time (microseconds since the epoch).
 constexpr Statement kInsertSchedule{
     "al_insert_schedule",
     "INSERT INTO alert_schedule (item_id, deadline_version, level, kind,"
-    " days_left, fire_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    " days_left, fire_at)"
+    " SELECT $1, $2, l, k, d::integer,"
+    " 'epoch'::timestamptz + f::bigint * interval '1 microsecond'"
+    " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[])"
+    " AS a (l, k, d, f)"
     // A level cancelled while the item was closed comes back when it
     // reopens, unless its time has passed.
     " ON CONFLICT (item_id, deadline_version, level) DO UPDATE"
@@ -111,13 +122,21 @@ void Plan(Tx& tx, int64_t item_id, absl::Time now,
     tx.Run(kCancelPending, item_id, now, Null{});
     return;
   }
+  // Planned already for this due date: a draft, an approval... change
+  // nothing.
+  if (Bool(r[0][3])) return;
   const int64_t version = Int(r[0][1]);
   tx.Run(kCancelPending, item_id, now, version);
   const auto [ladder, calendar] = load();
+  std::vector<std::string> levels, kinds, days, fire;
   for (const core::PlannedAlert& a : core::PlanLadder(*due, ladder, calendar)) {
-    tx.Run(kInsertSchedule, item_id, version, a.level,
-           std::string(core::Name(a.kind)), a.days_left, a.fire_at, now);
+    levels.push_back(a.level);
+    kinds.emplace_back(core::Name(a.kind));
+    days.push_back(absl::StrCat(a.days_left));
+    fire.push_back(absl::StrCat(absl::ToUnixMicros(a.fire_at)));
   }
+  if (levels.empty()) return;
+  tx.Run(kInsertSchedule, item_id, version, levels, kinds, days, fire, now);
 }
 
 void InsertAlert(Tx& tx, int64_t item_id, const std::string& kind,

@@ -108,4 +108,23 @@ absl::Status Db::Transact(absl::FunctionRef<absl::Status(Tx&)> fn) {
   return last;
 }
 
+absl::Status Db::Autocommit(absl::FunctionRef<absl::Status(Tx&)> fn) {
+  auto leased = Acquire();
+  if (!leased.ok()) return leased.status();
+  std::unique_ptr<PooledConnection> conn = std::move(leased).value();
+  absl::Status result;
+  bool healthy = true;
+  try {
+    pqxx::nontransaction txn(conn->conn);
+    Tx tx(txn, *conn);
+    result = fn(tx);
+  } catch (const std::exception& e) {
+    result = MapDbException(e);
+    healthy = conn->conn.is_open() &&
+              dynamic_cast<const pqxx::broken_connection*>(&e) == nullptr;
+  }
+  Release(std::move(conn), healthy);
+  return result;
+}
+
 }  // namespace pqtrack::store

@@ -44,7 +44,7 @@ struct PooledConnection {
 // A transaction in progress.
 class Tx {
  public:
-  Tx(pqxx::dbtransaction& txn, PooledConnection& conn)
+  Tx(pqxx::transaction_base& txn, PooledConnection& conn)
       : txn_(txn), conn_(conn) {}
 
   // Executes a prepared statement. Throws libpqxx exceptions, which
@@ -72,7 +72,7 @@ class Tx {
   }
 
  private:
-  pqxx::dbtransaction& txn_;
+  pqxx::transaction_base& txn_;
   PooledConnection& conn_;
 };
 
@@ -110,6 +110,12 @@ class Db {
     if (!s.ok()) return s;
     return std::move(*out);
   }
+
+  // Runs `fn` without a transaction block: each statement commits by
+  // itself (one round trip each, no BEGIN/COMMIT). For a use case that is
+  // one statement, such as a single read or a call of a function that is
+  // its own transaction; errors map as in Transact, nothing is retried.
+  absl::Status Autocommit(absl::FunctionRef<absl::Status(Tx&)> fn);
 
   const std::string& url() const { return options_.url; }
 

@@ -94,22 +94,20 @@ constexpr Statement kSearchItems{
 
 // Items awaiting an answer similar to a title: $3 the title folded,
 // $4 excluded id, $5 min score, $6 limit, $7 kind (NULL: any). The folded
-// titles are stored and indexed (items_similar_open), so the recheck calls
-// no function per row.
+// titles are stored and indexed (items_similar_open, GiST): the inner scan
+// walks nearest first and stops after $6 rows, which are the $6 most
+// similar; those below the min score are then dropped.
 constexpr Statement kSimilar{"item_similar", PQTRACK_SCOPE_CTE
-                             "SELECT i.id, i.title, i.status,"
+                             "SELECT id, title, status, score FROM ("
+                             " SELECT i.id, i.title, i.status,"
                              " similarity(i.title_folded, $3) AS score"
                              " FROM items i"
                              " WHERE " PQTRACK_VISIBLE
                              " AND i.id <> $4"
                              " AND i.status IN " PQTRACK_SQL_AWAITING_ANSWER
                              " AND ($7::text IS NULL OR i.kind = $7)"
-                             " AND i.title_folded % $3"
-                             " AND similarity(i.title_folded, $3) >= $5"
-                             " ORDER BY score DESC, i.id DESC LIMIT $6"};
-constexpr Statement kSimilarityThreshold{
-    "item_similarity_threshold",
-    "SELECT set_config('pg_trgm.similarity_threshold', $1, true)"};
+                             " ORDER BY i.title_folded <-> $3 LIMIT $6) nearest"
+                             " WHERE score >= $5 ORDER BY score DESC, id DESC"};
 
 constexpr Statement kHistory{
     "item_history",
@@ -151,7 +149,6 @@ std::vector<core::SimilarItem> Similar(
     Tx& tx, const std::optional<std::string>& scope_unit,
     const std::string& title, core::ItemKind kind, int64_t exclude_id,
     int limit, double min_score) {
-  tx.Run(kSimilarityThreshold, absl::StrCat(min_score));
   std::optional<std::string> kind_name;
   if (kind != core::ItemKind::kUnspecified) kind_name = core::Name(kind);
   std::vector<core::SimilarItem> out;
@@ -394,11 +391,13 @@ absl::StatusOr<std::vector<ItemStore::SearchHit>> ItemStore::SearchItems(
 absl::StatusOr<std::vector<core::SimilarItem>> ItemStore::SuggestDuplicates(
     const std::optional<std::string>& scope_unit, const std::string& title,
     core::ItemKind kind, int64_t exclude_id, int limit, double min_score) {
-  return db_.Transact<std::vector<core::SimilarItem>>(
-      [&](Tx& tx) -> absl::StatusOr<std::vector<core::SimilarItem>> {
-        return Similar(tx, scope_unit, title, kind, exclude_id, limit,
-                       min_score);
-      });
+  // One statement: no transaction block.
+  std::vector<core::SimilarItem> out;
+  PQ_RETURN_IF_ERROR(db_.Autocommit([&](Tx& tx) -> absl::Status {
+    out = Similar(tx, scope_unit, title, kind, exclude_id, limit, min_score);
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 absl::StatusOr<std::vector<core::Event>> ItemStore::GetItemHistory(

@@ -59,7 +59,8 @@ absl::StatusOr<LogStore::Sealed> LogStore::Seal(absl::Time now, int batch) {
   Sealed total;
   for (;;) {
     int64_t events = 0, alerts = 0;
-    PQ_RETURN_IF_ERROR(db_.Transact([&](Tx& tx) -> absl::Status {
+    // pq_seal is its own transaction: no BEGIN/COMMIT around it.
+    PQ_RETURN_IF_ERROR(db_.Autocommit([&](Tx& tx) -> absl::Status {
       const pqxx::row r = tx.Run(kSeal, batch, now)[0];
       events = Int(r[0]);
       alerts = Int(r[1]);
