@@ -116,10 +116,17 @@ SELECT k.kind, 'sender ' || (g % 97),
                 WHEN g % 20 < 19 THEN 'PETITION' ELSE 'QUESTION' END AS kind) k
 )sql"};
 
+// Everything but the newest 3,000 open items is answered (generated ones
+// and those the bench recorded alike).
 constexpr store::Statement kAnswerOld{
     "bench_answer_old",
-    "UPDATE items SET status = 'ANSWERED' WHERE status = 'ASSIGNED'"
-    " AND request_id IS NULL"};
+    "UPDATE items SET status = 'ANSWERED' WHERE status IN ('ASSIGNED',"
+    " 'IN_PROGRESS') AND id < (SELECT coalesce(min(id), 0) FROM (SELECT id"
+    " FROM items WHERE status IN ('ASSIGNED', 'IN_PROGRESS')"
+    " ORDER BY id DESC LIMIT 3000) newest)"};
+constexpr store::Statement kSomeIds{
+    "bench_some_ids",
+    "SELECT id FROM items TABLESAMPLE SYSTEM (10) LIMIT 100000"};
 
 constexpr store::Statement kFillEvents{"bench_fill_events", R"sql(
 INSERT INTO events (item_id, at, kind, after)
@@ -409,9 +416,10 @@ int Main(int argc, char** argv) {
       tx.Run(kFillEvents, max_id);
       return absl::OkStatus();
     });
+    // As autovacuum would: answered items leave the open-items index.
     if (st.ok()) {
-      st = (*db)->db().Transact([&](store::Tx& tx) -> absl::Status {
-        tx.ExecScript("ANALYZE");
+      st = (*db)->db().Autocommit([&](store::Tx& tx) -> absl::Status {
+        tx.ExecScript("VACUUM ANALYZE");
         return absl::OkStatus();
       });
     }
@@ -434,7 +442,7 @@ int Main(int argc, char** argv) {
         const grpc::Status gs = stub->RecordItem(
             Authorized(token).get(),
             PetitionRequest(1, absl::StrCat("bench-", n), n), &resp);
-        if (!gs.ok()) return Bench::kFailed;
+        if (!gs.ok()) return Ok(gs);
         mine[t].emplace_back(resp.item().id(), resp.item().version());
         return Bench::kOk;
       });
@@ -464,8 +472,30 @@ int Main(int argc, char** argv) {
     }
   }
 
-  // The reads, at the largest register.
+  // The reads, at the largest register, with the open items a ministry has
+  // (the newest 3,000; those recorded above included).
   const int64_t largest = registers.back();
+  std::vector<int64_t> ids;
+  int64_t max_id = 0;
+  st = (*db)->db().Transact([&](store::Tx& tx) -> absl::Status {
+    tx.ExecScript("SET LOCAL session_replication_role = replica");
+    tx.Run(kAnswerOld);
+    for (const pqxx::row& r : tx.Run(kSomeIds)) {
+      ids.push_back(r[0].as<int64_t>());
+    }
+    max_id = tx.Run(kMaxId)[0][0].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (st.ok()) {
+    st = (*db)->db().Autocommit([&](store::Tx& tx) -> absl::Status {
+      tx.ExecScript("VACUUM ANALYZE items");
+      return absl::OkStatus();
+    });
+  }
+  if (!st.ok() || ids.empty()) {
+    std::cerr << "cannot prepare the reads: " << st.message() << "\n";
+    return 1;
+  }
   std::printf("\nreads at %lld items, 8 clients\n",
               static_cast<long long>(largest));
   std::printf("  %-34s %7s %10s %9s %9s %11s\n", "", "clients", "calls/s",
@@ -474,7 +504,7 @@ int Main(int argc, char** argv) {
     auto stub = v1::ItemService::NewStub(
         std::shared_ptr<grpc::Channel>(&ch, [](grpc::Channel*) {}));
     v1::GetItemRequest req;
-    req.set_id(1 + (i * 7919) % largest);
+    req.set_id(ids[(i * 7919) % ids.size()]);
     v1::GetItemResponse resp;
     return Ok(stub->GetItem(Authorized(token).get(), req, &resp));
   });

@@ -36,7 +36,7 @@ std::string HashTokenSecret(const std::string& secret) {
 }
 
 absl::StatusOr<core::Principal> Authenticator::Authenticate(
-    const grpc::ServerContextBase& context) const {
+    const grpc::ServerContextBase& context, core::User* user) const {
   const auto& md = context.client_metadata();
   const auto it = md.find("authorization");
   if (it == md.end()) {
@@ -67,6 +67,7 @@ absl::StatusOr<core::Principal> Authenticator::Authenticate(
         const Cached& c = it->second;
         if (now - c.cached_at < options_.cache_lifetime &&
             (!c.expire_time || now < *c.expire_time)) {
+          if (user != nullptr) *user = c.user;
           return c.principal;
         }
         cache_.erase(it);
@@ -88,8 +89,10 @@ absl::StatusOr<core::Principal> Authenticator::Authenticate(
       }
       if (cache_.size() >= options_.cache_capacity) cache_.clear();
     }
-    cache_[hash] = Cached{active.principal, active.expire_time, now};
+    cache_[hash] =
+        Cached{active.principal, active.user, active.expire_time, now};
   }
+  if (user != nullptr) *user = std::move(active.user);
   return std::move(active.principal);
 }
 

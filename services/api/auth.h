@@ -63,8 +63,10 @@ class Authenticator {
 
   // UNAUTHENTICATED when the metadata is missing, malformed, or names no
   // active token; UNAVAILABLE when the database is unreachable.
+  // With `user` set, also gives the caller's user record (from the same
+  // cache).
   absl::StatusOr<core::Principal> Authenticate(
-      const grpc::ServerContextBase& context) const;
+      const grpc::ServerContextBase& context, core::User* user = nullptr) const;
 
   // A notification on store::kTokensChannel: evicts that token hash ("*":
   // everything).
@@ -84,6 +86,7 @@ class Authenticator {
  private:
   struct Cached {
     core::Principal principal;
+    core::User user;
     std::optional<absl::Time> expire_time;
     absl::Time cached_at;
   };

@@ -56,9 +56,13 @@ constexpr Statement kListTokens{
                   "              (t.expires_at IS NULL OR t.expires_at > $3)))"
                   " ORDER BY t.id"};
 
+// The user (as UserFromRow reads it), then the token: id, whether its use
+// should be recorded, expiry.
 constexpr Statement kAuthenticate{
     "token_authenticate",
-    R"sql(SELECT u.id, u.login, u.role, un.code, t.id,
+    R"sql(SELECT u.id, u.login, u.display_name, u.role, un.code, u.email,
+                 (extract(epoch FROM u.created_at) * 1000000)::bigint,
+                 t.id,
                  (t.last_used_at IS NULL OR
                   t.last_used_at < $2::timestamptz - interval '1 minute'),
                  (extract(epoch FROM t.expires_at) * 1000000)::bigint
@@ -198,15 +202,17 @@ absl::StatusOr<UserStore::ActiveToken> UserStore::Authenticate(
       return absl::UnauthenticatedError(
           "the bearer token is unknown, revoked or expired");
     }
-    core::Principal p;
-    p.user_id = Int(r[0][0]);
-    p.login = Text(r[0][1]);
-    p.role = core::ParseEnum<core::Role>(Text(r[0][2]))
-                 .value_or(core::Role::kUnspecified);
-    p.unit_code = Text(r[0][3]);
-    p.token_id = Int(r[0][4]);
-    if (Bool(r[0][5])) tx.Run(kTouchToken, p.token_id, now);
-    return ActiveToken{std::move(p), OptionalTimeOf(r[0][6])};
+    ActiveToken active;
+    active.user = UserFromRow(r[0]);
+    core::Principal& p = active.principal;
+    p.user_id = active.user.id;
+    p.login = active.user.login;
+    p.role = active.user.role;
+    p.unit_code = active.user.unit_code;
+    p.token_id = Int(r[0][7]);
+    active.expire_time = OptionalTimeOf(r[0][9]);
+    if (Bool(r[0][8])) tx.Run(kTouchToken, p.token_id, now);
+    return active;
   });
 }
 

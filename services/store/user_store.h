@@ -55,6 +55,8 @@ class UserStore {
 
   struct ActiveToken {
     core::Principal principal;
+    // Its user, as GetUser returns it.
+    core::User user;
     // When the token expires (nullopt: never).
     std::optional<absl::Time> expire_time;
   };
