@@ -6,8 +6,9 @@
 //   import_bench [--rows 10000]
 //
 // The import does more than the copy by design: every row is checked,
-// routed and given its legal due date, and gets an event in the hash
-// chain and its alert ladder. The aim is at least half of \copy's rate.
+// routed and given its legal due date, and gets an event (linked into the
+// hash chain after commit) and its alert ladder. The aim (issue 10) is at
+// least 0.7 of \copy's rate.
 #include <fstream>
 #include <iostream>
 
@@ -232,7 +233,7 @@ int Main(int argc, char** argv) {
               n / *imported);
   std::printf("%-44s %9.2f %10.0f\n", "psql \\copy, same rows (baseline)",
               copy_s, n / copy_s);
-  std::printf("\nimport runs at %.2f of \\copy's rate (aim: at least 0.50)\n",
+  std::printf("\nimport runs at %.2f of \\copy's rate (aim: at least 0.70)\n",
               copy_s / *imported);
   return 0;
 }

@@ -445,9 +445,9 @@ int Main(int argc, char** argv) {
   Bench bench(db->get(), item_id);
   std::printf(
       "WatchAlerts: %d alerts per round, fired like the scheduler fires them "
-      "(alert row + NOTIFY, one transaction);\n"
-      "latency = from the start of that transaction to arrival. Baseline: the "
-      "same NOTIFY at one plain LISTEN connection.\n\n",
+      "(a queued alert, numbered by the server's sequencer after commit);\n"
+      "latency = from the start of that transaction to arrival. Baseline: a "
+      "NOTIFY from the same transaction at one plain LISTEN connection.\n\n",
       alerts);
   std::printf("%9s %10s | %9s %9s %9s | %9s %9s | %10s %12s %11s\n", "watchers",
               "connect s", "p50 ms", "p99 ms", "max ms", "base p50", "base p99",

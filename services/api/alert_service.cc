@@ -66,12 +66,43 @@ void ReadFilters(core::Violations& v,
   }
 }
 
+// Encodes a response once. Alerts are encoded once for every watcher
+// (AlertEncoder); the buffer's slices are shared, not copied, by each
+// stream that writes it.
+grpc::ByteBuffer Encode(const v1::WatchAlertsResponse& r) {
+  grpc::ByteBuffer bb;
+  bool own = false;
+  (void)grpc::GenericSerialize<grpc::ProtoBufferWriter,
+                               grpc::protobuf::MessageLite>(r, &bb, &own);
+  return bb;
+}
+
+}  // namespace
+
+grpc::ByteBuffer AlertEncoder::Encoded(const store::Alert& a) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = cache_.find(a.id); it != cache_.end()) return it->second;
+  v1::WatchAlertsResponse r;
+  AlertToProto(a, r.mutable_alert());
+  grpc::ByteBuffer bb = Encode(r);
+  cache_.emplace(a.id, bb);
+  order_.push_back(a.id);
+  if (order_.size() > kKept) {
+    cache_.erase(order_.front());
+    order_.pop_front();
+  }
+  return bb;
+}
+
+namespace {
+
 // One WatchAlerts stream: a write queue fed by the hub, drained one write at
 // a time. Deletes itself when gRPC is done with it.
-class Watcher final : public grpc::ServerWriteReactor<v1::WatchAlertsResponse>,
+class Watcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                       public alerts::AlertSink {
  public:
-  explicit Watcher(alerts::AlertHub* hub) : hub_(*hub) {}
+  Watcher(alerts::AlertHub* hub, AlertEncoder* encoder)
+      : hub_(*hub), encoder_(*encoder) {}
 
   void Begin(alerts::Subscription sub) { hub_.Subscribe(this, std::move(sub)); }
   void Refuse(const grpc::Status& status) {
@@ -83,9 +114,7 @@ class Watcher final : public grpc::ServerWriteReactor<v1::WatchAlertsResponse>,
   void Deliver(const std::vector<store::Alert>& alerts) override {
     absl::MutexLock lock(&mu_);
     for (const store::Alert& a : alerts) {
-      v1::WatchAlertsResponse r;
-      AlertToProto(a, r.mutable_alert());
-      queue_.push_back(std::move(r));
+      queue_.push_back(encoder_.Encoded(a));
     }
     PumpLocked();
   }
@@ -94,7 +123,7 @@ class Watcher final : public grpc::ServerWriteReactor<v1::WatchAlertsResponse>,
     v1::WatchAlertsResponse r;
     r.mutable_heartbeat()->set_last_cursor(last_cursor);
     TimeToProto(now, r.mutable_heartbeat()->mutable_time());
-    queue_.push_back(std::move(r));
+    queue_.push_back(Encode(r));
     PumpLocked();
   }
   void Close(const absl::Status& status) override {
@@ -141,9 +170,10 @@ class Watcher final : public grpc::ServerWriteReactor<v1::WatchAlertsResponse>,
   }
 
   alerts::AlertHub& hub_;
+  AlertEncoder& encoder_;
   absl::Mutex mu_;
-  std::deque<v1::WatchAlertsResponse> queue_ ABSL_GUARDED_BY(mu_);
-  v1::WatchAlertsResponse current_ ABSL_GUARDED_BY(mu_);
+  std::deque<grpc::ByteBuffer> queue_ ABSL_GUARDED_BY(mu_);
+  grpc::ByteBuffer current_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<grpc::Status> closing_ ABSL_GUARDED_BY(mu_);
@@ -151,10 +181,17 @@ class Watcher final : public grpc::ServerWriteReactor<v1::WatchAlertsResponse>,
 
 }  // namespace
 
-grpc::ServerWriteReactor<v1::WatchAlertsResponse>*
-AlertServiceImpl::WatchAlerts(grpc::CallbackServerContext* ctx,
-                              const v1::WatchAlertsRequest* req) {
-  auto* watcher = new Watcher(&hub_);
+grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::WatchAlerts(
+    grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* raw) {
+  auto* watcher = new Watcher(&hub_, &encoder_);
+  // The raw method (so that alerts are encoded once) parses its own request.
+  v1::WatchAlertsRequest parsed;
+  grpc::ByteBuffer bytes(*raw);
+  if (grpc::Status bad = wire::ParseRequest(&bytes, &parsed); !bad.ok()) {
+    watcher->Refuse(bad);
+    return watcher;
+  }
+  const v1::WatchAlertsRequest* req = &parsed;
   absl::StatusOr<core::Principal> who = d_.auth.Authenticate(*ctx);
   absl::Status st = who.status();
   if (st.ok()) st = core::Authorize(*who, core::Action::kReadAlerts);

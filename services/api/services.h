@@ -9,6 +9,7 @@
 
 #include <grpcpp/server_builder.h>
 
+#include <deque>
 #include <memory>
 
 #include "pqtrack/v1/admin.grpc.pb.h"
@@ -264,17 +265,31 @@ class CalendarServiceImpl final : public v1::CalendarService::Service {
   ServiceDeps& d_;
 };
 
+// Encodes alerts for WatchAlerts once, whatever the number of watchers: the
+// last few hundred stay encoded, by cursor. Thread-safe.
+class AlertEncoder {
+ public:
+  // A WatchAlertsResponse carrying `alert`, encoded.
+  grpc::ByteBuffer Encoded(const store::Alert& alert);
+
+ private:
+  static constexpr size_t kKept = 512;
+  absl::Mutex mu_;
+  absl::flat_hash_map<int64_t, grpc::ByteBuffer> cache_ ABSL_GUARDED_BY(mu_);
+  std::deque<int64_t> order_ ABSL_GUARDED_BY(mu_);
+};
+
 // ListAlerts and AckAlerts are synchronous; WatchAlerts uses the callback
-// API, so a watcher costs no thread: its alerts come from the AlertHub.
+// API, so a watcher costs no thread: its alerts come from the AlertHub. It
+// is a raw method so that each alert is encoded once for every stream.
 class AlertServiceImpl final
-    : public v1::AlertService::WithCallbackMethod_WatchAlerts<
+    : public v1::AlertService::WithRawCallbackMethod_WatchAlerts<
           v1::AlertService::Service> {
  public:
   AlertServiceImpl(ServiceDeps* deps, alerts::AlertHub* hub)
       : d_(*deps), hub_(*hub) {}
-  grpc::ServerWriteReactor<v1::WatchAlertsResponse>* WatchAlerts(
-      grpc::CallbackServerContext* ctx,
-      const v1::WatchAlertsRequest* req) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchAlerts(
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req) override;
   grpc::Status ListAlerts(grpc::ServerContext* ctx,
                           const v1::ListAlertsRequest* req,
                           v1::ListAlertsResponse* resp) override;
@@ -285,6 +300,7 @@ class AlertServiceImpl final
  private:
   ServiceDeps& d_;
   alerts::AlertHub& hub_;
+  AlertEncoder encoder_;
 };
 
 class BulkServiceImpl final : public v1::BulkService::Service {
@@ -334,7 +350,7 @@ class ApiServices {
   // `db` and `clock` must outlive this object. `seal_interval`: how often
   // the sequencer seals what has committed (see alerts/sequencer.h).
   ApiServices(store::Db* db, const Clock* clock,
-              absl::Duration seal_interval = absl::Milliseconds(50))
+              absl::Duration seal_interval = absl::Milliseconds(10))
       : deps_(db, clock),
         assembly_(&deps_),
         units_(&deps_),

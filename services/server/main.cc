@@ -65,7 +65,7 @@ ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGINT/SIGTERM, how long calls in flight may take to finish.");
 ABSL_FLAG(int, alert_interval_seconds, 30,
           "How often due alerts are fired (they fire at most this late).");
-ABSL_FLAG(int, seal_interval_ms, 50,
+ABSL_FLAG(int, seal_interval_ms, 10,
           "How often committed events and alerts are sealed into the "
           "commit-ordered log (alerts reach watchers at most this late).");
 ABSL_FLAG(std::string, admin_login, "admin",

@@ -21,7 +21,7 @@
 // replicas may each run a sealer (the Sequencer, alerts/sequencer.h): they
 // take turns on the row lock, and an interrupted seal (connection lost,
 // server killed) rolls back whole and its rows are sealed by the next.
-// A row is sealed within one Sequencer interval (default 50 ms) of its
+// A row is sealed within one Sequencer interval (default 10 ms) of its
 // commit while any server runs; readers that promise read-your-writes
 // (ListAlerts, VerifyAuditChain) call Seal() first.
 //
