@@ -441,7 +441,7 @@ int Main(int argc, char** argv) {
             std::shared_ptr<grpc::Channel>(&ch, [](grpc::Channel*) {}));
         const grpc::Status gs = stub->RecordItem(
             Authorized(token).get(),
-            PetitionRequest(1, absl::StrCat("bench-", n), n), &resp);
+            PetitionRequest(1, absl::StrCat("bench-record-", n), n), &resp);
         if (!gs.ok()) return Ok(gs);
         mine[t].emplace_back(resp.item().id(), resp.item().version());
         return Bench::kOk;

@@ -111,6 +111,21 @@ constexpr Statement kAck{
 constexpr Statement kAcked{
     "al_acked", "SELECT cursor FROM alert_acks WHERE subscriber = $1"};
 
+// Writes the ladder of deadline `version` (due on `due`) in one statement.
+void InsertLadder(Tx& tx, int64_t item_id, int64_t version, absl::CivilDay due,
+                  const core::Ladder& ladder, const core::Calendar& calendar,
+                  absl::Time now) {
+  std::vector<std::string> levels, kinds, days, fire;
+  for (const core::PlannedAlert& a : core::PlanLadder(due, ladder, calendar)) {
+    levels.push_back(a.level);
+    kinds.emplace_back(core::Name(a.kind));
+    days.push_back(absl::StrCat(a.days_left));
+    fire.push_back(absl::StrCat(absl::ToUnixMicros(a.fire_at)));
+  }
+  if (levels.empty()) return;
+  tx.Run(kInsertSchedule, item_id, version, levels, kinds, days, fire, now);
+}
+
 // Makes the schedule match the item: the ladder of its current deadline
 // version when it is open with a due date, nothing pending otherwise. The
 // ladder and calendar are loaded (by `load`) only when a ladder is planned.
@@ -128,15 +143,7 @@ void Plan(Tx& tx, int64_t item_id, absl::Time now,
   const int64_t version = Int(r[0][1]);
   tx.Run(kCancelPending, item_id, now, version);
   const auto [ladder, calendar] = load();
-  std::vector<std::string> levels, kinds, days, fire;
-  for (const core::PlannedAlert& a : core::PlanLadder(*due, ladder, calendar)) {
-    levels.push_back(a.level);
-    kinds.emplace_back(core::Name(a.kind));
-    days.push_back(absl::StrCat(a.days_left));
-    fire.push_back(absl::StrCat(absl::ToUnixMicros(a.fire_at)));
-  }
-  if (levels.empty()) return;
-  tx.Run(kInsertSchedule, item_id, version, levels, kinds, days, fire, now);
+  InsertLadder(tx, item_id, version, *due, ladder, calendar, now);
 }
 
 void InsertAlert(Tx& tx, int64_t item_id, const std::string& kind,
@@ -174,6 +181,12 @@ core::Ladder LoadLadder(Tx& tx) {
 void Replan(Tx& tx, int64_t item_id, absl::Time now) {
   Plan(tx, item_id, now,
        [&] { return std::make_pair(LoadLadder(tx), LoadCalendar(tx)); });
+}
+
+void PlanNew(Tx& tx, int64_t item_id, std::optional<absl::CivilDay> due,
+             bool open, const core::Calendar& calendar, absl::Time now) {
+  if (!open || !due) return;
+  InsertLadder(tx, item_id, 1, *due, LoadLadder(tx), calendar, now);
 }
 
 void RecordEventAlert(Tx& tx, int64_t item_id, core::AlertKind kind,

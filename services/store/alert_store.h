@@ -89,6 +89,11 @@ core::Ladder LoadLadder(Tx& tx);
 // version while it is open with a due date (levels already fired stay
 // fired), nothing pending once it is closed.
 void Replan(Tx& tx, int64_t item_id, absl::Time now);
+// For an item just inserted (deadline version 1, nothing planned yet):
+// plans its ladder when `open` with a due date, reusing the calendar the
+// caller loaded.
+void PlanNew(Tx& tx, int64_t item_id, std::optional<absl::CivilDay> due,
+             bool open, const core::Calendar& calendar, absl::Time now);
 // Records an event alert (ASSIGNED, TRANSFERRED, RETURNED_FOR_REVISION,
 // ANSWERED) for the item's current lead unit; it is numbered once sealed.
 void RecordEventAlert(Tx& tx, int64_t item_id, core::AlertKind kind,

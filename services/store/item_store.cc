@@ -10,6 +10,7 @@
 #include "services/core/fold.h"
 #include "services/core/item_rules.h"
 #include "services/core/routing.h"
+#include "services/core/workflow.h"
 #include "services/store/alert_store.h"
 #include "services/store/deadline_store.h"
 #include "services/store/item_rows.h"
@@ -312,7 +313,8 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
                        .Build();
         }
         AppendEvent(tx, id, actor, now, "RECORDED", "", detail);
-        Replan(tx, id, now);
+        PlanNew(tx, id, item.due_on, core::IsAwaitingAnswer(initial), calendar,
+                now);
         if (!item.lead_unit_code.empty()) {
           RecordEventAlert(tx, id, core::AlertKind::kAssigned, now, detail);
         }
