@@ -3,7 +3,11 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "services/api/auth.h"
 #include "services/common/status_macros.h"
 #include "services/store/migrations.h"
@@ -78,6 +82,45 @@ std::unique_ptr<grpc::ClientContext> Authorized(const std::string& token) {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->AddMetadata("authorization", "Bearer " + token);
   return ctx;
+}
+
+const char kRegisterSetupSql[] = R"sql(
+INSERT INTO units (code, name_vi, kind, created_at, updated_at)
+VALUES ('BNV', 'Bộ Nội vụ', 'MINISTRY', now(), now());
+INSERT INTO units (code, name_vi, kind, parent_id, created_at, updated_at)
+SELECT 'D' || g, 'Vụ ' || g, 'DEPARTMENT',
+       (SELECT id FROM units WHERE code = 'BNV'), now(), now()
+  FROM generate_series(1, 10) g;
+INSERT INTO terms (code, number, start_year, end_year, created_at)
+VALUES ('XV', 15, 2021, 2026, now());
+INSERT INTO sessions (term_id, number, kind, opens_on, closes_on, created_at)
+SELECT id, 7, 'REGULAR', '2024-05-20', '2024-06-29', now() FROM terms;
+INSERT INTO batches (session_id, phase, forwarding_body, document_number,
+                     received_on, created_at)
+SELECT id, 'AFTER_SESSION', 'Ban Dân nguyện', '590/BDN', '2024-01-01', now()
+  FROM sessions;
+)sql";
+
+absl::StatusOr<std::vector<int64_t>> ParseCounts(const std::string& flag,
+                                                 const std::string& name,
+                                                 int64_t min, int64_t max) {
+  std::vector<int64_t> out;
+  for (absl::string_view s : absl::StrSplit(flag, ',')) {
+    int64_t n = 0;
+    if (!absl::SimpleAtoi(s, &n) || n < min || n > max) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          name, ": \"", s, "\" is not a count between ", min, " and ", max));
+    }
+    out.push_back(n);
+  }
+  return out;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
+  return v[i];
 }
 
 }  // namespace pqtrack::bench

@@ -1,6 +1,7 @@
 // Provides what the benchmarks share: a throwaway PostgreSQL with pqtrack's
 // schema and an admin token (BenchDatabase), pqtrack-server processes on it
-// (BenchServer), and authorised call contexts.
+// (BenchServer), authorised call contexts, the units and assembly calendar
+// of generated registers, comma-separated count flags and percentiles.
 #ifndef PQTRACK_BENCH_BENCH_SUPPORT_H_
 #define PQTRACK_BENCH_BENCH_SUPPORT_H_
 
@@ -56,6 +57,19 @@ class BenchServer {
 };
 
 std::unique_ptr<grpc::ClientContext> Authorized(const std::string& token);
+
+// SQL that creates what a generated register hangs off: the ministry BNV
+// with departments D1..D10, term XV, regular session 7 and its batch 1.
+extern const char kRegisterSetupSql[];
+
+// Parses a comma-separated list of counts for flag `name`, each between
+// `min` and `max`; INVALID_ARGUMENT naming the bad entry.
+absl::StatusOr<std::vector<int64_t>> ParseCounts(const std::string& flag,
+                                                 const std::string& name,
+                                                 int64_t min, int64_t max);
+
+// The value at fraction `p` (0..1) of `v` sorted; 0 for an empty `v`.
+double Percentile(std::vector<double> v, double p);
 
 }  // namespace pqtrack::bench
 

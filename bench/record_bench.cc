@@ -49,23 +49,10 @@
 namespace pqtrack::bench {
 namespace {
 
-constexpr char kSetup[] = R"sql(
-INSERT INTO units (code, name_vi, kind, created_at, updated_at)
-VALUES ('BNV', 'Bộ Nội vụ', 'MINISTRY', now(), now());
-INSERT INTO units (code, name_vi, kind, parent_id, created_at, updated_at)
-SELECT 'D' || g, 'Vụ ' || g, 'DEPARTMENT',
-       (SELECT id FROM units WHERE code = 'BNV'), now(), now()
-  FROM generate_series(1, 10) g;
-INSERT INTO terms (code, number, start_year, end_year, created_at)
-VALUES ('XV', 15, 2021, 2026, now());
-INSERT INTO sessions (term_id, number, kind, opens_on, closes_on, created_at)
-SELECT id, 7, 'REGULAR', '2024-05-20', '2024-06-29', now() FROM terms;
-INSERT INTO batches (session_id, phase, forwarding_body, document_number,
-                     received_on, created_at)
-SELECT id, 'AFTER_SESSION', 'Ban Dân nguyện', '590/BDN', '2024-07-20', now()
-  FROM sessions;
-CREATE TABLE bench_items (LIKE items INCLUDING ALL);
-)sql";
+// Beside the register's units and assembly (kRegisterSetupSql): the
+// baseline's table, items' columns, defaults and indexes.
+constexpr char kBaselineTable[] =
+    "CREATE TABLE bench_items (LIKE items INCLUDING ALL)";
 
 // Adds items $1 + 1 .. $2 of the register. Titles combine words of a
 // vocabulary, so the trigram index sees realistic overlaps. Only the newest
@@ -145,12 +132,6 @@ struct Point {
   int64_t calls = 0, failed = 0;
 };
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
 class Bench {
  public:
   Bench(BenchDatabase* db, std::string address, double seconds)
@@ -183,9 +164,9 @@ class Bench {
   // Runs `call(thread, channel, i)` on `clients` threads for the set time.
   // It returns kOk, kFailed, or kDone (nothing left for this thread).
   enum Outcome { kOk, kFailed, kDone };
-  Point Drive(
-      int clients,
-      const std::function<Outcome(int, grpc::Channel&, int64_t)>& call) {
+  using Call = std::function<Outcome(int, const std::shared_ptr<grpc::Channel>&,
+                                     int64_t)>;
+  Point Drive(int clients, const Call& call) {
     std::vector<std::vector<double>> lat(clients);
     std::atomic<int64_t> failed{0};
     const std::string wal0 = Wal();
@@ -193,7 +174,8 @@ class Bench {
     std::vector<std::thread> threads;
     for (int t = 0; t < clients; ++t) {
       threads.emplace_back([&, t] {
-        grpc::Channel& ch = *channels_[t % channels_.size()];
+        const std::shared_ptr<grpc::Channel>& ch =
+            channels_[t % channels_.size()];
         for (int64_t i = 0;; ++i) {
           const absl::Time s = absl::Now();
           const Outcome o = call(t, ch, i);
@@ -280,7 +262,6 @@ class Bench {
   }
 
   const std::string& token() const { return db_.token(); }
-  grpc::Channel& channel(int i) { return *channels_[i % channels_.size()]; }
 
  private:
   BenchDatabase& db_;
@@ -344,7 +325,7 @@ int Main(int argc, char** argv) {
   std::string clients_flag = "1,8,32";
   double seconds = 4;
   app.add_option("--registers", registers_flag,
-                 "Register sizes (items), ascending")
+                 "Register sizes (items), run smallest first")
       ->capture_default_str();
   app.add_option("--clients", clients_flag, "Client counts")
       ->capture_default_str();
@@ -352,14 +333,18 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1.0, 60.0))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  std::vector<int64_t> registers;
-  std::vector<int> clients;
-  for (absl::string_view s : absl::StrSplit(registers_flag, ',')) {
-    registers.push_back(std::atoll(std::string(s).c_str()));
+  const auto registers_or =
+      ParseCounts(registers_flag, "--registers", 1000, 20000000);
+  const auto clients_or = ParseCounts(clients_flag, "--clients", 1, 256);
+  for (const absl::Status& bad : {registers_or.status(), clients_or.status()}) {
+    if (!bad.ok()) {
+      std::cerr << bad.message() << "\n";
+      return 2;
+    }
   }
-  for (absl::string_view s : absl::StrSplit(clients_flag, ',')) {
-    clients.push_back(std::atoi(std::string(s).c_str()));
-  }
+  std::vector<int64_t> registers = *registers_or;
+  std::sort(registers.begin(), registers.end());
+  std::vector<int> clients(clients_or->begin(), clients_or->end());
 
   auto db = BenchDatabase::Start();
   if (!db.ok()) {
@@ -367,7 +352,8 @@ int Main(int argc, char** argv) {
     return 1;
   }
   absl::Status st = (*db)->db().Transact([&](store::Tx& tx) -> absl::Status {
-    tx.ExecScript(kSetup);
+    tx.ExecScript(kRegisterSetupSql);
+    tx.ExecScript(kBaselineTable);
     return absl::OkStatus();
   });
   if (!st.ok()) {
@@ -434,24 +420,23 @@ int Main(int argc, char** argv) {
     for (const int c : clients) {
       // Items recorded at this point, for the workflow move.
       std::vector<std::vector<std::pair<int64_t, int64_t>>> mine(c);
-      const Point rec = bench.Drive(c, [&](int t, grpc::Channel& ch, int64_t) {
-        const int64_t n = ++serial;
-        v1::RecordItemResponse resp;
-        auto stub = v1::ItemService::NewStub(
-            std::shared_ptr<grpc::Channel>(&ch, [](grpc::Channel*) {}));
-        const grpc::Status gs = stub->RecordItem(
-            Authorized(token).get(),
-            PetitionRequest(1, absl::StrCat("bench-record-", n), n), &resp);
-        if (!gs.ok()) return Ok(gs);
-        mine[t].emplace_back(resp.item().id(), resp.item().version());
-        return Bench::kOk;
-      });
+      const Point rec = bench.Drive(
+          c, [&](int t, const std::shared_ptr<grpc::Channel>& ch, int64_t) {
+            const int64_t n = ++serial;
+            v1::RecordItemResponse resp;
+            auto stub = v1::ItemService::NewStub(ch);
+            const grpc::Status gs = stub->RecordItem(
+                Authorized(token).get(),
+                PetitionRequest(1, absl::StrCat("bench-record-", n), n), &resp);
+            if (!gs.ok()) return Ok(gs);
+            mine[t].emplace_back(resp.item().id(), resp.item().version());
+            return Bench::kOk;
+          });
       PrintRow("RecordItem", c, rec);
-      const Point move =
-          bench.Drive(c, [&](int t, grpc::Channel& ch, int64_t i) {
+      const Point move = bench.Drive(
+          c, [&](int t, const std::shared_ptr<grpc::Channel>& ch, int64_t i) {
             if (i >= static_cast<int64_t>(mine[t].size())) return Bench::kDone;
-            auto stub = v1::WorkflowService::NewStub(
-                std::shared_ptr<grpc::Channel>(&ch, [](grpc::Channel*) {}));
+            auto stub = v1::WorkflowService::NewStub(ch);
             v1::SaveDraftRequest req;
             req.set_item_id(mine[t][i].first);
             req.set_version(mine[t][i].second);
@@ -500,14 +485,14 @@ int Main(int argc, char** argv) {
               static_cast<long long>(largest));
   std::printf("  %-34s %7s %10s %9s %9s %11s\n", "", "clients", "calls/s",
               "p50 ms", "p99 ms", "WAL B/call");
-  const Point get = bench.Drive(8, [&](int, grpc::Channel& ch, int64_t i) {
-    auto stub = v1::ItemService::NewStub(
-        std::shared_ptr<grpc::Channel>(&ch, [](grpc::Channel*) {}));
-    v1::GetItemRequest req;
-    req.set_id(ids[(i * 7919) % ids.size()]);
-    v1::GetItemResponse resp;
-    return Ok(stub->GetItem(Authorized(token).get(), req, &resp));
-  });
+  const Point get = bench.Drive(
+      8, [&](int, const std::shared_ptr<grpc::Channel>& ch, int64_t i) {
+        auto stub = v1::ItemService::NewStub(ch);
+        v1::GetItemRequest req;
+        req.set_id(ids[(i * 7919) % ids.size()]);
+        v1::GetItemResponse resp;
+        return Ok(stub->GetItem(Authorized(token).get(), req, &resp));
+      });
   PrintRow("GetItem", 8, get);
   auto pk = bench.PgBench(8, kSelectScript, {absl::StrCat("maxid=", largest)});
   if (!pk.ok()) {
@@ -517,33 +502,33 @@ int Main(int argc, char** argv) {
   PrintRow("pgbench primary-key SELECT", 8, *pk);
   std::printf("  %-34s %7s %10.2f   (target >= 0.2)\n",
               "ratio GetItem / SELECT", "", get.per_s / pk->per_s);
-  const Point who = bench.Drive(8, [&](int, grpc::Channel& ch, int64_t) {
-    auto stub = v1::AdminService::NewStub(
-        std::shared_ptr<grpc::Channel>(&ch, [](grpc::Channel*) {}));
-    v1::WhoAmIResponse resp;
-    return Ok(stub->WhoAmI(Authorized(token).get(), {}, &resp));
-  });
+  const Point who = bench.Drive(
+      8, [&](int, const std::shared_ptr<grpc::Channel>& ch, int64_t) {
+        auto stub = v1::AdminService::NewStub(ch);
+        v1::WhoAmIResponse resp;
+        return Ok(stub->WhoAmI(Authorized(token).get(), {}, &resp));
+      });
   PrintRow("WhoAmI (authenticated)", 8, who);
-  const Point health = bench.Drive(8, [&](int, grpc::Channel& ch, int64_t) {
-    auto stub = grpc::health::v1::Health::NewStub(
-        std::shared_ptr<grpc::Channel>(&ch, [](grpc::Channel*) {}));
-    grpc::ClientContext ctx;
-    grpc::health::v1::HealthCheckResponse resp;
-    return Ok(stub->Check(&ctx, {}, &resp));
-  });
+  const Point health = bench.Drive(
+      8, [&](int, const std::shared_ptr<grpc::Channel>& ch, int64_t) {
+        auto stub = grpc::health::v1::Health::NewStub(ch);
+        grpc::ClientContext ctx;
+        grpc::health::v1::HealthCheckResponse resp;
+        return Ok(stub->Check(&ctx, {}, &resp));
+      });
   PrintRow("health check", 8, health);
   std::printf("  %-34s %7s %10.2f   (target >= 0.6)\n", "ratio WhoAmI / health",
               "", who.per_s / health.per_s);
-  const Point similar = bench.Drive(1, [&](int, grpc::Channel& ch, int64_t i) {
-    auto stub = v1::ItemService::NewStub(
-        std::shared_ptr<grpc::Channel>(&ch, [](grpc::Channel*) {}));
-    v1::SuggestDuplicatesRequest req;
-    req.mutable_draft()->set_kind(v1::ITEM_KIND_PETITION);
-    req.mutable_draft()->set_title(
-        absl::StrCat("Kiến nghị về phụ cấp giáo viên và bảo hiểm xã hội ", i));
-    v1::SuggestDuplicatesResponse resp;
-    return Ok(stub->SuggestDuplicates(Authorized(token).get(), req, &resp));
-  });
+  const Point similar = bench.Drive(
+      1, [&](int, const std::shared_ptr<grpc::Channel>& ch, int64_t i) {
+        auto stub = v1::ItemService::NewStub(ch);
+        v1::SuggestDuplicatesRequest req;
+        req.mutable_draft()->set_kind(v1::ITEM_KIND_PETITION);
+        req.mutable_draft()->set_title(absl::StrCat(
+            "Kiến nghị về phụ cấp giáo viên và bảo hiểm xã hội ", i));
+        v1::SuggestDuplicatesResponse resp;
+        return Ok(stub->SuggestDuplicates(Authorized(token).get(), req, &resp));
+      });
   PrintRow("SuggestDuplicates", 1, similar);
   std::printf("  %-34s %7s %10.2f   (target p50 <= 5 ms)\n",
               "SuggestDuplicates p50 ms", "", similar.p50_ms);

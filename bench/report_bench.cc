@@ -23,24 +23,6 @@
 namespace pqtrack::bench {
 namespace {
 
-// $1 items. Units, a term, a session and a batch come first.
-constexpr char kSetup[] = R"sql(
-INSERT INTO units (code, name_vi, kind, created_at, updated_at)
-VALUES ('BNV', 'Bộ Nội vụ', 'MINISTRY', now(), now());
-INSERT INTO units (code, name_vi, kind, parent_id, created_at, updated_at)
-SELECT 'D' || g, 'Vụ ' || g, 'DEPARTMENT',
-       (SELECT id FROM units WHERE code = 'BNV'), now(), now()
-  FROM generate_series(1, 10) g;
-INSERT INTO terms (code, number, start_year, end_year, created_at)
-VALUES ('XV', 15, 2021, 2026, now());
-INSERT INTO sessions (term_id, number, kind, opens_on, closes_on, created_at)
-SELECT id, 7, 'REGULAR', '2024-05-20', '2024-06-29', now() FROM terms;
-INSERT INTO batches (session_id, phase, forwarding_body, document_number,
-                     received_on, created_at)
-SELECT id, 'AFTER_SESSION', 'Ban Dân nguyện', '590/BDN', '2024-01-01', now()
-  FROM sessions;
-)sql";
-
 constexpr store::Statement kItems{"bench_items", R"sql(
 INSERT INTO items (kind, sender_key, title, received_on, session_id, batch_id,
                    due_on, status, lead_unit_id, created_at, updated_at,
@@ -150,7 +132,7 @@ int Main(int argc, char** argv) {
             << std::endl;
   const absl::Time gen_start = absl::Now();
   absl::Status st = (*db)->db().Transact([&](store::Tx& tx) -> absl::Status {
-    tx.ExecScript(kSetup);
+    tx.ExecScript(kRegisterSetupSql);
     tx.Run(kItems, items);
     return absl::OkStatus();
   });

@@ -234,13 +234,6 @@ int64_t ResidentKiB(int pid) {
   return 0;
 }
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
-  return v[i];
-}
-
 struct Round {
   int watchers = 0;
   double connect_s = 0;
@@ -405,15 +398,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  std::vector<int> counts;
-  for (absl::string_view s : absl::StrSplit(watchers_flag, ',')) {
-    int n = 0;
-    if (!absl::SimpleAtoi(s, &n) || n < 1 || n > 100000) {
-      std::cerr << "--watchers: \"" << std::string(s)
-                << "\" is not a count between 1 and 100000\n";
-      return 2;
-    }
-    counts.push_back(n);
+  const auto counts = ParseCounts(watchers_flag, "--watchers", 1, 100000);
+  if (!counts.ok()) {
+    std::cerr << counts.status().message() << "\n";
+    return 2;
   }
   // Every stream holds a socket only per connection, but leave headroom.
   rlimit lim;
@@ -453,7 +441,8 @@ int Main(int argc, char** argv) {
               "connect s", "p50 ms", "p99 ms", "max ms", "base p50", "base p99",
               "idle MiB", "watching MiB", "KiB/watcher");
   int failures = 0;
-  for (int n : counts) {
+  for (const int64_t count : *counts) {
+    const int n = static_cast<int>(count);
     auto r = bench.Run(n, alerts);
     if (!r.ok()) {
       std::printf("%9d  failed: %s\n", n,
