@@ -87,7 +87,9 @@ core::Ladder LoadLadder(Tx& tx);
 // Inside a running transaction (used by the item and workflow stores):
 // makes the item's schedule match it — the ladder of its current deadline
 // version while it is open with a due date (levels already fired stay
-// fired), nothing pending once it is closed.
+// fired), nothing pending once it is closed. When that version already has
+// pending levels nothing is written: ladder settings changed since apply
+// from the item's next due date.
 void Replan(Tx& tx, int64_t item_id, absl::Time now);
 // For an item just inserted (deadline version 1, nothing planned yet):
 // plans its ladder when `open` with a due date, reusing the calendar the
