@@ -4,16 +4,19 @@
 #include <pqxx/pqxx>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "services/common/dates.h"
 #include "services/store/rows.h"
 
 namespace pqtrack::store {
 namespace {
 
-constexpr Statement kGetOne{"item_rows_get",
-                            "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_FROM
-                            "WHERE i.id = $1"};
+constexpr Statement kGetOne{
+    "item_rows_get",
+    "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_EXTRA_COLUMNS PQTRACK_ITEM_FROM
+        PQTRACK_ITEM_EXTRA_FROM "WHERE i.id = $1"};
 
 constexpr Statement kCoordination{
     "item_rows_coordination",
@@ -102,6 +105,73 @@ core::Item ItemFromRow(const pqxx::row& r) {
   return it;
 }
 
+namespace {
+
+void AddCoordination(core::Item& it, std::string code,
+                     std::optional<absl::CivilDay> due_on,
+                     const std::string& state, std::string text,
+                     std::optional<absl::Time> input_time) {
+  core::Coordination c;
+  c.unit_code = std::move(code);
+  c.due_on = due_on;
+  c.state = core::ParseEnum<core::CoordinationState>(state).value_or(
+      core::CoordinationState::kOpen);
+  c.text = std::move(text);
+  c.input_time = input_time;
+  it.coordinating_unit_codes.push_back(c.unit_code);
+  it.coordination.push_back(std::move(c));
+}
+
+void AddMerged(core::Item& it, int64_t merged_id,
+               std::vector<std::string> delegations) {
+  it.merged_item_ids.push_back(merged_id);
+  for (std::string& d : delegations) {
+    if (std::find(it.all_delegations.begin(), it.all_delegations.end(), d) ==
+        it.all_delegations.end()) {
+      it.all_delegations.push_back(std::move(d));
+    }
+  }
+}
+
+}  // namespace
+
+core::Item ItemWithExtrasFromRow(const pqxx::row& r) {
+  core::Item it = ItemFromRow(r);
+  const auto codes = ArrayOf(r[33]);
+  const auto dues = ArrayOf(r[34]);
+  const auto states = ArrayOf(r[35]);
+  const auto texts = ArrayOf(r[36]);
+  const auto input_ats = ArrayOf(r[37]);
+  for (size_t k = 0; k < codes.size(); ++k) {
+    std::optional<absl::CivilDay> due;
+    if (k < dues.size() && dues[k]) {
+      if (auto day = ParseIsoDate(*dues[k]); day.ok()) due = *day;
+    }
+    std::optional<absl::Time> input;
+    int64_t micros = 0;
+    if (k < input_ats.size() && input_ats[k] &&
+        absl::SimpleAtoi(*input_ats[k], &micros)) {
+      input = absl::FromUnixMicros(micros);
+    }
+    AddCoordination(it, codes[k].value_or(""), due,
+                    k < states.size() ? states[k].value_or("") : "",
+                    k < texts.size() ? texts[k].value_or("") : "", input);
+  }
+  const auto merged = ArrayOf(r[38]);
+  const auto delegations = ArrayOf(r[39]);
+  for (size_t k = 0; k < merged.size(); ++k) {
+    int64_t id = 0;
+    if (!merged[k] || !absl::SimpleAtoi(*merged[k], &id)) continue;
+    std::vector<std::string> d;
+    if (k < delegations.size() && delegations[k] && !delegations[k]->empty()) {
+      d = absl::StrSplit(*delegations[k], kArraySeparator);
+    }
+    AddMerged(it, id, std::move(d));
+  }
+  it.draft_count = static_cast<int>(Int(r[40]));
+  return it;
+}
+
 void FillExtras(Tx& tx, std::vector<core::Item>& items) {
   if (items.empty()) return;
   absl::flat_hash_map<int64_t, core::Item*> by_id;
@@ -112,27 +182,13 @@ void FillExtras(Tx& tx, std::vector<core::Item>& items) {
   }
   const std::vector<std::string> array = IdArray(ids);
   for (const pqxx::row& r : tx.Run(kCoordination, array)) {
-    core::Item* it = by_id[Int(r[0])];
-    core::Coordination c;
-    c.unit_code = Text(r[1]);
-    c.due_on = DayOf(r[2]);
-    c.state = core::ParseEnum<core::CoordinationState>(Text(r[3]))
-                  .value_or(core::CoordinationState::kOpen);
-    c.text = Text(r[4]);
-    c.input_time = OptionalTimeOf(r[5]);
-    it->coordinating_unit_codes.push_back(c.unit_code);
-    it->coordination.push_back(std::move(c));
+    AddCoordination(*by_id[Int(r[0])], Text(r[1]), DayOf(r[2]), Text(r[3]),
+                    Text(r[4]), OptionalTimeOf(r[5]));
   }
   for (const pqxx::row& r : tx.Run(kMergedAndDrafts, array)) {
     core::Item* it = by_id[Int(r[1])];
     if (Text(r[0]) == "M") {
-      it->merged_item_ids.push_back(Int(r[2]));
-      for (std::string& d : ListOf(r[3])) {
-        if (std::find(it->all_delegations.begin(), it->all_delegations.end(),
-                      d) == it->all_delegations.end()) {
-          it->all_delegations.push_back(std::move(d));
-        }
-      }
+      AddMerged(*it, Int(r[2]), ListOf(r[3]));
     } else {
       it->draft_count = static_cast<int>(Int(r[2]));
     }
@@ -142,9 +198,7 @@ void FillExtras(Tx& tx, std::vector<core::Item>& items) {
 absl::StatusOr<core::Item> LoadItem(Tx& tx, int64_t id) {
   const pqxx::result r = tx.Run(kGetOne, id);
   if (r.empty()) return absl::NotFoundError(absl::StrCat("no item ", id));
-  std::vector<core::Item> one = {ItemFromRow(r[0])};
-  FillExtras(tx, one);
-  return std::move(one[0]);
+  return ItemWithExtrasFromRow(r[0]);
 }
 
 std::optional<std::string> UnitRefusal(const std::string& code,

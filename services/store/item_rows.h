@@ -48,6 +48,28 @@
   " FROM items i LEFT JOIN units lu ON lu.id = i.lead_unit_id" \
   " LEFT JOIN units tu ON tu.id = i.transferred_to_id "
 
+// Coordination, merged items and the draft count of each item `i`, as
+// columns after PQTRACK_ITEM_COLUMNS (read by ItemWithExtrasFromRow); the
+// joins go after PQTRACK_ITEM_FROM. One statement then reads a whole item.
+#define PQTRACK_ITEM_EXTRA_COLUMNS                                  \
+  ", xc.codes, xc.dues, xc.states, xc.texts, xc.input_ats, xm.ids," \
+  " xm.delegations, xd.drafts "
+#define PQTRACK_ITEM_EXTRA_FROM                                            \
+  " LEFT JOIN LATERAL (SELECT array_agg(u.code ORDER BY u.code) AS codes," \
+  "   array_agg(iu.due_on ORDER BY u.code) AS dues,"                       \
+  "   array_agg(iu.state ORDER BY u.code) AS states,"                      \
+  "   array_agg(iu.input_text ORDER BY u.code) AS texts,"                  \
+  "   array_agg((extract(epoch FROM iu.input_at) * 1000000)::bigint"       \
+  "             ORDER BY u.code) AS input_ats"                             \
+  "   FROM item_units iu JOIN units u ON u.id = iu.unit_id"                \
+  "  WHERE iu.item_id = i.id) xc ON true"                                  \
+  " LEFT JOIN LATERAL (SELECT array_agg(m.id ORDER BY m.id) AS ids,"       \
+  "   array_agg(array_to_string(m.delegations, E'\\x1f') ORDER BY m.id)"   \
+  "     AS delegations"                                                    \
+  "   FROM items m WHERE m.merged_into = i.id) xm ON true"                 \
+  " LEFT JOIN LATERAL (SELECT max(dr.number) AS drafts FROM drafts dr"     \
+  "  WHERE dr.item_id = i.id) xd ON true "
+
 // core::IsAwaitingAnswer in SQL, for `status IN ...` (also the predicate
 // of the index items_similar_open, migration 0007).
 #define PQTRACK_SQL_AWAITING_ANSWER \
@@ -58,11 +80,16 @@ namespace pqtrack::store {
 // Converts a row selected with PQTRACK_ITEM_COLUMNS (without extras).
 core::Item ItemFromRow(const pqxx::row& r);
 
+// Converts a row selected with PQTRACK_ITEM_COLUMNS and
+// PQTRACK_ITEM_EXTRA_COLUMNS: the item with its extras filled in.
+core::Item ItemWithExtrasFromRow(const pqxx::row& r);
+
 // Fills coordination, merged items and their delegations, and draft counts
 // of `items` (two queries for the whole list).
 void FillExtras(Tx& tx, std::vector<core::Item>& items);
 
-// Loads one item, extras included, whatever the scope; NOT_FOUND if absent.
+// Loads one item, extras included, whatever the scope, in one statement;
+// NOT_FOUND if absent.
 absl::StatusOr<core::Item> LoadItem(Tx& tx, int64_t id);
 
 struct UnitRef {

@@ -61,9 +61,10 @@ constexpr Statement kInsertCoordinating{
     R"sql(INSERT INTO item_units (item_id, unit_id)
           SELECT $1, id FROM units WHERE code = ANY($2::text[]))sql"};
 
-constexpr Statement kGetItem{"item_get", PQTRACK_SCOPE_CTE
-                             "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_FROM
-                             "WHERE i.id = $3 AND " PQTRACK_VISIBLE};
+constexpr Statement kGetItem{
+    "item_get", PQTRACK_SCOPE_CTE
+    "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_EXTRA_COLUMNS PQTRACK_ITEM_FROM
+        PQTRACK_ITEM_EXTRA_FROM "WHERE i.id = $3 AND " PQTRACK_VISIBLE};
 
 // Filters shared by ListItems and SearchItems: $3 kind, $4 session,
 // $5 batch, $6 statuses, $7..$8 received between, $9 due before.
@@ -334,13 +335,15 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
 
 absl::StatusOr<core::Item> ItemStore::GetItem(
     const std::optional<std::string>& scope_unit, int64_t id) {
-  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+  // One statement, so no transaction block: a round trip per call.
+  std::optional<core::Item> item;
+  PQ_RETURN_IF_ERROR(db_.Autocommit([&](Tx& tx) -> absl::Status {
     const pqxx::result r = tx.Run(kGetItem, scope_unit, Null{}, id);
-    if (r.empty()) return absl::NotFoundError(absl::StrCat("no item ", id));
-    std::vector<core::Item> one = {ItemFromRow(r[0])};
-    FillExtras(tx, one);
-    return std::move(one[0]);
-  });
+    if (!r.empty()) item = ItemWithExtrasFromRow(r[0]);
+    return absl::OkStatus();
+  }));
+  if (!item) return absl::NotFoundError(absl::StrCat("no item ", id));
+  return std::move(*item);
 }
 
 absl::StatusOr<std::vector<core::Item>> ItemStore::ListItems(

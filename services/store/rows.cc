@@ -1,5 +1,8 @@
 #include "services/store/rows.h"
 
+#include <tuple>
+#include <utility>
+
 #include "absl/strings/str_split.h"
 #include "services/common/dates.h"
 #include "services/store/params.h"
@@ -34,6 +37,22 @@ std::optional<absl::Time> OptionalTimeOf(const pqxx::field& f) {
 std::vector<std::string> ListOf(const pqxx::field& f) {
   if (f.is_null() || f.size() == 0) return {};
   return absl::StrSplit(f.c_str(), kArraySeparator);
+}
+
+std::vector<std::optional<std::string>> ArrayOf(const pqxx::field& f) {
+  std::vector<std::optional<std::string>> out;
+  if (f.is_null()) return out;
+  pqxx::array_parser parser = f.as_array();
+  for (auto [what, value] = parser.get_next();
+       what != pqxx::array_parser::juncture::done;
+       std::tie(what, value) = parser.get_next()) {
+    if (what == pqxx::array_parser::juncture::string_value) {
+      out.emplace_back(std::move(value));
+    } else if (what == pqxx::array_parser::juncture::null_value) {
+      out.emplace_back(std::nullopt);
+    }
+  }
+  return out;
 }
 
 }  // namespace pqtrack::store

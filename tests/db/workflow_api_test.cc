@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/db/api_fixture.h"
 
@@ -60,6 +61,28 @@ class WorkflowTest : public ApiFixture {
     v1::GetItemResponse resp;
     EXPECT_TRUE(items_->GetItem(As(kAdmin).get(), req, &resp).ok());
     return resp.item();
+  }
+
+  // GetItem reads an item in one statement; ListItems fills the same
+  // extras (coordination, merges, drafts) for a page at once. Both must
+  // give the same item.
+  void ExpectGetMatchesList(int64_t id) {
+    v1::ListItemsRequest req;
+    req.set_page_size(100);
+    v1::ListItemsResponse resp;
+    ASSERT_TRUE(items_->ListItems(As(kAdmin).get(), req, &resp).ok());
+    const v1::Item got = Get(id);
+    bool found = false;
+    for (const v1::Item& listed : resp.items()) {
+      if (listed.id() != id) continue;
+      found = true;
+      EXPECT_TRUE(
+          google::protobuf::util::MessageDifferencer::Equals(got, listed))
+          << "GetItem:\n"
+          << got.DebugString() << "ListItems:\n"
+          << listed.DebugString();
+    }
+    EXPECT_TRUE(found) << "item " << id << " not listed";
   }
 
   grpc::Status SaveDraft(const std::string& token, const v1::Item& it,
@@ -140,6 +163,8 @@ TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
                   .ok());
   EXPECT_EQ(it.coordination(0).state(), v1::COORDINATION_STATE_INPUT_SUBMITTED);
   EXPECT_EQ(it.coordination(0).text(), "Vụ CCVC thống nhất");
+  EXPECT_TRUE(it.coordination(0).has_input_time());
+  ExpectGetMatchesList(it.id());
 
   ASSERT_TRUE(Move(&v1::WorkflowService::Stub::SubmitResponse, responder_,
                    v1::SubmitResponseRequest(), &it)
@@ -308,6 +333,7 @@ TEST_F(WorkflowTest, MergeKeepsEverySourceAndUnmergeRestores) {
   EXPECT_THAT(merged.item().merged_item_ids(), ElementsAre(b.id()));
   EXPECT_THAT(merged.item().all_delegations(),
               UnorderedElementsAre("Hà Nội", "Nghệ An"));
+  ExpectGetMatchesList(a.id());
   b = Get(b.id());
   EXPECT_EQ(b.status(), v1::ITEM_STATUS_DUPLICATE);
   EXPECT_EQ(b.merged_into(), a.id());
