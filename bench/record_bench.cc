@@ -36,6 +36,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/bench_support.h"
 #include "pqtrack/v1/admin.grpc.pb.h"
@@ -316,6 +317,8 @@ void PrintRow(const char* what, int clients, const Point& p) {
 }
 
 int Main(int argc, char** argv) {
+  // As the server does (services/server/main.cc): no lock-order graph.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{
       "record_bench: RecordItem and a workflow move at several client "
       "counts and register sizes beside pgbench's single-row INSERT, GetItem "

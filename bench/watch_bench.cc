@@ -385,6 +385,8 @@ absl::StatusOr<int64_t> SeedItem(const std::string& address,
 }
 
 int Main(int argc, char** argv) {
+  // As the server does (services/server/main.cc): no lock-order graph.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{
       "watch_bench: commit-to-arrival latency and server memory per watcher "
       "for N concurrent WatchAlerts streams, beside a plain PostgreSQL LISTEN "

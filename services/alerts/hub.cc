@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <iterator>
 #include <pqxx/pqxx>
 
 namespace pqtrack::alerts {
@@ -211,13 +212,20 @@ void AlertHub::Run() {
     const absl::Time now = clock_.Now();
     for (auto& [sink, s] : subscribers_) {
       if (!s.live) continue;
+      // Most watchers want every new alert: they get `fresh` itself, with
+      // no copy per watcher.
+      const auto wanted = [&](const store::Alert& a) {
+        return a.id > s.cursor && Wants(s, a);
+      };
+      const bool all = std::all_of(fresh.begin(), fresh.end(), wanted);
       std::vector<store::Alert> mine;
-      for (const store::Alert& a : fresh) {
-        if (a.id > s.cursor && Wants(s, a)) mine.push_back(a);
-      }
+      if (!all)
+        std::copy_if(fresh.begin(), fresh.end(), std::back_inserter(mine),
+                     wanted);
+      const std::vector<store::Alert>& delivered = all ? fresh : mine;
       if (!fresh.empty()) s.cursor = std::max(s.cursor, fresh.back().id);
-      if (!mine.empty()) {
-        sink->Deliver(mine);
+      if (!delivered.empty()) {
+        sink->Deliver(delivered);
         s.next_heartbeat = now + s.sub.heartbeat;
       } else if (now >= s.next_heartbeat) {
         sink->Heartbeat(s.cursor, now);
