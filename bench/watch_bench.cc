@@ -461,6 +461,13 @@ int Main(int argc, char** argv) {
         static_cast<double>(r->busy_kib - r->idle_kib) / r->watchers,
         r->complete ? "" : "  (some alerts did not arrive within a minute)");
     if (!r->complete) ++failures;
+    if (n >= 10000) {
+      std::printf(
+          "%9s at %d watchers: p99 %.0f ms (target <= 250), %.1f KiB per "
+          "watcher (target <= 20)\n",
+          "", n, r->p99,
+          static_cast<double>(r->busy_kib - r->idle_kib) / r->watchers);
+    }
     std::fflush(stdout);
   }
   return failures == 0 ? 0 : 1;

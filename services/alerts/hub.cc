@@ -9,6 +9,11 @@ namespace pqtrack::alerts {
 namespace {
 
 constexpr int kPage = 1000;
+// Fewer live subscribers than this are served by the hub's thread alone.
+constexpr size_t kParallelFrom = 512;
+// Most threads handing out one batch by default: two per core (a thread
+// spends part of each write waiting inside gRPC), at most this many.
+constexpr unsigned kMaxFanOutThreads = 8;
 
 // Wakes the hub when PostgreSQL notifies.
 class Receiver : public pqxx::notification_receiver {
@@ -24,8 +29,14 @@ class Receiver : public pqxx::notification_receiver {
 }  // namespace
 
 AlertHub::AlertHub(std::string listen_url, store::AlertStore* store,
-                   const Clock* clock)
-    : listen_url_(std::move(listen_url)), store_(*store), clock_(*clock) {}
+                   const Clock* clock, unsigned fan_out_threads)
+    : listen_url_(std::move(listen_url)),
+      store_(*store),
+      clock_(*clock),
+      fan_out_threads_(fan_out_threads != 0
+                           ? fan_out_threads
+                           : std::clamp(2 * std::thread::hardware_concurrency(),
+                                        1u, kMaxFanOutThreads)) {}
 
 AlertHub::~AlertHub() { Stop(); }
 
@@ -209,28 +220,70 @@ void AlertHub::Run() {
     // Live alerts and heartbeats.
     absl::MutexLock lock(&mu_);
     last_id_ = std::max(last_id_, last_id);
-    const absl::Time now = clock_.Now();
+    Live live;
+    live.reserve(subscribers_.size());
     for (auto& [sink, s] : subscribers_) {
-      if (!s.live) continue;
-      // Most watchers want every new alert: they get `fresh` itself, with
-      // no copy per watcher.
-      const auto wanted = [&](const store::Alert& a) {
-        return a.id > s.cursor && Wants(s, a);
-      };
-      const bool all = std::all_of(fresh.begin(), fresh.end(), wanted);
-      std::vector<store::Alert> mine;
-      if (!all)
-        std::copy_if(fresh.begin(), fresh.end(), std::back_inserter(mine),
-                     wanted);
-      const std::vector<store::Alert>& delivered = all ? fresh : mine;
-      if (!fresh.empty()) s.cursor = std::max(s.cursor, fresh.back().id);
-      if (!delivered.empty()) {
-        sink->Deliver(delivered);
-        s.next_heartbeat = now + s.sub.heartbeat;
-      } else if (now >= s.next_heartbeat) {
-        sink->Heartbeat(s.cursor, now);
-        s.next_heartbeat = now + s.sub.heartbeat;
-      }
+      if (s.live) live.emplace_back(sink, &s);
+    }
+    FanOut(live, fresh, clock_.Now());
+  }
+}
+
+void AlertHub::FanOut(const Live& live, const std::vector<store::Alert>& fresh,
+                      absl::Time now) {
+  // A write to a stream costs tens of microseconds inside gRPC: with
+  // thousands of watchers one thread would make the last of them wait for
+  // all the others.
+  const unsigned threads = fan_out_threads_;
+  if (fresh.empty() || threads == 1 || live.size() < kParallelFrom) {
+    DeliverRange(live.begin(), live.end(), fresh, now);
+    return;
+  }
+  std::vector<std::thread> helpers;
+  const size_t chunk = (live.size() + threads - 1) / threads;
+  for (size_t from = chunk; from < live.size(); from += chunk) {
+    const auto begin = live.begin() + static_cast<std::ptrdiff_t>(from);
+    const auto end = live.begin() + static_cast<std::ptrdiff_t>(
+                                        std::min(from + chunk, live.size()));
+    helpers.emplace_back([this, begin, end, &fresh, now] {
+      DeliverRange(begin, end, fresh, now);
+    });
+  }
+  DeliverRange(
+      live.begin(),
+      live.begin() + static_cast<std::ptrdiff_t>(std::min(chunk, live.size())),
+      fresh, now);
+  for (std::thread& t : helpers) t.join();
+}
+
+// The caller holds mu_ until every range is done, and each subscriber is
+// in one range only, so the subscribers' state needs no lock of its own.
+void AlertHub::DeliverRange(
+    Live::const_iterator begin, Live::const_iterator end,
+    const std::vector<store::Alert>& fresh,
+    absl::Time now) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  for (auto it = begin; it != end; ++it) {
+    AlertSink* sink = it->first;
+    Subscriber& s = *it->second;
+    // Most watchers want every new alert: they get `fresh` itself, with
+    // no copy per watcher.
+    const auto wanted = [&](const store::Alert& a) {
+      return a.id > s.cursor && Wants(s, a);
+    };
+    const bool all = std::all_of(fresh.begin(), fresh.end(), wanted);
+    std::vector<store::Alert> mine;
+    if (!all) {
+      std::copy_if(fresh.begin(), fresh.end(), std::back_inserter(mine),
+                   wanted);
+    }
+    const std::vector<store::Alert>& delivered = all ? fresh : mine;
+    if (!fresh.empty()) s.cursor = std::max(s.cursor, fresh.back().id);
+    if (!delivered.empty()) {
+      sink->Deliver(delivered);
+      s.next_heartbeat = now + s.sub.heartbeat;
+    } else if (now >= s.next_heartbeat) {
+      sink->Heartbeat(s.cursor, now);
+      s.next_heartbeat = now + s.sub.heartbeat;
     }
   }
 }

@@ -7,7 +7,9 @@
 // replica runs its own hub; alerts fired by any replica reach all of them.
 //
 // Thread-safety: all methods are thread-safe. Sinks are called on the hub's
-// thread, never after Unsubscribe returns, and must not block.
+// threads (new alerts for many subscribers are handed out by a few threads
+// at once, each subscriber by one of them), one call at a time per sink,
+// never after Unsubscribe returns, and must not block.
 #ifndef PQTRACK_SERVICES_ALERTS_HUB_H_
 #define PQTRACK_SERVICES_ALERTS_HUB_H_
 
@@ -16,6 +18,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -51,8 +54,10 @@ struct Subscription {
 class AlertHub {
  public:
   // `listen_url`: where to LISTEN; `store` and `clock` must outlive the hub.
-  AlertHub(std::string listen_url, store::AlertStore* store,
-           const Clock* clock);
+  // `fan_out_threads`: most threads handing out new alerts when there are
+  // many live subscribers; 0 for two per core, up to 8.
+  AlertHub(std::string listen_url, store::AlertStore* store, const Clock* clock,
+           unsigned fan_out_threads = 0);
   ~AlertHub();
 
   void Start();
@@ -76,14 +81,24 @@ class AlertHub {
     absl::Time next_heartbeat;
   };
 
+  using Live = std::vector<std::pair<AlertSink*, Subscriber*>>;
+
   void Run();
   absl::Status Activate(AlertSink* sink, Subscriber& s)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // Hands `fresh` (and heartbeats that are due) to the live subscribers,
+  // split across threads when there are many.
+  void FanOut(const Live& live, const std::vector<store::Alert>& fresh,
+              absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void DeliverRange(Live::const_iterator begin, Live::const_iterator end,
+                    const std::vector<store::Alert>& fresh,
+                    absl::Time now) const;
   bool Wants(const Subscriber& s, const store::Alert& a) const;
 
   const std::string listen_url_;
   store::AlertStore& store_;
   const Clock& clock_;
+  const unsigned fan_out_threads_;
   std::thread thread_;
 
   mutable absl::Mutex mu_;

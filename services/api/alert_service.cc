@@ -80,12 +80,17 @@ grpc::ByteBuffer Encode(const v1::WatchAlertsResponse& r) {
 }  // namespace
 
 grpc::ByteBuffer AlertEncoder::Encoded(const store::Alert& a) {
-  absl::MutexLock lock(&mu_);
-  if (auto it = cache_.find(a.id); it != cache_.end()) return it->second;
+  {
+    // The hub's fan-out threads all look up the same few alerts.
+    absl::ReaderMutexLock lock(&mu_);
+    if (auto it = cache_.find(a.id); it != cache_.end()) return it->second;
+  }
   v1::WatchAlertsResponse r;
   AlertToProto(a, r.mutable_alert());
   grpc::ByteBuffer bb = Encode(r);
-  cache_.emplace(a.id, bb);
+  absl::MutexLock lock(&mu_);
+  // Another thread may have encoded it meanwhile: keep one copy.
+  if (auto [it, added] = cache_.emplace(a.id, bb); !added) return it->second;
   order_.push_back(a.id);
   if (order_.size() > kKept) {
     cache_.erase(order_.front());

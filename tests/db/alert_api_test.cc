@@ -413,7 +413,8 @@ TEST_F(WatchTest, ConcurrentWritersAndFiringLoseAndRepeatNoAlert) {
   }
 }
 
-// Collects what a hub delivers; Wait blocks until `n` alerts arrived.
+// Collects what a hub delivers; Wait blocks until `n` alerts arrived (or a
+// minute passed: a lost alert fails the test instead of hanging it).
 class CollectingSink : public alerts::AlertSink {
  public:
   void Deliver(const std::vector<store::Alert>& alerts) override {
@@ -427,7 +428,7 @@ class CollectingSink : public alerts::AlertSink {
     const auto enough = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
       return ids_.size() >= n;
     };
-    mu_.Await(absl::Condition(&enough));
+    mu_.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(60));
     return ids_;
   }
 
@@ -464,6 +465,52 @@ TEST_F(WatchTest, WatchersOnTwoReplicasSeeAnAlertFiredOnce) {
   services_->hub().Unsubscribe(&on_first);
   second_hub.Unsubscribe(&on_second);
   second_hub.Stop();
+}
+
+TEST_F(WatchTest, ManyWatchersSplitAcrossFanOutThreadsGetEveryAlertOnce) {
+  // More live subscribers than one thread serves alone, handed out by
+  // three threads whatever this machine's cores; some filter by kind.
+  auto second_db = store::Db::Connect({db_->url(), 4});
+  ASSERT_TRUE(second_db.ok());
+  store::AlertStore second_store(second_db->get());
+  alerts::AlertHub hub(db_->url(), &second_store, &clock_, 3);
+  hub.Start();
+  constexpr int kAll = 900, kDueSoonOnly = 300;
+  std::vector<std::unique_ptr<CollectingSink>> all(kAll),
+      due_soon(kDueSoonOnly);
+  alerts::Subscription every;
+  alerts::Subscription filtered;
+  filtered.kinds = {core::AlertKind::kDueSoon};
+  for (auto& s : all) {
+    s = std::make_unique<CollectingSink>();
+    hub.Subscribe(s.get(), every);
+  }
+  for (auto& s : due_soon) {
+    s = std::make_unique<CollectingSink>();
+    hub.Subscribe(s.get(), filtered);
+  }
+  for (auto& s : all) ASSERT_EQ(s->Wait(1).size(), 1u);  // ASSIGNED, replayed
+  ASSERT_EQ(Fire(Hanoi(2024, 8, 28, 8)), 1);             // DUE_SOON_7, live
+  const int more = Fire(Hanoi(2024, 9, 20, 8));          // the rest at once
+  ASSERT_GE(more, 3);
+  v1::ListAlertsRequest req;
+  v1::ListAlertsResponse listed;
+  ASSERT_TRUE(alerts_->ListAlerts(As(kAdmin).get(), req, &listed).ok());
+  std::vector<int64_t> expected, expected_due_soon;
+  for (const v1::Alert& a : listed.alerts()) {
+    expected.push_back(a.id());
+    if (a.kind() == v1::ALERT_KIND_DUE_SOON)
+      expected_due_soon.push_back(a.id());
+  }
+  ASSERT_EQ(expected.size(), static_cast<size_t>(2 + more));
+  ASSERT_GE(expected_due_soon.size(), 2u);
+  for (auto& s : all) EXPECT_EQ(s->Wait(expected.size()), expected);
+  for (auto& s : due_soon) {
+    EXPECT_EQ(s->Wait(expected_due_soon.size()), expected_due_soon);
+  }
+  for (auto& s : all) hub.Unsubscribe(s.get());
+  for (auto& s : due_soon) hub.Unsubscribe(s.get());
+  hub.Stop();
 }
 
 }  // namespace
