@@ -237,6 +237,13 @@ int Serve() {
   const std::string listen = absl::GetFlag(FLAGS_listen);
   int port = 0;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  // A synchronous rpc runs on a thread of gRPC's pool; a thread that finds
+  // more idle threads than MAX_POLLERS (2 by default) exits, so 8 clients
+  // made it create a thread every few calls. Keep as many idle threads as
+  // calls that can use the database at once.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+      std::max(2, absl::GetFlag(FLAGS_db_pool_size)));
   services.RegisterAll(builder);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
