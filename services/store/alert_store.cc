@@ -153,9 +153,7 @@ void InsertAlert(Tx& tx, int64_t item_id, const std::string& kind,
          now);
 }
 
-}  // namespace
-
-core::Ladder LoadLadder(Tx& tx) {
+core::Ladder ReadLadder(Tx& tx) {
   core::Ladder l;
   for (const pqxx::row& r : tx.Run(kLadderSettings)) {
     const std::string key = Text(r[0]), value = Text(r[1]);
@@ -176,6 +174,12 @@ core::Ladder LoadLadder(Tx& tx) {
     }
   }
   return l;
+}
+
+}  // namespace
+
+core::Ladder LoadLadder(Tx& tx) {
+  return *tx.Memo<core::Ladder>("ladder", [&] { return ReadLadder(tx); });
 }
 
 void Replan(Tx& tx, int64_t item_id, absl::Time now) {

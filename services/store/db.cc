@@ -18,6 +18,16 @@ pqxx::result Tx::Exec(const Statement& s, const Params& params) {
 
 pqxx::result Tx::ExecScript(const std::string& sql) { return txn_.exec(sql); }
 
+int64_t Tx::ReferenceVersion() {
+  static constexpr Statement kVersion{"db_reference_version",
+                                      "SELECT n FROM reference_version"};
+  if (!reference_version_) {
+    const pqxx::result r = Exec(kVersion, Params());
+    reference_version_ = r.empty() ? 0 : r[0][0].as<int64_t>();
+  }
+  return *reference_version_;
+}
+
 absl::StatusOr<std::unique_ptr<Db>> Db::Connect(Options options) {
   if (options.max_connections < 1) options.max_connections = 1;
   std::unique_ptr<Db> db(new Db(std::move(options)));

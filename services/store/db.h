@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -34,11 +35,17 @@ struct Statement {
   const char* sql;
 };
 
-// One connection of the pool, with the names it has prepared.
+// One connection of the pool, with the names it has prepared and the
+// reference data it has loaded (see Tx::Memo).
 struct PooledConnection {
   explicit PooledConnection(const std::string& url) : conn(url) {}
   pqxx::connection conn;
   absl::flat_hash_set<std::string> prepared;
+  struct Memo {
+    int64_t reference_version = 0;
+    std::shared_ptr<const void> value;
+  };
+  absl::flat_hash_map<std::string, Memo> memos;
 };
 
 // A transaction in progress.
@@ -54,6 +61,24 @@ class Tx {
   pqxx::result Run(const Statement& s, const Args&... args) {
     return Exec(s, Params(args...));
   }
+  // Reference data (the calendar, deadline rules and settings) derived by
+  // `load` in this transaction, or kept from an earlier transaction on the
+  // same connection when the reference_version row (migration 0009, moved
+  // by any change to those tables) has not moved since. The row is read
+  // once per transaction, at the first call; a transaction that changes
+  // reference data must not read it back through Memo.
+  template <typename T>
+  std::shared_ptr<const T> Memo(const std::string& key,
+                                absl::FunctionRef<T()> load) {
+    const int64_t version = ReferenceVersion();
+    PooledConnection::Memo& m = conn_.memos[key];
+    if (m.value == nullptr || m.reference_version != version) {
+      m.value = std::make_shared<const T>(load());
+      m.reference_version = version;
+    }
+    return std::static_pointer_cast<const T>(m.value);
+  }
+
   // Executes SQL text with no parameters (migrations and DDL only).
   pqxx::result ExecScript(const std::string& sql);
   // Writes `rows` into `table` with COPY (one Params of N values per row, in
@@ -72,8 +97,11 @@ class Tx {
   }
 
  private:
+  int64_t ReferenceVersion();
+
   pqxx::transaction_base& txn_;
   PooledConnection& conn_;
+  std::optional<int64_t> reference_version_;
 };
 
 class Db {

@@ -60,19 +60,7 @@ core::CalendarDay DayFromRow(const pqxx::row& r) {
   return d;
 }
 
-}  // namespace
-
-core::Calendar LoadCalendar(Tx& tx) {
-  std::vector<core::CalendarDay> days;
-  for (const pqxx::row& r : tx.Run(kAllDays)) days.push_back(DayFromRow(r));
-  std::set<int> years;
-  for (const pqxx::row& r : tx.Run(kAllYears)) {
-    years.insert(static_cast<int>(Int(r[0])));
-  }
-  return core::Calendar(days, std::move(years));
-}
-
-std::vector<core::DeadlineRule> LoadDeadlineRules(Tx& tx) {
+std::vector<core::DeadlineRule> ReadDeadlineRules(Tx& tx) {
   std::vector<core::DeadlineRule> rules;
   for (const pqxx::row& r : tx.Run(kRules)) {
     core::DeadlineRule rule;
@@ -94,11 +82,32 @@ std::vector<core::DeadlineRule> LoadDeadlineRules(Tx& tx) {
   return rules;
 }
 
+}  // namespace
+
+core::Calendar LoadCalendar(Tx& tx) {
+  return *tx.Memo<core::Calendar>("calendar", [&] {
+    std::vector<core::CalendarDay> days;
+    for (const pqxx::row& r : tx.Run(kAllDays)) days.push_back(DayFromRow(r));
+    std::set<int> years;
+    for (const pqxx::row& r : tx.Run(kAllYears)) {
+      years.insert(static_cast<int>(Int(r[0])));
+    }
+    return core::Calendar(days, std::move(years));
+  });
+}
+
+std::vector<core::DeadlineRule> LoadDeadlineRules(Tx& tx) {
+  return *tx.Memo<std::vector<core::DeadlineRule>>(
+      "deadline_rules", [&] { return ReadDeadlineRules(tx); });
+}
+
 int CoordinationLeadDays(Tx& tx) {
-  const pqxx::result r = tx.Run(kLeadDays);
-  int n = 3;
-  if (!r.empty() && absl::SimpleAtoi(Text(r[0][0]), &n) && n >= 0) return n;
-  return 3;
+  return *tx.Memo<int>("coordination_lead_days", [&] {
+    const pqxx::result r = tx.Run(kLeadDays);
+    int n = 3;
+    if (!r.empty() && absl::SimpleAtoi(Text(r[0][0]), &n) && n >= 0) return n;
+    return 3;
+  });
 }
 
 absl::StatusOr<int> DeadlineStore::SetCalendarDays(

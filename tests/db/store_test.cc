@@ -6,7 +6,9 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/store/alert_store.h"
 #include "services/store/assembly_store.h"
+#include "services/store/deadline_store.h"
 #include "services/store/item_rows.h"
 #include "services/store/item_store.h"
 #include "services/store/log_store.h"
@@ -739,6 +741,60 @@ TEST_F(StoreTest, SuggestionsAreOpenItemsOfTheSameKindFromTheIndex) {
   std::string text;
   for (const pqxx::row& r : plan) text += r[0].as<std::string>() + "\n";
   EXPECT_THAT(text, HasSubstr("items_similar_open")) << text;
+}
+
+TEST_F(StoreTest, ReferenceDataKeptPerConnectionIsReadAgainWhenItChanges) {
+  // One connection, so the second read is the one that kept the data.
+  auto one = Db::Connect({db_->url(), 1});
+  ASSERT_TRUE(one.ok());
+  DeadlineStore reader(one->get());
+  DeadlineStore writer(db_.get());
+  const auto compute = [&] {
+    auto c = reader.Compute(core::ItemKind::kDocument, Day(2024, 11, 4),
+                            Day(2024, 11, 4));
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? c->result.due : Day(1970, 1, 1);
+  };
+  const Day before = compute();
+  EXPECT_EQ(compute(), before);  // from what the connection kept
+  // Another connection declares the due day a holiday: the kept calendar
+  // is stale and must not be used.
+  core::CalendarDay off;
+  off.date = before;
+  off.kind = core::CalendarDayKind::kHoliday;
+  off.name = "Nghỉ bù";
+  off.source = "test";
+  ASSERT_TRUE(writer.SetCalendarDays({off}).ok());
+  EXPECT_GT(compute(), before);
+  // The same for the rules and the alert ladder's settings.
+  core::DeadlineRule longer;
+  longer.kind = core::ItemKind::kDocument;
+  longer.amount = 30;
+  longer.count = core::DayCount::kWorking;
+  longer.anchor = core::Anchor::kReceived;
+  longer.legal_basis = "test";
+  longer.valid_from = Day(2024, 1, 1);
+  ASSERT_TRUE(writer.CreateRule(longer, 0, kNow).ok());
+  EXPECT_GT(compute(), Day(2024, 12, 10));
+  const auto days_before = [&] {
+    std::vector<int> out;
+    EXPECT_TRUE((*one)
+                    ->Transact([&](Tx& tx) -> absl::Status {
+                      out = LoadLadder(tx).days_before;
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return out;
+  };
+  EXPECT_EQ(days_before(), std::vector<int>({7, 3, 1}));
+  ASSERT_TRUE(db_->Transact([](Tx& tx) -> absl::Status {
+                   tx.ExecScript(
+                       "UPDATE settings SET value = '5,2'"
+                       " WHERE key = 'alert_days_before'");
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(days_before(), std::vector<int>({5, 2}));
 }
 
 }  // namespace
