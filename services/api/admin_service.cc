@@ -5,8 +5,10 @@
 #include "services/api/handler.h"
 #include "services/api/paging.h"
 #include "services/api/services.h"
+#include "services/common/crypto.h"
 #include "services/common/status_macros.h"
 #include "services/core/access.h"
+#include "services/core/login.h"
 
 namespace pqtrack::api {
 
@@ -117,6 +119,114 @@ grpc::Status AdminServiceImpl::ListTokens(grpc::ServerContext* ctx,
         const auto tokens,
         d_.users.ListTokens(login, req->include_inactive(), d_.clock.Now()));
     for (const core::Token& t : tokens) ToProto(t, resp->add_tokens());
+    return absl::OkStatus();
+  });
+}
+
+namespace {
+
+constexpr char kWrongLogin[] = "wrong user name or password";
+
+// A hash to check a password against when the login is unknown or has no
+// password, so that the answer takes as long as for a real user.
+const std::string& DecoyHash() {
+  static const std::string* const hash = [] {
+    absl::StatusOr<std::string> h = HashPassword(RandomSecret(16));
+    return new std::string(h.ok() ? *h : "");
+  }();
+  return *hash;
+}
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::SetPassword(grpc::ServerContext* ctx,
+                                           const v1::SetPasswordRequest* req,
+                                           v1::SetPasswordResponse*) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kOwnTokens));
+    const std::string login =
+        req->user_login().empty() ? who.login : req->user_login();
+    core::Violations v;
+    core::CheckText(v, "user_login", login, {1, 100});
+    core::CheckNewPassword(v, "password", req->password());
+    PQ_RETURN_IF_ERROR(v.ToStatus());
+    if (login != who.login) {
+      PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kManageUsers));
+    } else {
+      PQ_ASSIGN_OR_RETURN(const auto state, d_.users.GetPasswordState(login));
+      if (!state.password_hash.empty() &&
+          !VerifyPassword(req->current_password(), state.password_hash)) {
+        return absl::PermissionDeniedError(
+            req->current_password().empty()
+                ? "current_password: required to change your own password"
+                : "current_password: does not match");
+      }
+    }
+    PQ_ASSIGN_OR_RETURN(const std::string hash, HashPassword(req->password()));
+    return d_.users.SetPasswordHash(login, hash, d_.clock.Now());
+  });
+}
+
+grpc::Status AdminServiceImpl::Login(grpc::ServerContext*,
+                                     const v1::LoginRequest* req,
+                                     v1::LoginResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    core::Violations v;
+    core::CheckText(v, "user_login", req->user_login(), {1, 100});
+    core::CheckText(v, "password", req->password(),
+                    {1, core::kPasswordRule.max_chars});
+    core::CheckText(v, "label", req->label(), {0, 200});
+    absl::Duration lifetime = core::kSessionLifetime;
+    if (req->session_seconds() < 0 ||
+        absl::Seconds(req->session_seconds()) > core::kMaxSessionLifetime) {
+      v.Add("session_seconds", "between 1 and 2592000 (30 days), or 0");
+    } else if (req->session_seconds() > 0) {
+      lifetime = absl::Seconds(req->session_seconds());
+    }
+    PQ_RETURN_IF_ERROR(v.ToStatus());
+    const absl::Time now = d_.clock.Now();
+    auto state = d_.users.GetPasswordState(req->user_login());
+    if (!state.ok() && !absl::IsNotFound(state.status())) return state.status();
+    if (!state.ok() || state->password_hash.empty()) {
+      (void)VerifyPassword(req->password(), DecoyHash());
+      return absl::UnauthenticatedError(kWrongLogin);
+    }
+    if (state->blocked_until && *state->blocked_until > now) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("too many wrong passwords in a row; try again in ",
+                       absl::ToInt64Seconds(absl::Ceil(
+                           *state->blocked_until - now, absl::Seconds(1))),
+                       " s"));
+    }
+    if (!VerifyPassword(req->password(), state->password_hash)) {
+      PQ_RETURN_IF_ERROR(
+          d_.users.RecordWrongPassword(req->user_login(), now).status());
+      return absl::UnauthenticatedError(kWrongLogin);
+    }
+    const std::string secret = NewTokenSecret();
+    PQ_ASSIGN_OR_RETURN(
+        const core::Token token,
+        d_.users.StartSession(req->user_login(),
+                              req->label().empty() ? "sign-in" : req->label(),
+                              now + lifetime, HashTokenSecret(secret), now));
+    ToProto(token, resp->mutable_token());
+    resp->set_secret(secret);
+    ToProto(state->user, resp->mutable_user());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AdminServiceImpl::Logout(grpc::ServerContext* ctx,
+                                      const v1::LogoutRequest*,
+                                      v1::LogoutResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_ASSIGN_OR_RETURN(
+        const core::Token token,
+        d_.users.RevokeToken(who.token_id, who.user_id, d_.clock.Now()));
+    d_.auth.Revoked(token.id);
+    ToProto(token, resp->mutable_token());
     return absl::OkStatus();
   });
 }

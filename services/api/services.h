@@ -161,6 +161,13 @@ class AdminServiceImpl final : public v1::AdminService::Service {
                           v1::ListTokensResponse* resp) override;
   grpc::Status WhoAmI(grpc::ServerContext* ctx, const v1::WhoAmIRequest* req,
                       v1::WhoAmIResponse* resp) override;
+  grpc::Status SetPassword(grpc::ServerContext* ctx,
+                           const v1::SetPasswordRequest* req,
+                           v1::SetPasswordResponse* resp) override;
+  grpc::Status Login(grpc::ServerContext* ctx, const v1::LoginRequest* req,
+                     v1::LoginResponse* resp) override;
+  grpc::Status Logout(grpc::ServerContext* ctx, const v1::LogoutRequest* req,
+                      v1::LogoutResponse* resp) override;
   grpc::Status VerifyAuditChain(grpc::ServerContext* ctx,
                                 const v1::VerifyAuditChainRequest* req,
                                 v1::VerifyAuditChainResponse* resp) override;

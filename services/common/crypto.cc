@@ -2,11 +2,13 @@
 
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <sodium.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 
 namespace pqtrack {
@@ -26,6 +28,36 @@ std::string RandomSecret(int bytes) {
     std::abort();
   }
   return absl::WebSafeBase64Escape(raw);
+}
+
+namespace {
+
+// sodium_init is thread-safe and idempotent; -1 means no usable RNG.
+bool SodiumReady() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> HashPassword(absl::string_view password) {
+  char out[crypto_pwhash_STRBYTES];
+  if (!SodiumReady() ||
+      crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return absl::InternalError("cannot hash the password (out of memory?)");
+  }
+  return std::string(out);
+}
+
+bool VerifyPassword(absl::string_view password, const std::string& hash) {
+  if (!SodiumReady() || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) {
+    return false;
+  }
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(),
+                                  password.size()) == 0;
 }
 
 }  // namespace pqtrack

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
+#include "services/core/login.h"
 #include "services/store/item_rows.h"
 #include "services/store/rows.h"
 
@@ -18,10 +19,12 @@ constexpr Statement kInsertUser{
           ON CONFLICT (login) DO NOTHING
           RETURNING id)sql"};
 
-#define PQTRACK_USER_COLUMNS                                  \
-  "u.id, u.login, u.display_name, u.role, un.code, u.email, " \
-  "(extract(epoch FROM u.created_at) * 1000000)::bigint "     \
+#define PQTRACK_USER_COLUMNS_ONLY                            \
+  "u.id, u.login, u.display_name, u.role, un.code, u.email," \
+  " (extract(epoch FROM u.created_at) * 1000000)::bigint"
+#define PQTRACK_USER_FROM \
   "FROM users u LEFT JOIN units un ON un.id = u.unit_id "
+#define PQTRACK_USER_COLUMNS PQTRACK_USER_COLUMNS_ONLY " " PQTRACK_USER_FROM
 
 constexpr Statement kGetUser{
     "user_get", "SELECT " PQTRACK_USER_COLUMNS "WHERE u.login = $1"};
@@ -83,6 +86,29 @@ constexpr Statement kEnsureAdmin{
           VALUES ($1, 'Administrator', 'ADMIN', $2)
           ON CONFLICT (login) DO UPDATE SET role = 'ADMIN'
           RETURNING pg_notify($3, '*'))sql"};
+
+constexpr Statement kSetPassword{
+    "user_set_password",
+    "UPDATE users SET password_hash = $2, password_set_at = $3,"
+    " failed_logins = 0, login_blocked_until = NULL WHERE login = $1"
+    " RETURNING id"};
+constexpr Statement kPasswordState{
+    "user_password_state",
+    "SELECT " PQTRACK_USER_COLUMNS_ONLY
+    ", u.password_hash, u.failed_logins,"
+    " (extract(epoch FROM u.login_blocked_until) * 1000000)::bigint"
+    " " PQTRACK_USER_FROM "WHERE u.login = $1"};
+constexpr Statement kCountWrongPassword{
+    "user_wrong_password",
+    "UPDATE users SET failed_logins = failed_logins + 1 WHERE login = $1"
+    " RETURNING failed_logins"};
+constexpr Statement kBlockLogin{
+    "user_block_login",
+    "UPDATE users SET login_blocked_until = $2 WHERE login = $1"};
+constexpr Statement kClearWrongPasswords{
+    "user_clear_wrong_passwords",
+    "UPDATE users SET failed_logins = 0, login_blocked_until = NULL"
+    " WHERE login = $1"};
 
 core::User UserFromRow(const pqxx::row& r) {
   core::User u;
@@ -160,6 +186,72 @@ absl::StatusOr<core::Token> UserStore::IssueToken(
     std::optional<absl::Time> expire_time, const std::string& secret_hash,
     absl::Time now) {
   return db_.Transact<core::Token>([&](Tx& tx) -> absl::StatusOr<core::Token> {
+    const pqxx::result r =
+        tx.Run(kInsertToken, login, secret_hash, label, now, expire_time);
+    if (r.empty()) {
+      return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
+    }
+    return TokenFromRow(tx.Run(kGetToken, Int(r[0][0]))[0]);
+  });
+}
+
+absl::Status UserStore::SetPasswordHash(const std::string& login,
+                                        const std::string& password_hash,
+                                        absl::Time now) {
+  return db_.Transact([&](Tx& tx) -> absl::Status {
+    if (tx.Run(kSetPassword, login, password_hash, now).empty()) {
+      return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
+    }
+    return absl::OkStatus();
+  });
+}
+
+namespace {
+
+absl::StatusOr<UserStore::PasswordState> ReadPasswordState(
+    Tx& tx, const std::string& login) {
+  const pqxx::result r = tx.Run(kPasswordState, login);
+  if (r.empty()) {
+    return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
+  }
+  UserStore::PasswordState s;
+  s.user = UserFromRow(r[0]);
+  s.password_hash = Text(r[0][7]);
+  s.failed_logins = static_cast<int>(Int(r[0][8]));
+  s.blocked_until = OptionalTimeOf(r[0][9]);
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<UserStore::PasswordState> UserStore::GetPasswordState(
+    const std::string& login) {
+  return db_.Transact<PasswordState>(
+      [&](Tx& tx) { return ReadPasswordState(tx, login); });
+}
+
+absl::StatusOr<UserStore::PasswordState> UserStore::RecordWrongPassword(
+    const std::string& login, absl::Time now) {
+  return db_.Transact<PasswordState>(
+      [&](Tx& tx) -> absl::StatusOr<PasswordState> {
+        const pqxx::result r = tx.Run(kCountWrongPassword, login);
+        if (r.empty()) {
+          return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
+        }
+        const absl::Duration delay =
+            core::LoginDelay(static_cast<int>(Int(r[0][0])));
+        if (delay > absl::ZeroDuration()) {
+          tx.Run(kBlockLogin, login, now + delay);
+        }
+        return ReadPasswordState(tx, login);
+      });
+}
+
+absl::StatusOr<core::Token> UserStore::StartSession(
+    const std::string& login, const std::string& label, absl::Time expire_time,
+    const std::string& secret_hash, absl::Time now) {
+  return db_.Transact<core::Token>([&](Tx& tx) -> absl::StatusOr<core::Token> {
+    tx.Run(kClearWrongPasswords, login);
     const pqxx::result r =
         tx.Run(kInsertToken, login, secret_hash, label, now, expire_time);
     if (r.empty()) {

@@ -75,6 +75,37 @@ class UserStore {
                                       const std::string& secret_hash,
                                       bool only_if_no_users, absl::Time now);
 
+  // Stores `password_hash` (HashPassword's form) as `login`'s password and
+  // clears its count of wrong passwords. NOT_FOUND for an unknown login.
+  absl::Status SetPasswordHash(const std::string& login,
+                               const std::string& password_hash,
+                               absl::Time now);
+
+  // What signing in as a user checks.
+  struct PasswordState {
+    core::User user;
+    // Empty: no password set.
+    std::string password_hash;
+    int failed_logins = 0;
+    std::optional<absl::Time> blocked_until;
+  };
+  // NOT_FOUND for an unknown login.
+  absl::StatusOr<PasswordState> GetPasswordState(const std::string& login);
+
+  // Counts one more wrong password for `login` and blocks the next
+  // attempt until `now` + core::LoginDelay of the new count. Returns the
+  // new state.
+  absl::StatusOr<PasswordState> RecordWrongPassword(const std::string& login,
+                                                    absl::Time now);
+
+  // A right password: clears the count and records a session token with
+  // the given secret hash, label and expiry, in one transaction.
+  absl::StatusOr<core::Token> StartSession(const std::string& login,
+                                           const std::string& label,
+                                           absl::Time expire_time,
+                                           const std::string& secret_hash,
+                                           absl::Time now);
+
  private:
   Db& db_;
 };
