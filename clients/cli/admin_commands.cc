@@ -1,6 +1,12 @@
-// pqtrack user|token|whoami: users and their bearer tokens.
+// pqtrack user|token|whoami|login|logout: users, their passwords and
+// bearer tokens.
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -31,9 +37,120 @@ void PrintUsers(const google::protobuf::RepeatedPtrField<v1::User>& users) {
   t.Print(std::cout);
 }
 
+// Reads a password: a line of standard input with `from_stdin`, else from
+// the terminal without echo after `prompt`. nullopt (with a message) when
+// there is neither.
+std::optional<std::string> ReadPassword(const std::string& prompt,
+                                        bool from_stdin) {
+  std::string line;
+  if (from_stdin) {
+    if (!std::getline(std::cin, line)) {
+      std::cerr << "error: no password on standard input\n";
+      return std::nullopt;
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+  }
+  const int tty = ::open("/dev/tty", O_RDWR | O_NOCTTY);
+  if (tty < 0) {
+    std::cerr << "error: no terminal to ask for the password on; use "
+                 "--password-stdin\n";
+    return std::nullopt;
+  }
+  (void)!::write(tty, prompt.data(), prompt.size());
+  termios saved{};
+  const bool can_hide = ::tcgetattr(tty, &saved) == 0;
+  if (can_hide) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(tty, TCSAFLUSH, &quiet);
+  }
+  char c = 0;
+  while (::read(tty, &c, 1) == 1 && c != '\n') line += c;
+  if (can_hide) ::tcsetattr(tty, TCSAFLUSH, &saved);
+  (void)!::write(tty, "\n", 1);
+  ::close(tty);
+  return line;
+}
+
 }  // namespace
 
 void AddAdminCommands(CLI::App& app, Context& ctx) {
+  {
+    struct Opts {
+      std::string user, label = "pqtrack login";
+      int hours = 0;
+      bool from_stdin = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* c = app.add_subcommand(
+        "login",
+        "Sign in with your user name and password; saves the server address "
+        "and a session token in your config file (" +
+            client::ConfigPath() +
+            ", or PQTRACK_CONFIG), which later "
+            "commands use");
+    c->add_option("--user", o->user, "Your login, e.g. nguyen.van.a")
+        ->required();
+    c->add_option("--hours", o->hours,
+                  "Hours the session lasts (default 12, at most 720)")
+        ->check(CLI::Range(1, 720));
+    c->add_flag("--password-stdin", o->from_stdin,
+                "Read the password from the first line of standard input");
+    c->callback([&ctx, o] {
+      const auto password =
+          ReadPassword("Mật khẩu / Password: ", o->from_stdin);
+      if (!password) {
+        ctx.exit_code = 1;
+        return;
+      }
+      v1::LoginRequest req;
+      req.set_user_login(o->user);
+      req.set_password(*password);
+      req.set_label(o->label);
+      req.set_session_seconds(int64_t{o->hours} * 3600);
+      v1::LoginResponse resp;
+      if (!Call(ctx, &v1::AdminService::Stub::Login, req, &resp)) return;
+      const std::string path = client::ConfigPath();
+      if (absl::Status st =
+              client::WriteConfig(path, {ctx.connection.server, resp.secret()});
+          !st.ok()) {
+        std::cerr << "error: " << st.message() << "\n";
+        ctx.exit_code = 1;
+        return;
+      }
+      if (ctx.json()) return client::PrintJson(std::cout, resp.token());
+      std::cout << "signed in as " << resp.user().login() << " at "
+                << ctx.connection.server << " until "
+                << Instant(resp.token().expire_time()) << "; saved in " << path
+                << "\n";
+    });
+  }
+  {
+    auto* c = app.add_subcommand(
+        "logout", "Sign out: revoke the session token and forget it");
+    c->callback([&ctx] {
+      v1::LogoutResponse resp;
+      if (!Call(ctx, &v1::AdminService::Stub::Logout, v1::LogoutRequest(),
+                &resp)) {
+        return;
+      }
+      // Forget the token when it was the saved one.
+      const std::string path = client::ConfigPath();
+      auto saved = client::ReadConfig(path);
+      if (saved.ok() && !saved->token.empty() &&
+          saved->token == ctx.connection.token) {
+        if (absl::Status st = client::WriteConfig(path, {saved->server, ""});
+            !st.ok()) {
+          std::cerr << "error: " << st.message() << "\n";
+          ctx.exit_code = 1;
+          return;
+        }
+      }
+      if (ctx.json()) return client::PrintJson(std::cout, resp);
+      std::cout << "signed out (token " << resp.token().id() << " revoked)\n";
+    });
+  }
   {
     auto* c = app.add_subcommand("whoami", "Show the user behind the token");
     c->callback([&ctx] {
@@ -52,7 +169,8 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
     });
   }
 
-  auto* user = app.add_subcommand("user", "Users (administrators only)");
+  auto* user = app.add_subcommand(
+      "user", "Users (administrators), and passwords (anyone's own)");
   user->require_subcommand(1);
   {
     struct Opts {
@@ -84,6 +202,64 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
       std::cout << "user " << resp.user().login() << " created (id "
                 << resp.user().id() << ", " << Role(resp.user().role())
                 << ")\n";
+    });
+  }
+  {
+    struct Opts {
+      std::string login;
+      bool from_stdin = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* c = user->add_subcommand(
+        "set-password",
+        "Set a password (10 to 200 characters): your own, or any user's as an "
+        "administrator. Asks for it twice, and for your current one when you "
+        "change your own");
+    c->add_option("login", o->login, "Whose (default: yours)");
+    c->add_flag("--password-stdin", o->from_stdin,
+                "Read the new password from the first line of standard "
+                "input (and the current one from the second, when needed)");
+    c->callback([&ctx, o] {
+      const auto first =
+          ReadPassword("Mật khẩu mới / New password: ", o->from_stdin);
+      if (!first) {
+        ctx.exit_code = 1;
+        return;
+      }
+      if (!o->from_stdin) {
+        const auto again =
+            ReadPassword("Nhập lại / Repeat it: ", /*from_stdin=*/false);
+        if (!again || *again != *first) {
+          std::cerr << "error: the two passwords differ; nothing changed\n";
+          ctx.exit_code = 1;
+          return;
+        }
+      }
+      v1::SetPasswordRequest req;
+      req.set_user_login(o->login);
+      req.set_password(*first);
+      v1::SetPasswordResponse resp;
+      v1::AdminService::Stub stub(ctx.conn().channel());
+      grpc::Status st =
+          stub.SetPassword(ctx.conn().NewContext().get(), req, &resp);
+      if (st.error_code() == grpc::PERMISSION_DENIED &&
+          st.error_message().rfind("current_password:", 0) == 0) {
+        // Changing one's own: ask for the current password once.
+        const auto current = ReadPassword(
+            "Mật khẩu hiện tại / Current password: ", o->from_stdin);
+        if (!current) {
+          ctx.exit_code = 1;
+          return;
+        }
+        req.set_current_password(*current);
+        st = stub.SetPassword(ctx.conn().NewContext().get(), req, &resp);
+      }
+      if (!st.ok()) {
+        ctx.exit_code = client::PrintError(st);
+        return;
+      }
+      std::cout << "password set for "
+                << (o->login.empty() ? std::string("you") : o->login) << "\n";
     });
   }
   {

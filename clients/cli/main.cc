@@ -8,9 +8,11 @@ int main(int argc, char** argv) {
   Context ctx;
   CLI::App app{
       "pqtrack: record and follow what the ministry owes the National "
-      "Assembly.\n\nConnection: --server (or PQTRACK_SERVER, default "
-      "127.0.0.1:50051) and a bearer token: --token, --token-file, "
-      "PQTRACK_TOKEN or PQTRACK_TOKEN_FILE.",
+      "Assembly.\n\nConnection: `pqtrack --server HOST:PORT login --user "
+      "LOGIN` once saves the server and a session token in your config "
+      "file; or give --server (PQTRACK_SERVER) and a bearer token (--token, "
+      "--token-file, PQTRACK_TOKEN or PQTRACK_TOKEN_FILE), which win over "
+      "the config file. Default server 127.0.0.1:50051.",
       "pqtrack"};
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();

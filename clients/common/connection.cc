@@ -1,11 +1,19 @@
 #include "clients/common/connection.h"
 
+#include <fcntl.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -20,12 +28,83 @@ std::string Env(const char* name) {
 
 }  // namespace
 
+std::string ConfigPath() {
+  if (std::string p = Env(kConfigEnv); !p.empty()) return p;
+  if (std::string x = Env("XDG_CONFIG_HOME"); !x.empty()) {
+    return x + "/pqtrack/config.toml";
+  }
+  return Env("HOME") + "/.config/pqtrack/config.toml";
+}
+
+absl::StatusOr<SavedConnection> ReadConfig(const std::string& path) {
+  SavedConnection saved;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return saved;
+  try {
+    const toml::table t = toml::parse_file(path);
+    saved.server = t["server"].value_or(std::string());
+    saved.token = t["token"].value_or(std::string());
+  } catch (const toml::parse_error& e) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": not valid TOML: ", std::string(e.description())));
+  }
+  return saved;
+}
+
+absl::Status WriteConfig(const std::string& path,
+                         const SavedConnection& saved) {
+  const std::filesystem::path file(path);
+  std::error_code ec;
+  if (file.has_parent_path() &&
+      !std::filesystem::exists(file.parent_path(), ec)) {
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot create ", file.parent_path().string(), ": ", ec.message()));
+    }
+    ::chmod(file.parent_path().c_str(), 0700);
+  }
+  toml::table t;
+  t.insert("server", saved.server);
+  if (!saved.token.empty()) t.insert("token", saved.token);
+  std::ostringstream text;
+  text << "# Written by `pqtrack login`; keep it private.\n" << t << "\n";
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", tmp, ": ", std::strerror(errno)));
+  }
+  const std::string bytes = text.str();
+  const bool written = ::write(fd, bytes.data(), bytes.size()) ==
+                           static_cast<ssize_t>(bytes.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ResolveConnection(ConnectionOptions& o) {
   if (o.server.empty()) o.server = Env(kServerEnv);
-  if (o.server.empty()) o.server = kDefaultServer;
   if (o.token.empty() && o.token_file.empty()) o.token = Env(kTokenEnv);
   if (o.token.empty() && o.token_file.empty())
     o.token_file = Env(kTokenFileEnv);
+  if (o.server.empty() || (o.token.empty() && o.token_file.empty())) {
+    absl::StatusOr<SavedConnection> saved = ReadConfig(ConfigPath());
+    if (!saved.ok()) return saved.status();
+    // The saved token belongs to the saved server: it is never sent to
+    // another one.
+    const bool same_server = o.server.empty() || o.server == saved->server;
+    if (o.server.empty()) o.server = saved->server;
+    if (o.token.empty() && o.token_file.empty() && same_server) {
+      o.token = saved->token;
+    }
+  }
+  if (o.server.empty()) o.server = kDefaultServer;
   if (o.token.empty() && !o.token_file.empty()) {
     std::ifstream in(o.token_file);
     std::string line;

@@ -19,6 +19,9 @@ inline constexpr char kServerEnv[] = "PQTRACK_SERVER";
 inline constexpr char kTokenEnv[] = "PQTRACK_TOKEN";
 inline constexpr char kTokenFileEnv[] = "PQTRACK_TOKEN_FILE";
 inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
+// The user's config file (written by `pqtrack login`): PQTRACK_CONFIG, else
+// $XDG_CONFIG_HOME/pqtrack/config.toml, else ~/.config/pqtrack/config.toml.
+inline constexpr char kConfigEnv[] = "PQTRACK_CONFIG";
 
 struct ConnectionOptions {
   std::string server;
@@ -28,10 +31,26 @@ struct ConnectionOptions {
   int timeout_seconds = 30;
 };
 
-// Fills empty fields from the environment and defaults; reads the token from
-// token_file when no token is given. FAILED_PRECONDITION when the token file
-// cannot be read.
+// Fills empty fields from the environment, then from the user's config
+// file (`server = "..."`, `token = "..."`; its token only when talking to
+// its server), then the default server; reads
+// the token from token_file when no token is given. FAILED_PRECONDITION when
+// the token file cannot be read or the config file is not valid TOML.
 absl::Status ResolveConnection(ConnectionOptions& options);
+
+// Where the user's config file is (it may not exist).
+std::string ConfigPath();
+
+// What the config file holds; empty fields when it or they are absent.
+struct SavedConnection {
+  std::string server;
+  std::string token;
+};
+absl::StatusOr<SavedConnection> ReadConfig(const std::string& path);
+// Writes `saved` to `path` (mode 0600, its directory 0700 when created),
+// replacing the file at once (write to a temporary, then rename). An empty
+// token is left out.
+absl::Status WriteConfig(const std::string& path, const SavedConnection& saved);
 
 class Connection {
  public:

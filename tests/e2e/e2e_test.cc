@@ -3,6 +3,7 @@
 // services over TCP.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <fstream>
@@ -311,6 +312,60 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
   server_->Signal(SIGINT);
   server_->ReadToEnd();
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
+
+TEST_F(E2eTest, LoginSavesTheServerAndASessionForLaterCommands) {
+  StartServer();
+  const std::string config = dir_.path() + "/home/.config/pqtrack/config.toml";
+  // `pqtrack` with the user's config file, no flags, the password on stdin.
+  const auto as_user = [&](const std::string& stdin_line,
+                           const std::string& args) {
+    auto r = server::RunProcess(
+        {"/bin/sh", "-c",
+         "printf '%s\\n' '" + stdin_line +
+             "' | env -u PQTRACK_SERVER -u "
+             "PQTRACK_TOKEN -u PQTRACK_TOKEN_FILE PQTRACK_CONFIG='" +
+             config + "' '" + PQTRACK_CLI_BIN + "' " + args},
+        std::nullopt);
+    EXPECT_TRUE(r.ok());
+    return Cli{r->exit_code, r->output};
+  };
+  SeedAssembly("2024-07-20");
+  UserWithToken("tl.nguyen", "responder", "TL");
+  Cli r = Run({"user", "set-password", "tl.nguyen", "--password-stdin"});
+  EXPECT_NE(r.code, 0);  // nothing on stdin
+  r = as_user("Mật khẩu đủ dài 2024",
+              "--server " + address_ + " --token-file " + dir_.path() +
+                  "/admin.token user set-password tl.nguyen --password-stdin");
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = as_user("sai mật khẩu", "--server " + address_ +
+                                  " login --user tl.nguyen --password-stdin");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("UNAUTHENTICATED: wrong user name or password"));
+  r = as_user(
+      "Mật khẩu đủ dài 2024",
+      "--server " + address_ + " login --user tl.nguyen --password-stdin");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("signed in as tl.nguyen"));
+  struct stat st;
+  ASSERT_EQ(stat(config.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // Later commands find the server and the session in the config file.
+  r = as_user("", "whoami");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("tl.nguyen"));
+  // The saved token goes only to the saved server address: the same
+  // server under another name gets no token.
+  const std::string other_name =
+      "localhost" + address_.substr(address_.rfind(':'));
+  r = as_user("", "--server " + other_name + " whoami");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("missing metadata"));
+  r = as_user("", "logout");
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = as_user("", "whoami");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("UNAUTHENTICATED"));
 }
 
 TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
