@@ -2,6 +2,7 @@
 // driven by the real pqtrack CLI, plus the standard health and reflection
 // services over TCP.
 #include <grpcpp/grpcpp.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -63,6 +64,30 @@ class E2eTest : public ::testing::Test {
     auto r = server::RunProcess(argv, std::nullopt);
     EXPECT_TRUE(r.ok());
     return {r->exit_code, r->output};
+  }
+
+  // Runs `pqtrack ARGS` (a shell-quoted string) with `input` as its
+  // standard input line, no PQTRACK_* variables but PQTRACK_CONFIG=`config`.
+  Cli RunWithInput(const std::string& input, const std::string& config,
+                   const std::string& args) {
+    auto r =
+        server::RunProcess({"/bin/sh", "-c",
+                            "printf '%s\\n' '" + input +
+                                "' | env -u PQTRACK_SERVER -u PQTRACK_TOKEN -u "
+                                "PQTRACK_TOKEN_FILE PQTRACK_CONFIG='" +
+                                config + "' '" + PQTRACK_CLI_BIN + "' " + args},
+                           std::nullopt);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? Cli{r->exit_code, r->output} : Cli{-1, ""};
+  }
+
+  // Gives `login` a password with the admin token.
+  void SetPassword(const std::string& login, const std::string& password) {
+    const Cli r = RunWithInput(
+        password, dir_.path() + "/none.toml",
+        "--server " + address_ + " --token-file " + dir_.path() +
+            "/admin.token user set-password " + login + " --password-stdin");
+    ASSERT_EQ(r.code, 0) << r.out;
   }
 
   // Runs pqtrack-desk with the token in `token_file`.
@@ -318,26 +343,14 @@ TEST_F(E2eTest, LoginSavesTheServerAndASessionForLaterCommands) {
   StartServer();
   const std::string config = dir_.path() + "/home/.config/pqtrack/config.toml";
   // `pqtrack` with the user's config file, no flags, the password on stdin.
-  const auto as_user = [&](const std::string& stdin_line,
-                           const std::string& args) {
-    auto r = server::RunProcess(
-        {"/bin/sh", "-c",
-         "printf '%s\\n' '" + stdin_line +
-             "' | env -u PQTRACK_SERVER -u "
-             "PQTRACK_TOKEN -u PQTRACK_TOKEN_FILE PQTRACK_CONFIG='" +
-             config + "' '" + PQTRACK_CLI_BIN + "' " + args},
-        std::nullopt);
-    EXPECT_TRUE(r.ok());
-    return Cli{r->exit_code, r->output};
+  const auto as_user = [&](const std::string& input, const std::string& args) {
+    return RunWithInput(input, config, args);
   };
   SeedAssembly("2024-07-20");
   UserWithToken("tl.nguyen", "responder", "TL");
   Cli r = Run({"user", "set-password", "tl.nguyen", "--password-stdin"});
   EXPECT_NE(r.code, 0);  // nothing on stdin
-  r = as_user("Mật khẩu đủ dài 2024",
-              "--server " + address_ + " --token-file " + dir_.path() +
-                  "/admin.token user set-password tl.nguyen --password-stdin");
-  ASSERT_EQ(r.code, 0) << r.out;
+  SetPassword("tl.nguyen", "Mật khẩu đủ dài 2024");
   r = as_user("sai mật khẩu", "--server " + address_ +
                                   " login --user tl.nguyen --password-stdin");
   EXPECT_EQ(r.code, 1);
@@ -366,6 +379,139 @@ TEST_F(E2eTest, LoginSavesTheServerAndASessionForLaterCommands) {
   r = as_user("", "whoami");
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("UNAUTHENTICATED"));
+}
+
+// The Cookie header value for the cookie `name` set in `res`, or "".
+std::string CookieFrom(const httplib::Result& res, const std::string& name) {
+  for (const auto& [key, value] : res->headers) {
+    if (key == "Set-Cookie" && value.rfind(name + "=", 0) == 0) {
+      return value.substr(0, value.find(';'));
+    }
+  }
+  return "";
+}
+
+std::string SetCookieLine(const httplib::Result& res, const std::string& name) {
+  for (const auto& [key, value] : res->headers) {
+    if (key == "Set-Cookie" && value.rfind(name + "=", 0) == 0) return value;
+  }
+  return "";
+}
+
+// The value of the first hidden field `csrf` of a page.
+std::string CsrfOf(const std::string& html) {
+  const std::string marker = "name=\"csrf\" value=\"";
+  const size_t at = html.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t from = at + marker.size();
+  return html.substr(from, html.find('"', from) - from);
+}
+
+TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
+  StartServer();
+  SeedAssembly("2024-07-20");
+  UserWithToken("tl.nguyen", "responder", "TL");
+  UserWithToken("ccvc.tran", "responder", "CCVC");
+  SetPassword("tl.nguyen", "Mật khẩu đủ dài 2024");
+  SetPassword("ccvc.tran", "Mật khẩu khác đủ dài");
+  ASSERT_EQ(Run({"item", "record", "document", "--sender", "UBND tỉnh Nghệ An",
+                 "--number", "1234/UBND-NC", "--dated", "2024-10-02",
+                 "--received", "2024-10-04", "--due", "2024-10-25", "--title",
+                 "Hướng dẫn <phụ cấp> & chế độ", "--lead", "TL"})
+                .code,
+            0);
+  testing::Subprocess web(
+      {PQTRACK_WEB_BIN, "--listen", "127.0.0.1:0", "--server", address_});
+  const auto line = web.WaitForLine("listening on http://");
+  ASSERT_TRUE(line) << web.output();
+  const std::string hostport = line->substr(
+      line->find("http://") + 7,
+      line->find(' ', line->find("http://")) - line->find("http://") - 7);
+  httplib::Client http("http://" + hostport);
+
+  auto page = http.Get("/login");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->get_header_value("Content-Security-Policy"),
+              HasSubstr("default-src 'none'"));
+  EXPECT_THAT(page->body, HasSubstr("Đăng nhập"));
+  EXPECT_THAT(SetCookieLine(page, "pqtrack_login_csrf"),
+              HasSubstr("HttpOnly; SameSite=Strict"));
+  const std::string login_cookie = CookieFrom(page, "pqtrack_login_csrf");
+  const std::string login_csrf = CsrfOf(page->body);
+  ASSERT_FALSE(login_csrf.empty());
+  const httplib::Headers with_login_cookie = {{"Cookie", login_cookie}};
+  const auto sign_in = [&](const std::string& user, const std::string& password,
+                           const std::string& csrf) {
+    return http.Post(
+        "/login", with_login_cookie,
+        httplib::Params{
+            {"csrf", csrf}, {"user", user}, {"password", password}});
+  };
+  // A form posted without its code, or with another, is refused.
+  auto r = sign_in("tl.nguyen", "Mật khẩu đủ dài 2024", "");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(CookieFrom(r, "pqtrack_session"), "");
+  r = sign_in("tl.nguyen", "Mật khẩu đủ dài 2024", std::string(43, 'A'));
+  EXPECT_EQ(r->status, 403);
+  r = sign_in("tl.nguyen", "sai mật khẩu", login_csrf);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_THAT(r->body, HasSubstr("Sai tên đăng nhập hoặc mật khẩu"));
+  EXPECT_EQ(CookieFrom(r, "pqtrack_session"), "");
+
+  r = sign_in("tl.nguyen", "Mật khẩu đủ dài 2024", login_csrf);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 303);
+  EXPECT_EQ(r->get_header_value("Location"), "/");
+  EXPECT_THAT(SetCookieLine(r, "pqtrack_session"),
+              HasSubstr("HttpOnly; SameSite=Strict"));
+  const std::string session = CookieFrom(r, "pqtrack_session");
+  ASSERT_FALSE(session.empty());
+  const httplib::Headers signed_in = {{"Cookie", session}};
+
+  auto queue = http.Get("/", signed_in);
+  ASSERT_TRUE(queue);
+  EXPECT_EQ(queue->status, 200);
+  EXPECT_THAT(queue->body, HasSubstr("Việc của đơn vị"));
+  EXPECT_THAT(queue->body, HasSubstr("Hướng dẫn &lt;phụ cấp&gt; &amp; chế độ"));
+  EXPECT_THAT(queue->body, HasSubstr("25/10/2024"));
+  EXPECT_THAT(queue->body, HasSubstr("Chủ trì TL"));
+  EXPECT_THAT(queue->body, HasSubstr("Quá hạn"));  // words, not colour alone
+  const std::string csrf = CsrfOf(queue->body);
+  ASSERT_FALSE(csrf.empty());
+
+  // English with one click.
+  r = http.Post("/lang", signed_in,
+                httplib::Params{{"csrf", csrf}, {"to", "en"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 303);
+  const httplib::Headers english = {
+      {"Cookie", session + "; " + CookieFrom(r, "pqtrack_lang")}};
+  queue = http.Get("/", english);
+  EXPECT_THAT(queue->body, HasSubstr("My unit&#39;s queue"));
+  EXPECT_THAT(queue->body, HasSubstr("Overdue"));
+
+  // Another unit's responder does not see TL's item.
+  r = sign_in("ccvc.tran", "Mật khẩu khác đủ dài", login_csrf);
+  ASSERT_EQ(r->status, 303);
+  queue = http.Get("/", {{"Cookie", CookieFrom(r, "pqtrack_session")}});
+  EXPECT_EQ(queue->status, 200);
+  EXPECT_THAT(queue->body, ::testing::Not(HasSubstr("Hướng dẫn")));
+
+  // Signing out needs the form's code, and ends the session on the server.
+  r = http.Post("/logout", signed_in, httplib::Params{});
+  EXPECT_EQ(r->status, 403);
+  r = http.Post("/logout", signed_in, httplib::Params{{"csrf", csrf}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 303);
+  EXPECT_EQ(r->get_header_value("Location"), "/login");
+  EXPECT_THAT(SetCookieLine(r, "pqtrack_session"), HasSubstr("Max-Age=0"));
+  queue = http.Get("/", signed_in);  // the old cookie, replayed
+  EXPECT_EQ(queue->status, 401);
+  EXPECT_THAT(queue->body, HasSubstr("Phiên làm việc đã hết"));
+  web.Signal(SIGTERM);
+  EXPECT_EQ(web.Wait(), 0);
 }
 
 TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
