@@ -72,8 +72,18 @@ void AddInbox(CLI::App& app, Context& ctx, const DeskOptions& desk) {
   c->callback([&ctx, &desk, unit] {
     v1::ListInboxRequest req;
     req.set_unit_code(*unit);
+    req.set_page_size(500);
     v1::ListInboxResponse resp;
-    if (!Call(ctx, &v1::WorkflowService::Stub::ListInbox, req, &resp)) return;
+    for (;;) {
+      v1::ListInboxResponse page;
+      if (!Call(ctx, &v1::WorkflowService::Stub::ListInbox, req, &page)) {
+        return;
+      }
+      resp.mutable_entries()->MergeFrom(page.entries());
+      resp.set_total(page.total());
+      if (page.next_page_token().empty()) break;
+      req.set_page_token(page.next_page_token());
+    }
     if (ctx.json()) return client::PrintJson(std::cout, resp);
     const bool colour = desk.Colour();
     client::Table t({"ID", "KIND", "REF", "TITLE", "DUE", "LEFT", "TIMELINESS",

@@ -13,16 +13,17 @@ Timeliness TimelinessOf(const std::optional<Day>& due, Day today) {
   return Timeliness::kOnTrack;
 }
 
+bool IsInboxStatus(ItemStatus s) {
+  return s == ItemStatus::kAssigned || s == ItemStatus::kInProgress ||
+         s == ItemStatus::kPendingApproval;
+}
+
 std::vector<InboxEntry> BuildInbox(const std::vector<Item>& items,
                                    const std::set<std::string>& units,
                                    Day today) {
   std::vector<InboxEntry> out;
   for (const Item& it : items) {
-    if (it.status != ItemStatus::kAssigned &&
-        it.status != ItemStatus::kInProgress &&
-        it.status != ItemStatus::kPendingApproval) {
-      continue;
-    }
+    if (!IsInboxStatus(it.status)) continue;
     InboxEntry e;
     if (units.count(it.lead_unit_code) > 0) {
       e.lead = true;

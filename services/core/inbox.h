@@ -35,6 +35,31 @@ struct InboxEntry {
   Timeliness timeliness = Timeliness::kUnspecified;
 };
 
+// The statuses an inbox shows: ASSIGNED, IN_PROGRESS, PENDING_APPROVAL
+// (PQTRACK_SQL_INBOX_STATUSES in store/item_rows.h spells it in SQL; a test
+// keeps the two equal).
+bool IsInboxStatus(ItemStatus s);
+
+// A page of a unit's inbox as the store reads it: filters (empty or
+// nullopt lets everything through) and where the page starts.
+struct InboxQuery {
+  std::string unit_code;  // the subtree's root
+  std::optional<bool> lead;
+  std::vector<ItemKind> kinds;
+  std::vector<ItemStatus> statuses;
+  std::vector<Timeliness> timeliness;
+  int64_t session_id = 0;
+  int64_t batch_id = 0;
+  int size = 50;
+  // The last entry of the previous page (its due date and item id); the
+  // order is BuildInbox's.
+  struct Cursor {
+    std::optional<Day> due;
+    int64_t id = 0;
+  };
+  std::optional<Cursor> after;
+};
+
 // The entries of `items` for a subtree `units`: an item led by one of them
 // in ASSIGNED, IN_PROGRESS or PENDING_APPROVAL; else a coordination of one
 // of them still OPEN on such an item. Soonest due first, no due date last,

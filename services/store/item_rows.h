@@ -75,6 +75,17 @@
 #define PQTRACK_SQL_AWAITING_ANSWER \
   "('RECEIVED', 'ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
 
+// core::IsInboxStatus in SQL.
+#define PQTRACK_SQL_INBOX_STATUSES \
+  "('ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
+
+// core::TimelinessOf in SQL: the name of core::Timeliness (without the k)
+// for due date `due` on day `today` with `soon` = core::kDueSoonDays.
+#define PQTRACK_SQL_TIMELINESS(due, today, soon)                        \
+  "CASE WHEN " due " IS NULL THEN 'NO_DEADLINE' WHEN " due " < " today  \
+  " THEN 'OVERDUE' WHEN " due " = " today " THEN 'DUE_TODAY' WHEN " due \
+  " - " today " <= " soon " THEN 'DUE_SOON' ELSE 'ON_TRACK' END"
+
 namespace pqtrack::store {
 
 // Converts a row selected with PQTRACK_ITEM_COLUMNS (without extras).

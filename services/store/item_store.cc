@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/json.h"
@@ -118,6 +119,87 @@ constexpr Statement kHistory{
                  e.detail::text
             FROM events e LEFT JOIN users u ON u.id = e.actor_id
            WHERE e.item_id = $1 ORDER BY e.id)sql"};
+
+// The inbox of the subtree of unit $1 on day $2 ($3 = core::kDueSoonDays):
+// the open items it leads, else the first OPEN coordination (by unit code)
+// of one of its units on an open item led elsewhere — core::BuildInbox in
+// SQL. Filters: $4 lead, $5 kinds, $6 statuses, $7 timeliness names, $8
+// session, $9 batch (NULL: any). Page: after ($10 due is NULL, $11 due,
+// $12 id) when $10 is not NULL, $13 rows. The last column counts every
+// entry matching the filters.
+constexpr Statement kInbox{"item_inbox", R"sql(
+WITH RECURSIVE sub AS (
+  SELECT id FROM units WHERE code = $1
+  UNION ALL SELECT u.id FROM units u JOIN sub s ON u.parent_id = s.id),
+open_items AS (
+  SELECT i.id, i.lead_unit_id, i.due_on FROM items i
+   WHERE i.status IN )sql" PQTRACK_SQL_INBOX_STATUSES R"sql(
+     AND ($5::text[] IS NULL OR i.kind = ANY($5::text[]))
+     AND ($6::text[] IS NULL OR i.status = ANY($6::text[]))
+     AND ($8::bigint IS NULL OR i.session_id = $8)
+     AND ($9::bigint IS NULL OR i.batch_id = $9)),
+entries AS (
+  SELECT i.id, true AS lead, lu.code AS unit_code, i.due_on AS due
+    FROM open_items i JOIN units lu ON lu.id = i.lead_unit_id
+   WHERE i.lead_unit_id IN (SELECT id FROM sub)
+  UNION ALL
+  (SELECT DISTINCT ON (i.id) i.id, false, cu.code,
+          coalesce(iu.due_on, i.due_on)
+     FROM open_items i
+     JOIN item_units iu ON iu.item_id = i.id
+     JOIN units cu ON cu.id = iu.unit_id
+    WHERE iu.unit_id IN (SELECT id FROM sub) AND iu.state = 'OPEN'
+      AND (i.lead_unit_id IS NULL OR i.lead_unit_id NOT IN (SELECT id FROM sub))
+    ORDER BY i.id, cu.code)),
+matching AS (
+  SELECT e.*, )sql" PQTRACK_SQL_TIMELINESS("e.due", "$2::date",
+                                           "$3::integer") R"sql( AS timeliness
+    FROM entries e),
+wanted AS (
+  SELECT * FROM matching
+   WHERE ($4::boolean IS NULL OR lead = $4)
+     AND ($7::text[] IS NULL OR timeliness = ANY($7::text[])))
+SELECT id, lead, unit_code, due, timeliness, (SELECT count(*) FROM wanted)
+  FROM wanted
+ WHERE $10::boolean IS NULL
+    OR (due IS NULL, coalesce(due, DATE '0001-01-01'), id)
+       > ($10, coalesce($11::date, DATE '0001-01-01'), $12::bigint)
+ ORDER BY due IS NULL, due, id
+ LIMIT $13)sql"};
+
+constexpr Statement kGetMany{
+    "item_get_many",
+    "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_EXTRA_COLUMNS PQTRACK_ITEM_FROM
+        PQTRACK_ITEM_EXTRA_FROM "WHERE i.id = ANY($1::bigint[])"};
+
+core::Timeliness TimelinessNamed(const std::string& name) {
+  using core::Timeliness;
+  if (name == "OVERDUE") return Timeliness::kOverdue;
+  if (name == "DUE_TODAY") return Timeliness::kDueToday;
+  if (name == "DUE_SOON") return Timeliness::kDueSoon;
+  if (name == "ON_TRACK") return Timeliness::kOnTrack;
+  if (name == "NO_DEADLINE") return Timeliness::kNoDeadline;
+  return Timeliness::kUnspecified;
+}
+
+const char* TimelinessName(core::Timeliness t) {
+  using core::Timeliness;
+  switch (t) {
+    case Timeliness::kOverdue:
+      return "OVERDUE";
+    case Timeliness::kDueToday:
+      return "DUE_TODAY";
+    case Timeliness::kDueSoon:
+      return "DUE_SOON";
+    case Timeliness::kOnTrack:
+      return "ON_TRACK";
+    case Timeliness::kNoDeadline:
+      return "NO_DEADLINE";
+    case Timeliness::kUnspecified:
+      break;
+  }
+  return "";
+}
 
 Params FilterParams(const std::optional<std::string>& scope_unit,
                     const core::ItemFilter& f) {
@@ -331,6 +413,73 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
                                    recorded->item.id, 5, 0.3);
   if (similar.ok()) recorded->similar = std::move(similar).value();
   return recorded;
+}
+
+absl::StatusOr<std::vector<core::InboxEntry>> ItemStore::ListInbox(
+    const core::InboxQuery& q, core::Day today, int* total, bool* more) {
+  std::vector<core::InboxEntry> out;
+  *total = 0;
+  *more = false;
+  PQ_RETURN_IF_ERROR(db_.Autocommit([&](Tx& tx) -> absl::Status {
+    const auto names = [](const auto& values, auto name) {
+      std::optional<std::vector<std::string>> list;
+      if (values.empty()) return list;
+      list.emplace();
+      for (const auto& v : values) list->emplace_back(name(v));
+      return list;
+    };
+    Params p;
+    p.Add(q.unit_code);
+    p.Add(std::optional<core::Day>(today));
+    p.Add(int64_t{core::kDueSoonDays});
+    p.Add(q.lead);
+    p.Add(names(q.kinds, [](core::ItemKind k) { return core::Name(k); }));
+    p.Add(names(q.statuses, [](core::ItemStatus s) { return core::Name(s); }));
+    p.Add(names(q.timeliness, TimelinessName));
+    p.Add(NullIfZero(q.session_id));
+    p.Add(NullIfZero(q.batch_id));
+    if (q.after) {
+      p.Add(std::optional<bool>(!q.after->due.has_value()));
+      p.Add(q.after->due);
+      p.Add(q.after->id);
+    } else {
+      p.Add(Null{});
+      p.Add(Null{});
+      p.Add(Null{});
+    }
+    p.Add(int64_t{q.size} + 1);
+    const pqxx::result rows = tx.Exec(kInbox, p);
+    std::vector<int64_t> ids;
+    for (const pqxx::row& r : rows) {
+      *total = static_cast<int>(Int(r[5]));
+      if (static_cast<int>(out.size()) == q.size) {
+        *more = true;
+        break;
+      }
+      core::InboxEntry e;
+      e.item.id = Int(r[0]);
+      e.lead = Bool(r[1]);
+      e.unit_code = Text(r[2]);
+      e.due_on = DayOf(r[3]);
+      e.days_left = e.due_on ? static_cast<int>(*e.due_on - today) : 0;
+      e.timeliness = TimelinessNamed(Text(r[4]));
+      ids.push_back(e.item.id);
+      out.push_back(std::move(e));
+    }
+    if (ids.empty()) return absl::OkStatus();
+    absl::flat_hash_map<int64_t, core::Item> items;
+    for (const pqxx::row& r : tx.Run(kGetMany, IdArray(ids))) {
+      core::Item it = ItemWithExtrasFromRow(r);
+      items.emplace(it.id, std::move(it));
+    }
+    for (core::InboxEntry& e : out) {
+      if (auto it = items.find(e.item.id); it != items.end()) {
+        e.item = std::move(it->second);
+      }
+    }
+    return absl::OkStatus();
+  }));
+  return out;
 }
 
 absl::StatusOr<core::Item> ItemStore::GetItem(

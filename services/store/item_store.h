@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/core/inbox.h"
 #include "services/core/types.h"
 #include "services/store/db.h"
 
@@ -61,6 +62,14 @@ class ItemStore {
       const std::optional<std::string>& scope_unit,
       const core::ItemFilter& filter, const core::PageRequest& page,
       bool* more);
+
+  // A page of the inbox of `query.unit_code`'s subtree on day `today`, in
+  // BuildInbox's order and with its rules, filtered and paged in one
+  // statement (the items, with their extras, in a second); `*total` is the
+  // number of entries matching the filters and `*more` whether a page
+  // follows.
+  absl::StatusOr<std::vector<core::InboxEntry>> ListInbox(
+      const core::InboxQuery& query, core::Day today, int* total, bool* more);
 
   struct SearchHit {
     core::Item item;

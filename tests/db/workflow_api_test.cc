@@ -5,6 +5,8 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "services/common/dates.h"
+#include "services/core/inbox.h"
 #include "tests/db/api_fixture.h"
 
 namespace pqtrack::api {
@@ -557,6 +559,126 @@ TEST_F(WorkflowTest, CoordinatorCanDeclineWithAReason) {
                  responder_, decline, &it)
                 .error_code(),
             grpc::PERMISSION_DENIED);
+}
+
+// ListInbox filters and pages in SQL; every page put together must be
+// core::BuildInbox over the subtree's visible open items, in its order.
+TEST_F(WorkflowTest, InboxPagesAndFiltersAsCoreBuildsIt) {
+  // TL's subtree leads some, TL1 others; CCVC leads some with TL
+  // coordinating; some have no TL part at all. Due dates repeat, so the
+  // order falls back on ids across page ends.
+  for (int i = 0; i < 14; ++i) {
+    v1::RecordItemRequest req =
+        Petition(absl::StrCat("inbox-req-", i), i % 3 == 0   ? "TL"
+                                                : i % 3 == 1 ? "TL1"
+                                                             : "CCVC");
+    *req.mutable_item()->mutable_received_on() = D(2024, 8, 1 + i % 4);
+    if (i % 3 == 2 && i % 2 == 0) {
+      req.mutable_item()->add_coordinating_unit_codes("TL");
+    }
+    if (i == 4) req.mutable_item()->add_coordinating_unit_codes("CCVC");
+    ASSERT_TRUE(Record(req).ok()) << i;
+  }
+  // Answered or still unassigned items are in no inbox.
+  ASSERT_TRUE(Record(Petition("inbox-unrouted")).ok());
+  clock_.Set(
+      absl::FromCivil(absl::CivilHour(2024, 10, 1, 9), MinistryTimeZone()));
+  const core::Day today(2024, 10, 1);
+
+  core::ItemFilter open;
+  open.statuses = {core::ItemStatus::kAssigned, core::ItemStatus::kInProgress,
+                   core::ItemStatus::kPendingApproval};
+  core::PageRequest all;
+  all.size = 500;
+  bool more = false;
+  auto visible = services_->deps().items.ListItems("TL", open, all, &more);
+  ASSERT_TRUE(visible.ok());
+  const std::vector<core::InboxEntry> expected =
+      core::BuildInbox(*visible, {"TL", "TL1"}, today);
+  ASSERT_GE(expected.size(), 9u);
+
+  const auto read_all = [&](v1::ListInboxRequest req, int* total) {
+    std::vector<v1::InboxEntry> got;
+    for (int pages = 0; pages < 100; ++pages) {
+      v1::ListInboxResponse resp;
+      const grpc::Status st =
+          workflow_->ListInbox(As(responder_).get(), req, &resp);
+      EXPECT_TRUE(st.ok()) << st.error_message();
+      if (!st.ok()) break;
+      *total = resp.total();
+      for (const auto& e : resp.entries()) got.push_back(e);
+      if (resp.next_page_token().empty()) break;
+      EXPECT_EQ(resp.entries_size(), req.page_size());
+      req.set_page_token(resp.next_page_token());
+    }
+    return got;
+  };
+  const auto same = [](const std::vector<v1::InboxEntry>& got,
+                       const std::vector<core::InboxEntry>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t k = 0; k < got.size(); ++k) {
+      EXPECT_EQ(got[k].item().id(), want[k].item.id) << k;
+      EXPECT_EQ(got[k].role() == v1::INBOX_ROLE_LEAD, want[k].lead) << k;
+      EXPECT_EQ(got[k].unit_code(), want[k].unit_code) << k;
+      EXPECT_EQ(got[k].days_left(), want[k].days_left) << k;
+      EXPECT_EQ(static_cast<int>(got[k].timeliness()),
+                static_cast<int>(want[k].timeliness))
+          << k;
+      EXPECT_EQ(got[k].item().title(), want[k].item.title) << k;
+    }
+  };
+
+  v1::ListInboxRequest req;
+  req.set_page_size(4);
+  int total = 0;
+  same(read_all(req, &total), expected);
+  EXPECT_EQ(total, static_cast<int>(expected.size()));
+
+  // Coordinating only.
+  req.set_role(v1::INBOX_ROLE_COORDINATING);
+  std::vector<core::InboxEntry> coordinating;
+  for (const auto& e : expected) {
+    if (!e.lead) coordinating.push_back(e);
+  }
+  ASSERT_FALSE(coordinating.empty());
+  same(read_all(req, &total), coordinating);
+  EXPECT_EQ(total, static_cast<int>(coordinating.size()));
+
+  // A token from other filters is refused; so is a status no inbox shows.
+  v1::ListInboxRequest unfiltered;
+  unfiltered.set_page_size(4);
+  v1::ListInboxResponse first;
+  ASSERT_TRUE(
+      workflow_->ListInbox(As(responder_).get(), unfiltered, &first).ok());
+  ASSERT_FALSE(first.next_page_token().empty());
+  v1::ListInboxRequest other = req;  // the coordinating filter
+  other.set_page_token(first.next_page_token());
+  v1::ListInboxResponse refused;
+  grpc::Status st = workflow_->ListInbox(As(responder_).get(), other, &refused);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("page_token"));
+  other = v1::ListInboxRequest();
+  other.add_statuses(v1::ITEM_STATUS_ANSWERED);
+  st = workflow_->ListInbox(As(responder_).get(), other, &refused);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("statuses"));
+
+  // By timeliness, on a day some are overdue and some not yet.
+  clock_.Set(
+      absl::FromCivil(absl::CivilHour(2024, 10, 1, 9), MinistryTimeZone()));
+  req = v1::ListInboxRequest();
+  req.set_page_size(3);
+  req.add_timeliness(v1::TIMELINESS_DUE_SOON);
+  req.add_timeliness(v1::TIMELINESS_DUE_TODAY);
+  std::vector<core::InboxEntry> soon;
+  for (const auto& e : expected) {
+    if (e.timeliness == core::Timeliness::kDueSoon ||
+        e.timeliness == core::Timeliness::kDueToday) {
+      soon.push_back(e);
+    }
+  }
+  ASSERT_FALSE(soon.empty());
+  same(read_all(req, &total), soon);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/core/inbox.h"
 #include "services/store/item_rows.h"
 
 namespace pqtrack::core {
@@ -267,6 +268,17 @@ TEST(AwaitingAnswerTest, SqlSpellingMatchesCore) {
     const auto status = static_cast<ItemStatus>(s);
     const std::string quoted = std::string("'") + Name(status) + "'";
     EXPECT_EQ(sql.find(quoted) != std::string::npos, IsAwaitingAnswer(status))
+        << quoted;
+  }
+}
+
+// The same for the inbox's statuses.
+TEST(InboxStatusTest, SqlSpellingMatchesCore) {
+  const std::string sql = PQTRACK_SQL_INBOX_STATUSES;
+  for (int s = 1; s <= static_cast<int>(ItemStatus::kDuplicate); ++s) {
+    const auto status = static_cast<ItemStatus>(s);
+    const std::string quoted = std::string("'") + Name(status) + "'";
+    EXPECT_EQ(sql.find(quoted) != std::string::npos, IsInboxStatus(status))
         << quoted;
   }
 }
