@@ -24,8 +24,34 @@ namespace {
 constexpr char kSessionCookie[] = "pqtrack_session";
 constexpr char kLoginCsrfCookie[] = "pqtrack_login_csrf";
 constexpr char kLangCookie[] = "pqtrack_lang";
-// The queue shows this many entries at most (ListInbox has no paging yet).
-constexpr int kQueueRows = 200;
+// Queue entries per page.
+constexpr int kQueuePage = 50;
+
+// The queue's filters: the `view` parameter, its label and what it asks
+// ListInbox for.
+struct View {
+  const char* name;
+  const char* label;
+  void (*apply)(v1::ListInboxRequest&);
+};
+constexpr View kViews[] = {
+    {"all", "view_all", [](v1::ListInboxRequest&) {}},
+    {"overdue", "view_overdue",
+     [](v1::ListInboxRequest& r) { r.add_timeliness(v1::TIMELINESS_OVERDUE); }},
+    {"soon", "view_soon",
+     [](v1::ListInboxRequest& r) {
+       r.add_timeliness(v1::TIMELINESS_DUE_TODAY);
+       r.add_timeliness(v1::TIMELINESS_DUE_SOON);
+     }},
+    {"approval", "view_approval",
+     [](v1::ListInboxRequest& r) {
+       r.add_statuses(v1::ITEM_STATUS_PENDING_APPROVAL);
+     }},
+    {"lead", "view_lead",
+     [](v1::ListInboxRequest& r) { r.set_role(v1::INBOX_ROLE_LEAD); }},
+    {"coordinating", "view_coordinating",
+     [](v1::ListInboxRequest& r) { r.set_role(v1::INBOX_ROLE_COORDINATING); }},
+};
 
 constexpr char kStyle[] = R"css(
 :root { --ink: #1d2733; --muted: #5b6775; --line: #d5dbe2; --accent: #0b5cad; }
@@ -62,6 +88,12 @@ th { font-size: .85rem; color: var(--muted); }
 .t-DUE_SOON::before { background: #f9a825; } .t-ON_TRACK::before { background: #2e7d32; }
 .t-NO_DEADLINE::before { background: #90a4ae; }
 .count { color: var(--muted); }
+nav.views { display: flex; flex-wrap: wrap; gap: .4rem; margin: .5rem 0 1rem; }
+nav.views a { padding: .25rem .7rem; border: 1px solid var(--line); border-radius: 999px;
+              background: #fff; color: var(--ink); text-decoration: none; }
+nav.views a[aria-current] { background: var(--accent); border-color: var(--accent);
+                            color: #fff; }
+p.pages { display: flex; justify-content: space-between; }
 @media print { header form, header a { display: none; } body { background: #fff; } }
 )css";
 
@@ -93,7 +125,15 @@ const std::map<std::string, std::pair<std::string, std::string>>& Words() {
           {"role", {"Vai trò", "Role"}},
           {"status", {"Trạng thái", "Status"}},
           {"items", {"việc", "items"}},
-          {"shown", {"hiển thị", "shown"}},
+          {"next", {"Trang sau →", "Next page →"}},
+          {"first", {"← Về trang đầu", "← First page"}},
+          {"views", {"Lọc", "Filter"}},
+          {"view_all", {"Tất cả", "All"}},
+          {"view_overdue", {"Quá hạn", "Overdue"}},
+          {"view_soon", {"Sắp đến hạn", "Due soon"}},
+          {"view_approval", {"Chờ duyệt", "Awaiting approval"}},
+          {"view_lead", {"Chủ trì", "Leading"}},
+          {"view_coordinating", {"Phối hợp", "Coordinating"}},
           {"empty", {"Không có việc nào đang chờ.", "Nothing is waiting."}},
           {"other", {"English", "Tiếng Việt"}},
           {"OVERDUE", {"Quá hạn", "Overdue"}},
@@ -367,10 +407,18 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
   v1::WhoAmIResponse who;
   grpc::Status st = v1::AdminService::NewStub(channel_)->WhoAmI(
       Context(secret).get(), {}, &who);
+  const View* view = &kViews[0];
+  for (const View& v : kViews) {
+    if (req.get_param_value("view") == v.name) view = &v;
+  }
+  v1::ListInboxRequest ask;
+  view->apply(ask);
+  ask.set_page_size(kQueuePage);
+  ask.set_page_token(req.get_param_value("page"));
   v1::ListInboxResponse inbox;
   if (st.ok()) {
     st = v1::WorkflowService::NewStub(channel_)->ListInbox(
-        Context(secret).get(), {}, &inbox);
+        Context(secret).get(), ask, &inbox);
   }
   if (st.error_code() == grpc::UNAUTHENTICATED) {
     res.set_header("Set-Cookie", SetCookie(kSessionCookie, "", true));
@@ -386,7 +434,9 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
       Escape(csrf), "\"><button type=\"submit\">", Escape(T(lang, "logout")),
       "</button></form>");
   if (!st.ok()) {
-    res.status = 502;
+    // A bad address (a forged page, say) is the browser's; the rest is the
+    // server's side.
+    res.status = st.error_code() == grpc::INVALID_ARGUMENT ? 400 : 502;
     res.set_content(Page(lang, T(lang, "queue"),
                          absl::StrCat("<p class=\"error\" role=\"alert\">",
                                       Escape(st.error_message()), "</p>"),
@@ -394,25 +444,19 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
                     "text/html; charset=utf-8");
     return;
   }
+  // ListInbox gives the entries soonest due first, a page at a time.
   std::vector<const v1::InboxEntry*> entries;
   for (const v1::InboxEntry& e : inbox.entries()) entries.push_back(&e);
-  // By due date, the ones without one last.
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const v1::InboxEntry* a, const v1::InboxEntry* b) {
-                     const auto key = [](const v1::Date& d) {
-                       return d.year() == 0 ? 99999999
-                                            : d.year() * 10000 +
-                                                  d.month() * 100 + d.day();
-                     };
-                     return key(a->due_on()) < key(b->due_on());
-                   });
-  std::string body =
-      absl::StrCat("<h2>", Escape(T(lang, "queue")), " <span class=\"count\">(",
-                   entries.size(), " ", Escape(T(lang, "items")));
-  if (entries.size() > kQueueRows) {
-    absl::StrAppend(&body, ", ", kQueueRows, " ", Escape(T(lang, "shown")));
+  std::string body = absl::StrCat(
+      "<h2>", Escape(T(lang, "queue")), " <span class=\"count\">(",
+      inbox.total(), " ", Escape(T(lang, "items")), ")</span></h2>",
+      "<nav class=\"views\" aria-label=\"", Escape(T(lang, "views")), "\">");
+  for (const View& v : kViews) {
+    absl::StrAppend(&body, "<a href=\"/?view=", v.name, "\"",
+                    &v == view ? " aria-current=\"page\"" : "", ">",
+                    Escape(T(lang, v.label)), "</a>");
   }
-  absl::StrAppend(&body, ")</span></h2>");
+  absl::StrAppend(&body, "</nav>");
   if (entries.empty()) {
     absl::StrAppend(&body, "<p>", Escape(T(lang, "empty")), "</p>");
   } else {
@@ -423,9 +467,7 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
                       "</th>");
     }
     absl::StrAppend(&body, "</tr></thead><tbody>");
-    int shown = 0;
     for (const v1::InboxEntry* e : entries) {
-      if (++shown > kQueueRows) break;
       const std::string timeliness =
           Label(v1::Timeliness_descriptor(), e->timeliness(), "TIMELINESS_");
       absl::StrAppend(
@@ -445,6 +487,17 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
     }
     absl::StrAppend(&body, "</tbody></table>");
   }
+  absl::StrAppend(&body, "<p class=\"pages\">");
+  if (!ask.page_token().empty()) {
+    absl::StrAppend(&body, "<a href=\"/?view=", view->name, "\">",
+                    Escape(T(lang, "first")), "</a>");
+  }
+  if (!inbox.next_page_token().empty()) {
+    absl::StrAppend(&body, "<a href=\"/?view=", view->name, "&amp;page=",
+                    Escape(inbox.next_page_token()),  // URL-safe base64 "\">",
+                    Escape(T(lang, "next")), "</a>");
+  }
+  absl::StrAppend(&body, "</p>");
   res.set_content(Page(lang, T(lang, "queue"), body, header),
                   "text/html; charset=utf-8");
 }

@@ -478,8 +478,19 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   EXPECT_THAT(queue->body, HasSubstr("25/10/2024"));
   EXPECT_THAT(queue->body, HasSubstr("Chủ trì TL"));
   EXPECT_THAT(queue->body, HasSubstr("Quá hạn"));  // words, not colour alone
+  EXPECT_THAT(queue->body, HasSubstr("(1 việc)"));
   const std::string csrf = CsrfOf(queue->body);
   ASSERT_FALSE(csrf.empty());
+  // The views filter on the server.
+  queue = http.Get("/?view=overdue", signed_in);
+  EXPECT_THAT(queue->body, HasSubstr("Hướng dẫn &lt;phụ cấp&gt;"));
+  EXPECT_THAT(queue->body, HasSubstr("aria-current=\"page\">Quá hạn"));
+  queue = http.Get("/?view=approval", signed_in);
+  EXPECT_THAT(queue->body, ::testing::Not(HasSubstr("Hướng dẫn")));
+  EXPECT_THAT(queue->body, HasSubstr("Không có việc nào đang chờ"));
+  queue = http.Get("/?view=all&page=forged", signed_in);
+  EXPECT_EQ(queue->status, 400);
+  EXPECT_THAT(queue->body, HasSubstr("page_token"));
 
   // English with one click.
   r = http.Post("/lang", signed_in,
