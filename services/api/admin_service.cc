@@ -186,33 +186,35 @@ grpc::Status AdminServiceImpl::Login(grpc::ServerContext*,
     }
     PQ_RETURN_IF_ERROR(v.ToStatus());
     const absl::Time now = d_.clock.Now();
-    auto state = d_.users.GetPasswordState(req->user_login());
-    if (!state.ok() && !absl::IsNotFound(state.status())) return state.status();
-    if (!state.ok() || state->password_hash.empty()) {
-      (void)VerifyPassword(req->password(), DecoyHash());
-      return absl::UnauthenticatedError(kWrongLogin);
-    }
-    if (state->blocked_until && *state->blocked_until > now) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("too many wrong passwords in a row; try again in ",
-                       absl::ToInt64Seconds(absl::Ceil(
-                           *state->blocked_until - now, absl::Seconds(1))),
-                       " s"));
-    }
-    if (!VerifyPassword(req->password(), state->password_hash)) {
-      PQ_RETURN_IF_ERROR(
-          d_.users.RecordWrongPassword(req->user_login(), now).status());
-      return absl::UnauthenticatedError(kWrongLogin);
-    }
     const std::string secret = NewTokenSecret();
-    PQ_ASSIGN_OR_RETURN(
-        const core::Token token,
-        d_.users.StartSession(req->user_login(),
-                              req->label().empty() ? "sign-in" : req->label(),
-                              now + lifetime, HashTokenSecret(secret), now));
-    ToProto(token, resp->mutable_token());
+    PQ_ASSIGN_OR_RETURN(const store::UserStore::LoginOutcome outcome,
+                        d_.users.Login(
+                            req->user_login(), now,
+                            [&](const std::string& hash) {
+                              return VerifyPassword(req->password(), hash);
+                            },
+                            req->label().empty() ? "sign-in" : req->label(),
+                            now + lifetime, HashTokenSecret(secret)));
+    using Result = store::UserStore::LoginOutcome::Result;
+    switch (outcome.result) {
+      case Result::kNoPassword:
+        // As long as a real check, so that the answer tells nothing.
+        (void)VerifyPassword(req->password(), DecoyHash());
+        return absl::UnauthenticatedError(kWrongLogin);
+      case Result::kWrongPassword:
+        return absl::UnauthenticatedError(kWrongLogin);
+      case Result::kBlocked:
+        return absl::ResourceExhaustedError(
+            absl::StrCat("too many wrong passwords in a row; try again in ",
+                         absl::ToInt64Seconds(absl::Ceil(
+                             outcome.blocked_until - now, absl::Seconds(1))),
+                         " s"));
+      case Result::kSignedIn:
+        break;
+    }
+    ToProto(outcome.token, resp->mutable_token());
     resp->set_secret(secret);
-    ToProto(state->user, resp->mutable_user());
+    ToProto(outcome.user, resp->mutable_user());
     return absl::OkStatus();
   });
 }

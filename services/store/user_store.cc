@@ -98,6 +98,13 @@ constexpr Statement kPasswordState{
     ", u.password_hash, u.failed_logins,"
     " (extract(epoch FROM u.login_blocked_until) * 1000000)::bigint"
     " " PQTRACK_USER_FROM "WHERE u.login = $1"};
+// The same, holding the row until the end of the transaction.
+constexpr Statement kPasswordStateForLogin{
+    "user_password_state_lock",
+    "SELECT " PQTRACK_USER_COLUMNS_ONLY
+    ", u.password_hash, u.failed_logins,"
+    " (extract(epoch FROM u.login_blocked_until) * 1000000)::bigint"
+    " " PQTRACK_USER_FROM "WHERE u.login = $1 FOR NO KEY UPDATE OF u"};
 constexpr Statement kCountWrongPassword{
     "user_wrong_password",
     "UPDATE users SET failed_logins = failed_logins + 1 WHERE login = $1"
@@ -209,8 +216,9 @@ absl::Status UserStore::SetPasswordHash(const std::string& login,
 namespace {
 
 absl::StatusOr<UserStore::PasswordState> ReadPasswordState(
-    Tx& tx, const std::string& login) {
-  const pqxx::result r = tx.Run(kPasswordState, login);
+    Tx& tx, const std::string& login, bool lock = false) {
+  const pqxx::result r =
+      tx.Run(lock ? kPasswordStateForLogin : kPasswordState, login);
   if (r.empty()) {
     return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
   }
@@ -230,35 +238,43 @@ absl::StatusOr<UserStore::PasswordState> UserStore::GetPasswordState(
       [&](Tx& tx) { return ReadPasswordState(tx, login); });
 }
 
-absl::StatusOr<UserStore::PasswordState> UserStore::RecordWrongPassword(
-    const std::string& login, absl::Time now) {
-  return db_.Transact<PasswordState>(
-      [&](Tx& tx) -> absl::StatusOr<PasswordState> {
-        const pqxx::result r = tx.Run(kCountWrongPassword, login);
-        if (r.empty()) {
-          return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
+absl::StatusOr<UserStore::LoginOutcome> UserStore::Login(
+    const std::string& login, absl::Time now,
+    absl::FunctionRef<bool(const std::string&)> verify,
+    const std::string& label, absl::Time expire_time,
+    const std::string& secret_hash) {
+  using Result = LoginOutcome::Result;
+  return db_.Transact<LoginOutcome>(
+      [&](Tx& tx) -> absl::StatusOr<LoginOutcome> {
+        LoginOutcome out;
+        absl::StatusOr<PasswordState> state =
+            ReadPasswordState(tx, login, /*lock=*/true);
+        if (absl::IsNotFound(state.status())) return out;
+        PQ_RETURN_IF_ERROR(state.status());
+        if (state->password_hash.empty()) return out;
+        if (state->blocked_until && *state->blocked_until > now) {
+          out.result = Result::kBlocked;
+          out.blocked_until = *state->blocked_until;
+          return out;
         }
-        const absl::Duration delay =
-            core::LoginDelay(static_cast<int>(Int(r[0][0])));
-        if (delay > absl::ZeroDuration()) {
-          tx.Run(kBlockLogin, login, now + delay);
+        if (!verify(state->password_hash)) {
+          const pqxx::result r = tx.Run(kCountWrongPassword, login);
+          const absl::Duration delay =
+              core::LoginDelay(static_cast<int>(Int(r[0][0])));
+          if (delay > absl::ZeroDuration()) {
+            tx.Run(kBlockLogin, login, now + delay);
+          }
+          out.result = Result::kWrongPassword;
+          return out;
         }
-        return ReadPasswordState(tx, login);
+        tx.Run(kClearWrongPasswords, login);
+        const pqxx::result r =
+            tx.Run(kInsertToken, login, secret_hash, label, now, expire_time);
+        out.token = TokenFromRow(tx.Run(kGetToken, Int(r[0][0]))[0]);
+        out.user = state->user;
+        out.result = Result::kSignedIn;
+        return out;
       });
-}
-
-absl::StatusOr<core::Token> UserStore::StartSession(
-    const std::string& login, const std::string& label, absl::Time expire_time,
-    const std::string& secret_hash, absl::Time now) {
-  return db_.Transact<core::Token>([&](Tx& tx) -> absl::StatusOr<core::Token> {
-    tx.Run(kClearWrongPasswords, login);
-    const pqxx::result r =
-        tx.Run(kInsertToken, login, secret_hash, label, now, expire_time);
-    if (r.empty()) {
-      return absl::NotFoundError(absl::StrCat("no user \"", login, "\""));
-    }
-    return TokenFromRow(tx.Run(kGetToken, Int(r[0][0]))[0]);
-  });
 }
 
 absl::StatusOr<core::Token> UserStore::RevokeToken(

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/core/types.h"
@@ -92,19 +93,25 @@ class UserStore {
   // NOT_FOUND for an unknown login.
   absl::StatusOr<PasswordState> GetPasswordState(const std::string& login);
 
-  // Counts one more wrong password for `login` and blocks the next
-  // attempt until `now` + core::LoginDelay of the new count. Returns the
-  // new state.
-  absl::StatusOr<PasswordState> RecordWrongPassword(const std::string& login,
-                                                    absl::Time now);
-
-  // A right password: clears the count and records a session token with
-  // the given secret hash, label and expiry, in one transaction.
-  absl::StatusOr<core::Token> StartSession(const std::string& login,
-                                           const std::string& label,
-                                           absl::Time expire_time,
-                                           const std::string& secret_hash,
-                                           absl::Time now);
+  // One sign-in attempt, in one transaction that holds the user's row
+  // (FOR NO KEY UPDATE) while `verify` checks the password against the
+  // stored hash, so that attempts on one user cannot race past the
+  // slowdown. A wrong password counts one more failure and blocks the next
+  // attempt until `now` + core::LoginDelay of the new count; a right one
+  // clears the count and records a session token (`secret_hash`, `label`,
+  // `expire_time`). Only database failures are errors.
+  struct LoginOutcome {
+    enum class Result { kNoPassword, kBlocked, kWrongPassword, kSignedIn };
+    Result result = Result::kNoPassword;  // also: no such user
+    absl::Time blocked_until;             // kBlocked
+    core::User user;                      // kSignedIn
+    core::Token token;                    // kSignedIn
+  };
+  absl::StatusOr<LoginOutcome> Login(
+      const std::string& login, absl::Time now,
+      absl::FunctionRef<bool(const std::string& password_hash)> verify,
+      const std::string& label, absl::Time expire_time,
+      const std::string& secret_hash);
 
  private:
   Db& db_;

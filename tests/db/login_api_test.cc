@@ -1,9 +1,14 @@
 // Signing in with a password: hashes only, sessions that expire and end at
 // logout, the same answer for a wrong name and a wrong password, and wrong
 // passwords slowed down (time from the fake clock).
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/api/convert.h"
+#include "services/core/login.h"
 #include "tests/db/api_fixture.h"
 
 namespace pqtrack::api {
@@ -122,6 +127,29 @@ TEST_F(LoginTest, WrongNamesAndPasswordsLookAlikeAndAreSlowedDown) {
   EXPECT_EQ(Login("tl.nguyen", "not the password").error_code(),
             grpc::UNAUTHENTICATED);
   EXPECT_TRUE(Login("tl.nguyen", kPassword).ok());
+}
+
+TEST_F(LoginTest, ParallelWrongPasswordsCannotRacePastTheSlowdown) {
+  ASSERT_TRUE(SetPassword(kAdmin, "tl.nguyen", kPassword).ok());
+  // Eight guesses at once: the attempts on one user take turns, so only
+  // the free ones and the first blocked-causing one are checked.
+  constexpr int kGuesses = 8;
+  std::vector<grpc::StatusCode> codes(kGuesses);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kGuesses; ++i) {
+    threads.emplace_back([&, i] {
+      codes[i] =
+          Login("tl.nguyen", absl::StrCat("đoán sai lần ", i)).error_code();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int checked = 0, refused = 0;
+  for (grpc::StatusCode c : codes) {
+    if (c == grpc::UNAUTHENTICATED) ++checked;
+    if (c == grpc::RESOURCE_EXHAUSTED) ++refused;
+  }
+  EXPECT_EQ(checked, core::kFreeLoginFailures + 1);
+  EXPECT_EQ(refused, kGuesses - checked);
 }
 
 TEST_F(LoginTest, WhoMaySetWhichPassword) {
