@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
+#include "absl/synchronization/mutex.h"
 
 namespace pqtrack {
 
@@ -38,10 +39,37 @@ bool SodiumReady() {
   return ready;
 }
 
+// Each hash takes 64 MiB: at most this many run at once in a process, the
+// others wait their turn (so a burst of sign-ins cannot take gigabytes).
+constexpr int kMaxConcurrentHashes = 4;
+
+class HashSlot {
+ public:
+  HashSlot() {
+    absl::MutexLock lock(&mu_);
+    const auto free = []() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return active_ < kMaxConcurrentHashes;
+    };
+    mu_.Await(absl::Condition(&free));
+    ++active_;
+  }
+  ~HashSlot() {
+    absl::MutexLock lock(&mu_);
+    --active_;
+  }
+
+ private:
+  static absl::Mutex mu_;
+  static int active_ ABSL_GUARDED_BY(mu_);
+};
+ABSL_CONST_INIT absl::Mutex HashSlot::mu_(absl::kConstInit);
+int HashSlot::active_ = 0;
+
 }  // namespace
 
 absl::StatusOr<std::string> HashPassword(absl::string_view password) {
   char out[crypto_pwhash_STRBYTES];
+  const HashSlot slot;
   if (!SodiumReady() ||
       crypto_pwhash_str_alg(out, password.data(), password.size(),
                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -56,6 +84,7 @@ bool VerifyPassword(absl::string_view password, const std::string& hash) {
   if (!SodiumReady() || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) {
     return false;
   }
+  const HashSlot slot;
   return crypto_pwhash_str_verify(hash.c_str(), password.data(),
                                   password.size()) == 0;
 }

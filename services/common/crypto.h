@@ -21,8 +21,9 @@ std::string RandomSecret(int bytes);
 
 // An Argon2id hash of `password` in libsodium's self-describing form
 // ("$argon2id$v=19$m=...,t=...,p=1$salt$hash"), with a fresh random salt and
-// libsodium's interactive limits (64 MiB, about 0.1 s). INTERNAL only when
-// the machine cannot spare the memory.
+// libsodium's interactive limits (64 MiB, about 0.1 s). At most 4 hashes
+// or checks run at once in a process; more wait. INTERNAL only when the
+// machine cannot spare the memory.
 absl::StatusOr<std::string> HashPassword(absl::string_view password);
 
 // Whether `password` matches `hash` (as HashPassword makes it); false for
