@@ -4,6 +4,7 @@
 #include <iostream>
 #include <iterator>
 #include <pqxx/pqxx>
+#include <system_error>
 
 namespace pqtrack::alerts {
 namespace {
@@ -245,9 +246,14 @@ void AlertHub::FanOut(const Live& live, const std::vector<store::Alert>& fresh,
     const auto begin = live.begin() + static_cast<std::ptrdiff_t>(from);
     const auto end = live.begin() + static_cast<std::ptrdiff_t>(
                                         std::min(from + chunk, live.size()));
-    helpers.emplace_back([this, begin, end, &fresh, now] {
+    try {
+      helpers.emplace_back([this, begin, end, &fresh, now] {
+        DeliverRange(begin, end, fresh, now);
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: this thread delivers the range itself.
       DeliverRange(begin, end, fresh, now);
-    });
+    }
   }
   DeliverRange(
       live.begin(),
