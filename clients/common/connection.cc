@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -75,6 +76,7 @@ absl::Status WriteConfig(const std::string& path,
     return absl::FailedPreconditionError(
         absl::StrCat("cannot write ", tmp, ": ", std::strerror(errno)));
   }
+  ::fchmod(fd, 0600);  // a leftover temporary keeps its old mode
   const std::string bytes = text.str();
   const bool written = ::write(fd, bytes.data(), bytes.size()) ==
                            static_cast<ssize_t>(bytes.size()) &&
@@ -95,7 +97,11 @@ absl::Status ResolveConnection(ConnectionOptions& o) {
     o.token_file = Env(kTokenFileEnv);
   if (o.server.empty() || (o.token.empty() && o.token_file.empty())) {
     absl::StatusOr<SavedConnection> saved = ReadConfig(ConfigPath());
-    if (!saved.ok()) return saved.status();
+    if (!saved.ok()) {
+      // A broken file must not keep anyone from signing in again.
+      std::cerr << "warning: ignoring " << saved.status().message() << "\n";
+      saved = SavedConnection();
+    }
     // The saved token belongs to the saved server: it is never sent to
     // another one.
     const bool same_server = o.server.empty() || o.server == saved->server;

@@ -35,7 +35,8 @@ struct ConnectionOptions {
 // file (`server = "..."`, `token = "..."`; its token only when talking to
 // its server), then the default server; reads
 // the token from token_file when no token is given. FAILED_PRECONDITION when
-// the token file cannot be read or the config file is not valid TOML.
+// the token file cannot be read; a config file that is not valid TOML is
+// ignored with a warning on stderr.
 absl::Status ResolveConnection(ConnectionOptions& options);
 
 // Where the user's config file is (it may not exist).

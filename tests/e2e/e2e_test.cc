@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -355,11 +356,15 @@ TEST_F(E2eTest, LoginSavesTheServerAndASessionForLaterCommands) {
                                   " login --user tl.nguyen --password-stdin");
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("UNAUTHENTICATED: wrong user name or password"));
+  // A broken config file is ignored (with a warning) and then replaced.
+  std::filesystem::create_directories(dir_.path() + "/home/.config/pqtrack");
+  std::ofstream(config) << "server = [not toml\n";
   r = as_user(
       "Mật khẩu đủ dài 2024",
       "--server " + address_ + " login --user tl.nguyen --password-stdin");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("signed in as tl.nguyen"));
+  EXPECT_THAT(r.out, HasSubstr("warning: ignoring"));
   struct stat st;
   ASSERT_EQ(stat(config.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
