@@ -44,9 +44,7 @@ CLI::Validator DateValidator();
 // A fresh request id for an idempotent create.
 std::string NewRequestId();
 
-// Upper-case enum name without its prefix, e.g. ITEM_STATUS_RECEIVED ->
-// RECEIVED.
-std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value);
+using client::EnumLabel;
 
 // Calls one unary rpc, e.g.
 //   Call(ctx, &v1::ItemService::Stub::GetItem, req, &resp)

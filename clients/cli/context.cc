@@ -43,22 +43,6 @@ CLI::Validator DateValidator() {
 
 std::string NewRequestId() { return absl::StrCat("cli-", RandomSecret(16)); }
 
-std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value) {
-  const auto* v = d->FindValueByNumber(value);
-  if (v == nullptr) return absl::StrCat(value);
-  std::string name = v->name();
-  // Strip the enum's own prefix: ITEM_STATUS_ for ItemStatus, etc.
-  std::string prefix;
-  for (char c : d->name()) {
-    if (isupper(static_cast<unsigned char>(c)) && !prefix.empty())
-      prefix += '_';
-    prefix += static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  }
-  prefix += '_';
-  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
-  return name;
-}
-
 void AddConnectionOptions(CLI::App& app, Context& ctx) {
   app.add_option("--server", ctx.connection.server,
                  "Server address host:port [env PQTRACK_SERVER]");

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/utf8.h"
 
@@ -132,6 +134,22 @@ int PrintError(const grpc::Status& status) {
   std::cerr << "error: " << CodeName(status.error_code()) << ": "
             << status.error_message() << std::endl;
   return 1;
+}
+
+std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value) {
+  const auto* v = d->FindValueByNumber(value);
+  if (v == nullptr) return absl::StrCat(value);
+  std::string name = v->name();
+  // Strip the enum's own prefix: ITEM_STATUS_ for ItemStatus, etc.
+  std::string prefix;
+  for (char c : d->name()) {
+    if (isupper(static_cast<unsigned char>(c)) && !prefix.empty())
+      prefix += '_';
+    prefix += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  }
+  prefix += '_';
+  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+  return name;
 }
 
 }  // namespace pqtrack::client

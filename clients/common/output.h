@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "pqtrack/v1/common.pb.h"
 
@@ -47,6 +48,10 @@ void PrintJson(std::ostream& out, const google::protobuf::Message& message);
 
 // "YYYY-MM-DD", or "" for an unset date.
 std::string FormatDate(const v1::Date& d);
+
+// The name of enum value `value` without its enum's own prefix
+// (ITEM_STATUS_ for ItemStatus): "IN_PROGRESS", "PETITION".
+std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value);
 
 // Prints "error: CODE: message" to stderr and returns the exit code 1.
 int PrintError(const grpc::Status& status);

@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/common/output.h"
 #include "pqtrack/v1/admin.grpc.pb.h"
 #include "pqtrack/v1/workflow.grpc.pb.h"
 #include "services/common/crypto.h"
@@ -267,15 +268,6 @@ std::string Date(const v1::Date& d) {
   return absl::StrFormat("%02d/%02d/%04d", d.day(), d.month(), d.year());
 }
 
-std::string Label(const google::protobuf::EnumDescriptor* d, int v,
-                  const std::string& prefix) {
-  const auto* value = d->FindValueByNumber(v);
-  if (value == nullptr) return "";
-  std::string name = value->name();
-  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
-  return name;
-}
-
 std::string DaysLeft(const std::string& lang, const v1::InboxEntry& e) {
   if (e.due_on().year() == 0) return "";
   const int d = e.days_left();
@@ -469,20 +461,20 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
     absl::StrAppend(&body, "</tr></thead><tbody>");
     for (const v1::InboxEntry* e : entries) {
       const std::string timeliness =
-          Label(v1::Timeliness_descriptor(), e->timeliness(), "TIMELINESS_");
+          client::EnumLabel(v1::Timeliness_descriptor(), e->timeliness());
       absl::StrAppend(
           &body, "<tr><td>", Date(e->due_on()), "</td><td>",
           Escape(DaysLeft(lang, *e)), "</td><td><span class=\"t t-",
           Escape(timeliness), "\">", Escape(T(lang, timeliness)),
           "</span></td><td>",
-          Escape(T(lang, Label(v1::ItemKind_descriptor(), e->item().kind(),
-                               "ITEM_KIND_"))),
+          Escape(T(lang, client::EnumLabel(v1::ItemKind_descriptor(),
+                                           e->item().kind()))),
           "</td><td>", Escape(e->item().title()), "</td><td>",
-          Escape(T(lang, Label(v1::InboxRole_descriptor(), e->role(),
-                               "INBOX_ROLE_"))),
+          Escape(T(lang,
+                   client::EnumLabel(v1::InboxRole_descriptor(), e->role()))),
           " ", Escape(e->unit_code()), "</td><td>",
-          Escape(T(lang, Label(v1::ItemStatus_descriptor(), e->item().status(),
-                               "ITEM_STATUS_"))),
+          Escape(T(lang, client::EnumLabel(v1::ItemStatus_descriptor(),
+                                           e->item().status()))),
           "</td></tr>");
     }
     absl::StrAppend(&body, "</tbody></table>");

@@ -79,12 +79,12 @@
 #define PQTRACK_SQL_INBOX_STATUSES \
   "('ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
 
-// core::TimelinessOf in SQL: the name of core::Timeliness (without the k)
-// for due date `due` on day `today` with `soon` = core::kDueSoonDays.
-#define PQTRACK_SQL_TIMELINESS(due, today, soon)                        \
-  "CASE WHEN " due " IS NULL THEN 'NO_DEADLINE' WHEN " due " < " today  \
-  " THEN 'OVERDUE' WHEN " due " = " today " THEN 'DUE_TODAY' WHEN " due \
-  " - " today " <= " soon " THEN 'DUE_SOON' ELSE 'ON_TRACK' END"
+// core::TimelinessOf in SQL: the value of core::Timeliness (1 no deadline,
+// 2 on track, 3 due soon, 4 due today, 5 overdue) for due date `due` on day
+// `today` with `soon` = core::kDueSoonDays. A test checks it against core.
+#define PQTRACK_SQL_TIMELINESS(due, today, soon)                               \
+  "CASE WHEN " due " IS NULL THEN 1 WHEN " due " < " today " THEN 5 WHEN " due \
+  " = " today " THEN 4 WHEN " due " - " today " <= " soon " THEN 3 ELSE 2 END"
 
 namespace pqtrack::store {
 

@@ -123,9 +123,10 @@ constexpr Statement kHistory{
 // The inbox of the subtree of unit $1 on day $2 ($3 = core::kDueSoonDays):
 // the open items it leads, else the first OPEN coordination (by unit code)
 // of one of its units on an open item led elsewhere — core::BuildInbox in
-// SQL. Filters: $4 lead, $5 kinds, $6 statuses, $7 timeliness names, $8
+// SQL. Filters: $4 lead, $5 kinds, $6 statuses, $7 timeliness values, $8
 // session, $9 batch (NULL: any). Page: after ($10 due is NULL, $11 due,
-// $12 id) when $10 is not NULL, $13 rows. The last column counts every
+// $12 id) when $10 is not NULL, $13 rows. Timeliness is core::Timeliness's
+// value (PQTRACK_SQL_TIMELINESS). The last column counts every
 // entry matching the filters.
 constexpr Statement kInbox{"item_inbox", R"sql(
 WITH RECURSIVE sub AS (
@@ -158,7 +159,7 @@ matching AS (
 wanted AS (
   SELECT * FROM matching
    WHERE ($4::boolean IS NULL OR lead = $4)
-     AND ($7::text[] IS NULL OR timeliness = ANY($7::text[])))
+     AND ($7::integer[] IS NULL OR timeliness = ANY($7::integer[])))
 SELECT id, lead, unit_code, due, timeliness, (SELECT count(*) FROM wanted)
   FROM wanted
  WHERE $10::boolean IS NULL
@@ -171,35 +172,6 @@ constexpr Statement kGetMany{
     "item_get_many",
     "SELECT " PQTRACK_ITEM_COLUMNS PQTRACK_ITEM_EXTRA_COLUMNS PQTRACK_ITEM_FROM
         PQTRACK_ITEM_EXTRA_FROM "WHERE i.id = ANY($1::bigint[])"};
-
-core::Timeliness TimelinessNamed(const std::string& name) {
-  using core::Timeliness;
-  if (name == "OVERDUE") return Timeliness::kOverdue;
-  if (name == "DUE_TODAY") return Timeliness::kDueToday;
-  if (name == "DUE_SOON") return Timeliness::kDueSoon;
-  if (name == "ON_TRACK") return Timeliness::kOnTrack;
-  if (name == "NO_DEADLINE") return Timeliness::kNoDeadline;
-  return Timeliness::kUnspecified;
-}
-
-const char* TimelinessName(core::Timeliness t) {
-  using core::Timeliness;
-  switch (t) {
-    case Timeliness::kOverdue:
-      return "OVERDUE";
-    case Timeliness::kDueToday:
-      return "DUE_TODAY";
-    case Timeliness::kDueSoon:
-      return "DUE_SOON";
-    case Timeliness::kOnTrack:
-      return "ON_TRACK";
-    case Timeliness::kNoDeadline:
-      return "NO_DEADLINE";
-    case Timeliness::kUnspecified:
-      break;
-  }
-  return "";
-}
 
 Params FilterParams(const std::optional<std::string>& scope_unit,
                     const core::ItemFilter& f) {
@@ -435,7 +407,9 @@ absl::StatusOr<std::vector<core::InboxEntry>> ItemStore::ListInbox(
     p.Add(q.lead);
     p.Add(names(q.kinds, [](core::ItemKind k) { return core::Name(k); }));
     p.Add(names(q.statuses, [](core::ItemStatus s) { return core::Name(s); }));
-    p.Add(names(q.timeliness, TimelinessName));
+    p.Add(names(q.timeliness, [](core::Timeliness t) {
+      return absl::StrCat(static_cast<int>(t));
+    }));
     p.Add(NullIfZero(q.session_id));
     p.Add(NullIfZero(q.batch_id));
     if (q.after) {
@@ -462,7 +436,7 @@ absl::StatusOr<std::vector<core::InboxEntry>> ItemStore::ListInbox(
       e.unit_code = Text(r[2]);
       e.due_on = DayOf(r[3]);
       e.days_left = e.due_on ? static_cast<int>(*e.due_on - today) : 0;
-      e.timeliness = TimelinessNamed(Text(r[4]));
+      e.timeliness = static_cast<core::Timeliness>(Int(r[4]));
       ids.push_back(e.item.id);
       out.push_back(std::move(e));
     }

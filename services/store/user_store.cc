@@ -92,19 +92,17 @@ constexpr Statement kSetPassword{
     "UPDATE users SET password_hash = $2, password_set_at = $3,"
     " failed_logins = 0, login_blocked_until = NULL WHERE login = $1"
     " RETURNING id"};
-constexpr Statement kPasswordState{
-    "user_password_state",
-    "SELECT " PQTRACK_USER_COLUMNS_ONLY
-    ", u.password_hash, u.failed_logins,"
-    " (extract(epoch FROM u.login_blocked_until) * 1000000)::bigint"
-    " " PQTRACK_USER_FROM "WHERE u.login = $1"};
+#define PQTRACK_PASSWORD_STATE                                     \
+  "SELECT " PQTRACK_USER_COLUMNS_ONLY                              \
+  ", u.password_hash, u.failed_logins,"                            \
+  " (extract(epoch FROM u.login_blocked_until) * 1000000)::bigint" \
+  " " PQTRACK_USER_FROM "WHERE u.login = $1"
+constexpr Statement kPasswordState{"user_password_state",
+                                   PQTRACK_PASSWORD_STATE};
 // The same, holding the row until the end of the transaction.
-constexpr Statement kPasswordStateForLogin{
-    "user_password_state_lock",
-    "SELECT " PQTRACK_USER_COLUMNS_ONLY
-    ", u.password_hash, u.failed_logins,"
-    " (extract(epoch FROM u.login_blocked_until) * 1000000)::bigint"
-    " " PQTRACK_USER_FROM "WHERE u.login = $1 FOR NO KEY UPDATE OF u"};
+constexpr Statement kPasswordStateForLogin{"user_password_state_lock",
+                                           PQTRACK_PASSWORD_STATE
+                                           " FOR NO KEY UPDATE OF u"};
 constexpr Statement kCountWrongPassword{
     "user_wrong_password",
     "UPDATE users SET failed_logins = failed_logins + 1 WHERE login = $1"

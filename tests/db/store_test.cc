@@ -6,6 +6,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/core/inbox.h"
 #include "services/store/alert_store.h"
 #include "services/store/assembly_store.h"
 #include "services/store/deadline_store.h"
@@ -795,6 +796,31 @@ TEST_F(StoreTest, ReferenceDataKeptPerConnectionIsReadAgainWhenItChanges) {
                  })
                   .ok());
   EXPECT_EQ(days_before(), std::vector<int>({5, 2}));
+}
+
+// The inbox classifies timeliness in SQL; it must be core::TimelinessOf.
+TEST_F(StoreTest, SqlTimelinessIsCoresOnEveryDay) {
+  constexpr Statement kClassify{
+      "test_timeliness",
+      "SELECT d, " PQTRACK_SQL_TIMELINESS("due", "$1::date", "$2::integer")
+      " FROM (SELECT $1::date + d AS due, d FROM generate_series(-10, 20) d"
+      " UNION ALL SELECT NULL, NULL) days"};
+  const Day today(2024, 10, 1);
+  int seen = 0;
+  ASSERT_TRUE(db_->Transact([&](Tx& tx) -> absl::Status {
+                   for (const pqxx::row& r :
+                        tx.Run(kClassify, today, int64_t{core::kDueSoonDays})) {
+                     std::optional<Day> due;
+                     if (!r[0].is_null()) due = today + r[0].as<int>();
+                     EXPECT_EQ(r[1].as<int>(),
+                               static_cast<int>(core::TimelinessOf(due, today)))
+                         << (r[0].is_null() ? "no due date" : r[0].c_str());
+                     ++seen;
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
+  EXPECT_EQ(seen, 32);
 }
 
 }  // namespace

@@ -386,21 +386,18 @@ TEST_F(E2eTest, LoginSavesTheServerAndASessionForLaterCommands) {
   EXPECT_THAT(r.out, HasSubstr("UNAUTHENTICATED"));
 }
 
-// The Cookie header value for the cookie `name` set in `res`, or "".
-std::string CookieFrom(const httplib::Result& res, const std::string& name) {
-  for (const auto& [key, value] : res->headers) {
-    if (key == "Set-Cookie" && value.rfind(name + "=", 0) == 0) {
-      return value.substr(0, value.find(';'));
-    }
-  }
-  return "";
-}
-
+// The Set-Cookie line of `res` for cookie `name`, or "".
 std::string SetCookieLine(const httplib::Result& res, const std::string& name) {
   for (const auto& [key, value] : res->headers) {
     if (key == "Set-Cookie" && value.rfind(name + "=", 0) == 0) return value;
   }
   return "";
+}
+
+// The Cookie header value (name=value) for cookie `name` set in `res`.
+std::string CookieFrom(const httplib::Result& res, const std::string& name) {
+  const std::string line = SetCookieLine(res, name);
+  return line.substr(0, line.find(';'));
 }
 
 // The value of the first hidden field `csrf` of a page.
