@@ -16,19 +16,6 @@ namespace {
 constexpr size_t kMaxImportBytes = size_t{256} << 20;
 constexpr int kExportPage = 500;
 
-void ToProto(const core::Answer& a, v1::SentAnswer* out) {
-  out->set_document_number(a.document_number);
-  out->set_signer(a.signer);
-  SetDate(a.sent_on, out->mutable_sent_on());
-  out->set_text(a.text);
-  out->set_outcome(static_cast<v1::Outcome>(a.outcome));
-  out->set_outcome_detail(static_cast<v1::OutcomeDetail>(a.detail));
-  out->set_roadmap(a.roadmap);
-  if (a.expected_completion) {
-    SetDate(a.expected_completion, out->mutable_expected_completion());
-  }
-}
-
 }  // namespace
 
 grpc::Status BulkServiceImpl::ImportItems(

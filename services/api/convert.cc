@@ -99,6 +99,19 @@ void ToProto(const core::Token& in, v1::Token* out) {
   }
 }
 
+void ToProto(const core::Answer& a, v1::SentAnswer* out) {
+  out->set_document_number(a.document_number);
+  out->set_signer(a.signer);
+  if (a.sent_on) SetDate(a.sent_on, out->mutable_sent_on());
+  out->set_text(a.text);
+  out->set_outcome(static_cast<v1::Outcome>(a.outcome));
+  out->set_outcome_detail(static_cast<v1::OutcomeDetail>(a.detail));
+  out->set_roadmap(a.roadmap);
+  if (a.expected_completion) {
+    SetDate(a.expected_completion, out->mutable_expected_completion());
+  }
+}
+
 void ToProto(const core::Item& in, v1::Item* out) {
   out->set_id(in.id);
   out->set_kind(static_cast<v1::ItemKind>(in.kind));
@@ -132,6 +145,13 @@ void ToProto(const core::Item& in, v1::Item* out) {
   out->set_draft_count(in.draft_count);
   out->set_transferred_to_code(in.transferred_to_code);
   out->set_routed_by_rule_id(in.routed_by_rule_id);
+  if (in.answer) {
+    v1::SentAnswer* pa = out->mutable_answer();
+    ToProto(in.answer->answer, pa);
+    pa->set_draft_number(in.answer->draft_number);
+    pa->set_sender_login(in.answer->sender_login);
+    TimeToProto(in.answer->record_time, pa->mutable_record_time());
+  }
   if (const auto* d = std::get_if<core::PetitionDetails>(&in.details)) {
     auto* p = out->mutable_petition();
     p->set_batch_id(d->batch_id);
@@ -174,6 +194,38 @@ void ToProto(const core::Event& in, v1::Event* out) {
   out->set_before_json(in.before_json);
   out->set_after_json(in.after_json);
   out->set_detail_json(in.detail_json);
+}
+
+v1::WorkflowMove ToProto(core::Move m) {
+  switch (m) {
+    case core::Move::kAssign:
+      return v1::WORKFLOW_MOVE_ASSIGN;
+    case core::Move::kTransfer:
+      return v1::WORKFLOW_MOVE_TRANSFER;
+    case core::Move::kTransferOut:
+      return v1::WORKFLOW_MOVE_TRANSFER_OUT;
+    case core::Move::kSaveDraft:
+      return v1::WORKFLOW_MOVE_SAVE_DRAFT;
+    case core::Move::kSubmitInput:
+      return v1::WORKFLOW_MOVE_SUBMIT_INPUT;
+    case core::Move::kSubmitResponse:
+      return v1::WORKFLOW_MOVE_SUBMIT_RESPONSE;
+    case core::Move::kApprove:
+      return v1::WORKFLOW_MOVE_APPROVE;
+    case core::Move::kReturn:
+      return v1::WORKFLOW_MOVE_RETURN;
+    case core::Move::kSend:
+      return v1::WORKFLOW_MOVE_SEND;
+    case core::Move::kWithdraw:
+      return v1::WORKFLOW_MOVE_WITHDRAW;
+    case core::Move::kMerge:
+      return v1::WORKFLOW_MOVE_MERGE;
+    case core::Move::kUnmerge:
+      return v1::WORKFLOW_MOVE_UNMERGE;
+    case core::Move::kExtend:
+      return v1::WORKFLOW_MOVE_EXTEND;
+  }
+  return v1::WORKFLOW_MOVE_UNSPECIFIED;
 }
 
 void ToProto(const core::Draft& in, v1::Draft* out) {

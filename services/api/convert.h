@@ -41,10 +41,13 @@ void ToProto(const core::Batch& in, v1::Batch* out);
 void ToProto(const core::Unit& in, v1::Unit* out);
 void ToProto(const core::User& in, v1::User* out);
 void ToProto(const core::Token& in, v1::Token* out);
+// The answer's own fields (who sent it and when are the caller's).
+void ToProto(const core::Answer& a, v1::SentAnswer* out);
 void ToProto(const core::Item& in, v1::Item* out);
 void ToProto(const core::SimilarItem& in, v1::SimilarItem* out);
 void ToProto(const core::Event& in, v1::Event* out);
 void ToProto(const core::Draft& in, v1::Draft* out);
+v1::WorkflowMove ToProto(core::Move m);
 void ToProto(const core::RoutingRule& in, v1::RoutingRule* out);
 
 core::Term FromProto(const v1::Term& in);

@@ -194,6 +194,9 @@ class WorkflowServiceImpl final : public v1::WorkflowService::Service {
   grpc::Status ListDrafts(grpc::ServerContext* ctx,
                           const v1::ListDraftsRequest* req,
                           v1::ListDraftsResponse* resp) override;
+  grpc::Status ListAllowedMoves(grpc::ServerContext* ctx,
+                                const v1::ListAllowedMovesRequest* req,
+                                v1::ListAllowedMovesResponse* resp) override;
   grpc::Status SubmitCoordinationInput(
       grpc::ServerContext* ctx, const v1::SubmitCoordinationInputRequest* req,
       v1::SubmitCoordinationInputResponse* resp) override;

@@ -122,6 +122,25 @@ grpc::Status WorkflowServiceImpl::ListDrafts(grpc::ServerContext* ctx,
   });
 }
 
+grpc::Status WorkflowServiceImpl::ListAllowedMoves(
+    grpc::ServerContext* ctx, const v1::ListAllowedMovesRequest* req,
+    v1::ListAllowedMovesResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const Caller c, Begin(d_, *ctx));
+    if (req->item_id() <= 0) {
+      return absl::InvalidArgumentError("item_id: required (a positive id)");
+    }
+    PQ_ASSIGN_OR_RETURN(const store::WorkflowStore::Allowed allowed,
+                        d_.workflow.ListAllowedMoves(c, req->item_id()));
+    resp->set_version(allowed.version);
+    for (const core::Move m : allowed.moves) resp->add_moves(ToProto(m));
+    for (const std::string& code : allowed.input_unit_codes) {
+      resp->add_input_unit_codes(code);
+    }
+    return absl::OkStatus();
+  });
+}
+
 grpc::Status WorkflowServiceImpl::SubmitCoordinationInput(
     grpc::ServerContext* ctx, const v1::SubmitCoordinationInputRequest* req,
     v1::SubmitCoordinationInputResponse* resp) {

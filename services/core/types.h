@@ -101,6 +101,27 @@ struct Coordination {
   std::optional<absl::Time> input_time;
 };
 
+// The answer sent for an item.
+struct Answer {
+  std::string document_number;
+  std::string signer;
+  std::optional<Day> sent_on;
+  std::string text;
+  Outcome outcome = Outcome::kUnspecified;
+  OutcomeDetail detail = OutcomeDetail::kUnspecified;
+  std::string roadmap;
+  std::optional<Day> expected_completion;
+};
+
+// An answer as sent, with who recorded it and when.
+struct SentAnswer {
+  Answer answer;
+  // The approved draft it was sent from (0 if none).
+  int draft_number = 0;
+  std::string sender_login;
+  absl::Time record_time;
+};
+
 struct Item {
   int64_t id = 0;
   ItemKind kind = ItemKind::kUnspecified;
@@ -128,6 +149,9 @@ struct Item {
   int draft_count = 0;
   std::string transferred_to_code;
   int64_t routed_by_rule_id = 0;
+  // The latest answer sent; filled where a whole item is read (LoadItem),
+  // not in lists.
+  std::optional<SentAnswer> answer;
 };
 
 // An item like another one, with its trigram similarity in (0, 1].

@@ -187,6 +187,17 @@ absl::Status CheckMove(Move m, const Principal& who, const Relation& rel,
   return absl::InternalError("unknown move");
 }
 
+std::vector<Move> AllowedMoves(const Principal& who, const Relation& rel,
+                               const WorkflowState& st) {
+  std::vector<Move> out;
+  for (int m = 0; m <= static_cast<int>(Move::kExtend); ++m) {
+    if (CheckMove(static_cast<Move>(m), who, rel, st).ok()) {
+      out.push_back(static_cast<Move>(m));
+    }
+  }
+  return out;
+}
+
 ItemStatus StatusAfter(Move m, const WorkflowState& st, bool lead_changed) {
   switch (m) {
     case Move::kAssign:

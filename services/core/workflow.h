@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "services/core/types.h"
@@ -30,7 +31,7 @@ enum class Move {
   kWithdraw,        // a question is withdrawn
   kMerge,           // fold duplicates into one item
   kUnmerge,         // undo a merge
-  kExtend,          // move the legal due date (the office)
+  kExtend,          // move the legal due date (the office); the last
 };
 
 const char* Describe(Move m);
@@ -68,22 +69,15 @@ bool IsClosed(const WorkflowState& st);
 absl::Status CheckMove(Move move, const Principal& who, const Relation& rel,
                        const WorkflowState& st);
 
+// Every move CheckMove allows now, in the order of Move (what a client
+// offers; the move itself still checks).
+std::vector<Move> AllowedMoves(const Principal& who, const Relation& rel,
+                               const WorkflowState& st);
+
 // The status after a successful move. Assign and Transfer lead to ASSIGNED
 // (an Assign that keeps the lead unit keeps the status); SubmitInput,
 // Approve and Merge (of the target) keep it.
 ItemStatus StatusAfter(Move move, const WorkflowState& st, bool lead_changed);
-
-// The answer sent for an item.
-struct Answer {
-  std::string document_number;
-  std::string signer;
-  std::optional<Day> sent_on;
-  std::string text;
-  Outcome outcome = Outcome::kUnspecified;
-  OutcomeDetail detail = OutcomeDetail::kUnspecified;
-  std::string roadmap;
-  std::optional<Day> expected_completion;
-};
 
 // Document number 1-100, signer 1-200, text 1-100,000 characters; sent on a
 // day not after today and, when `received_on` is given, not before it; a

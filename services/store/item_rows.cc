@@ -169,6 +169,22 @@ core::Item ItemWithExtrasFromRow(const pqxx::row& r) {
     AddMerged(it, id, std::move(d));
   }
   it.draft_count = static_cast<int>(Int(r[40]));
+  if (!r[41].is_null()) {
+    core::SentAnswer& s = it.answer.emplace();
+    s.answer.document_number = Text(r[41]);
+    s.answer.signer = Text(r[42]);
+    s.answer.sent_on = DayOf(r[43]);
+    s.answer.outcome = core::ParseEnum<core::Outcome>(Text(r[44]))
+                           .value_or(core::Outcome::kUnspecified);
+    s.answer.detail = core::ParseEnum<core::OutcomeDetail>(Text(r[45]))
+                          .value_or(core::OutcomeDetail::kUnspecified);
+    s.answer.roadmap = Text(r[46]);
+    s.answer.expected_completion = DayOf(r[47]);
+    s.answer.text = Text(r[48]);
+    s.draft_number = static_cast<int>(Int(r[49]));
+    s.sender_login = Text(r[50]);
+    s.record_time = absl::FromUnixMicros(Int(r[51]));
+  }
   return it;
 }
 

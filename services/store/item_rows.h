@@ -48,12 +48,15 @@
   " FROM items i LEFT JOIN units lu ON lu.id = i.lead_unit_id" \
   " LEFT JOIN units tu ON tu.id = i.transferred_to_id "
 
-// Coordination, merged items and the draft count of each item `i`, as
+// Coordination, merged items, the draft count and the latest answer sent
+// of each item `i`, as
 // columns after PQTRACK_ITEM_COLUMNS (read by ItemWithExtrasFromRow); the
 // joins go after PQTRACK_ITEM_FROM. One statement then reads a whole item.
-#define PQTRACK_ITEM_EXTRA_COLUMNS                                  \
-  ", xc.codes, xc.dues, xc.states, xc.texts, xc.input_ats, xm.ids," \
-  " xm.delegations, xd.drafts "
+#define PQTRACK_ITEM_EXTRA_COLUMNS                                         \
+  ", xc.codes, xc.dues, xc.states, xc.texts, xc.input_ats, xm.ids,"        \
+  " xm.delegations, xd.drafts, xa.document_number, xa.signer, xa.sent_on," \
+  " xa.outcome, xa.outcome_detail, xa.roadmap, xa.expected_completion,"    \
+  " xa.text, xa.draft_number, xa.login, xa.at "
 #define PQTRACK_ITEM_EXTRA_FROM                                            \
   " LEFT JOIN LATERAL (SELECT array_agg(u.code ORDER BY u.code) AS codes," \
   "   array_agg(iu.due_on ORDER BY u.code) AS dues,"                       \
@@ -68,7 +71,13 @@
   "     AS delegations"                                                    \
   "   FROM items m WHERE m.merged_into = i.id) xm ON true"                 \
   " LEFT JOIN LATERAL (SELECT max(dr.number) AS drafts FROM drafts dr"     \
-  "  WHERE dr.item_id = i.id) xd ON true "
+  "  WHERE dr.item_id = i.id) xd ON true"                                  \
+  " LEFT JOIN LATERAL (SELECT a.document_number, a.signer, a.sent_on,"     \
+  "   a.outcome, a.outcome_detail, a.roadmap, a.expected_completion,"      \
+  "   a.text, a.draft_number, su.login,"                                   \
+  "   (extract(epoch FROM a.created_at) * 1000000)::bigint AS at"          \
+  "   FROM answers a LEFT JOIN users su ON su.id = a.created_by"           \
+  "  WHERE a.item_id = i.id ORDER BY a.id DESC LIMIT 1) xa ON true "
 
 // core::IsAwaitingAnswer in SQL, for `status IN ...` (also the predicate
 // of the index items_similar_open, migration 0007).

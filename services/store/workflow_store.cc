@@ -27,16 +27,20 @@ using core::Move;
   "  UNION ALL"                            \
   "  SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id) "
 
-constexpr Statement kLock{"wf_lock", PQTRACK_CALLER_SCOPE
-                          R"sql(SELECT i.version, i.status, i.kind, i.approved,
-                 i.follow_up_on IS NOT NULL,
-                 EXISTS (SELECT 1 FROM drafts d WHERE d.item_id = i.id),
-                 coalesce(i.lead_unit_id IN (SELECT id FROM scope), false),
-                 EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id
-                           AND iu.unit_id IN (SELECT id FROM scope)),
-                 i.received_on, coalesce(i.submitted_draft, 0),
-                 coalesce(i.lead_unit_id, 0), i.due_on, i.clock, i.clock_anchor
-            FROM items i WHERE i.id = $1 FOR UPDATE OF i)sql"};
+// What Lock reads of an item: $1 the item, $2 the caller's unit.
+#define PQTRACK_WF_STATE                                            \
+  PQTRACK_CALLER_SCOPE                                              \
+  "SELECT i.version, i.status, i.kind, i.approved,"                 \
+  " i.follow_up_on IS NOT NULL,"                                    \
+  " EXISTS (SELECT 1 FROM drafts d WHERE d.item_id = i.id),"        \
+  " coalesce(i.lead_unit_id IN (SELECT id FROM scope), false),"     \
+  " EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id"    \
+  "         AND iu.unit_id IN (SELECT id FROM scope)),"             \
+  " i.received_on, coalesce(i.submitted_draft, 0),"                 \
+  " coalesce(i.lead_unit_id, 0), i.due_on, i.clock, i.clock_anchor" \
+  " FROM items i WHERE i.id = $1"
+constexpr Statement kLock{"wf_lock", PQTRACK_WF_STATE " FOR UPDATE OF i"};
+constexpr Statement kPeek{"wf_peek", PQTRACK_WF_STATE};
 // Sets a new legal due date with a line of explanation ($3), bumping the
 // deadline version.
 constexpr Statement kMoveDue{
@@ -155,10 +159,12 @@ struct Locked {
   std::string before;
 };
 
-// Locks the item, checks visibility, version and the move.
-absl::StatusOr<Locked> Lock(Tx& tx, const WorkflowStore::Caller& c,
-                            WorkflowStore::Versioned v, Move m) {
-  const pqxx::result r = tx.Run(kLock, v.id, c.who.unit_code);
+// Reads the item's workflow state as `statement` (kLock or kPeek) selects
+// it; NOT_FOUND when it is absent or not visible to the caller.
+absl::StatusOr<Locked> ReadState(Tx& tx, const WorkflowStore::Caller& c,
+                                 int64_t id, const Statement& statement,
+                                 int64_t* version) {
+  const pqxx::result r = tx.Run(statement, id, c.who.unit_code);
   Locked l;
   if (!r.empty()) {
     l.rel.lead_member = Bool(r[0][6]);
@@ -166,15 +172,10 @@ absl::StatusOr<Locked> Lock(Tx& tx, const WorkflowStore::Caller& c,
   }
   if (r.empty() ||
       !Visible(c.who, l.rel.lead_member, l.rel.coordinating_member)) {
-    return absl::NotFoundError(absl::StrCat("no item ", v.id));
+    return absl::NotFoundError(absl::StrCat("no item ", id));
   }
-  const int64_t current = Int(r[0][0]);
-  if (v.version != current) {
-    return absl::AbortedError(absl::StrCat(
-        "item ", v.id, " is at version ", current, ", not ", v.version,
-        ": someone changed it; reload it and try again"));
-  }
-  l.st.id = v.id;
+  *version = Int(r[0][0]);
+  l.st.id = id;
   l.st.status = core::ParseEnum<core::ItemStatus>(Text(r[0][1]))
                     .value_or(core::ItemStatus::kUnspecified);
   l.st.kind = core::ParseEnum<core::ItemKind>(Text(r[0][2]))
@@ -188,6 +189,19 @@ absl::StatusOr<Locked> Lock(Tx& tx, const WorkflowStore::Caller& c,
   l.due_on = DayOf(r[0][11]);
   l.paused = Text(r[0][12]) == "PAUSED";
   l.paused_since = DayOf(r[0][13]);
+  return l;
+}
+
+// Locks the item, checks visibility, version and the move.
+absl::StatusOr<Locked> Lock(Tx& tx, const WorkflowStore::Caller& c,
+                            WorkflowStore::Versioned v, Move m) {
+  int64_t current = 0;
+  PQ_ASSIGN_OR_RETURN(Locked l, ReadState(tx, c, v.id, kLock, &current));
+  if (v.version != current) {
+    return absl::AbortedError(absl::StrCat(
+        "item ", v.id, " is at version ", current, ", not ", v.version,
+        ": someone changed it; reload it and try again"));
+  }
   PQ_RETURN_IF_ERROR(core::CheckMove(m, c.who, l.rel, l.st));
   l.before = Snapshot(tx, v.id);
   return l;
@@ -366,6 +380,23 @@ absl::StatusOr<std::vector<core::Draft>> WorkflowStore::ListDrafts(
         }
         return out;
       });
+}
+
+absl::StatusOr<WorkflowStore::Allowed> WorkflowStore::ListAllowedMoves(
+    const Caller& c, int64_t item_id) {
+  return db_.Transact<Allowed>([&](Tx& tx) -> absl::StatusOr<Allowed> {
+    Allowed out;
+    PQ_ASSIGN_OR_RETURN(const Locked l,
+                        ReadState(tx, c, item_id, kPeek, &out.version));
+    out.moves = core::AllowedMoves(c.who, l.rel, l.st);
+    if (l.rel.coordinating_member) {
+      for (const pqxx::row& r :
+           tx.Run(kCoordinatingInScope, item_id, c.who.unit_code)) {
+        out.input_unit_codes.push_back(Text(r[1]));
+      }
+    }
+    return out;
+  });
 }
 
 absl::StatusOr<core::Item> WorkflowStore::SubmitInput(

@@ -54,6 +54,15 @@ class WorkflowStore {
                                                        const std::string& text);
   absl::StatusOr<std::vector<core::Draft>> ListDrafts(const Caller& c,
                                                       int64_t item_id);
+  // What the caller may do on an item now (core::AllowedMoves), read
+  // without a lock; NOT_FOUND when it is not visible.
+  struct Allowed {
+    int64_t version = 0;
+    std::vector<core::Move> moves;
+    // The item's coordinating units in the caller's scope, by code.
+    std::vector<std::string> input_unit_codes;
+  };
+  absl::StatusOr<Allowed> ListAllowedMoves(const Caller& c, int64_t item_id);
   // `unit_code` empty: the one coordinating unit in the caller's scope.
   absl::StatusOr<core::Item> SubmitInput(const Caller& c, Versioned item,
                                          const std::string& unit_code,

@@ -123,6 +123,27 @@ class WorkflowTest : public ApiFixture {
     return req;
   }
 
+  // What ListAllowedMoves offers `token` on item `id`; the codes it may
+  // give input for go to `input_units`.
+  std::vector<v1::WorkflowMove> Allowed(
+      const std::string& token, int64_t id,
+      std::vector<std::string>* input_units = nullptr) {
+    v1::ListAllowedMovesRequest req;
+    req.set_item_id(id);
+    v1::ListAllowedMovesResponse resp;
+    const grpc::Status st =
+        workflow_->ListAllowedMoves(As(token).get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    EXPECT_EQ(resp.version(), Get(id).version());
+    if (input_units != nullptr) {
+      input_units->assign(resp.input_unit_codes().begin(),
+                          resp.input_unit_codes().end());
+    }
+    std::vector<v1::WorkflowMove> out;
+    for (int m : resp.moves()) out.push_back(static_cast<v1::WorkflowMove>(m));
+    return out;
+  }
+
   std::vector<std::string> HistoryKinds(int64_t id,
                                         std::vector<std::string>* actors) {
     v1::GetItemHistoryRequest req;
@@ -154,9 +175,38 @@ TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
   EXPECT_THAT(recorded.routing_reasons(),
               ElementsAre("title or text contains \"tien luong\""));
 
+  // The moves each one is offered follow the status machine.
+  EXPECT_THAT(Allowed(responder_, it.id()),
+              ElementsAre(v1::WORKFLOW_MOVE_SAVE_DRAFT));
+  EXPECT_THAT(
+      Allowed(leader_, it.id()),
+      ElementsAre(v1::WORKFLOW_MOVE_TRANSFER, v1::WORKFLOW_MOVE_TRANSFER_OUT,
+                  v1::WORKFLOW_MOVE_SAVE_DRAFT));
+  std::vector<std::string> input_units;
+  EXPECT_THAT(Allowed(coordinator_, it.id(), &input_units),
+              ElementsAre(v1::WORKFLOW_MOVE_SUBMIT_INPUT));
+  EXPECT_THAT(input_units, ElementsAre("CCVC"));
+  EXPECT_THAT(Allowed(liaison_, it.id()),
+              ElementsAre(v1::WORKFLOW_MOVE_ASSIGN, v1::WORKFLOW_MOVE_TRANSFER,
+                          v1::WORKFLOW_MOVE_TRANSFER_OUT,
+                          v1::WORKFLOW_MOVE_MERGE, v1::WORKFLOW_MOVE_EXTEND));
+  {
+    // Another unit's responder is not told the item exists.
+    const std::string other = UserToken("pc.resp", v1::ROLE_RESPONDER, "PC");
+    v1::ListAllowedMovesRequest req;
+    req.set_item_id(it.id());
+    v1::ListAllowedMovesResponse resp;
+    EXPECT_EQ(
+        workflow_->ListAllowedMoves(As(other).get(), req, &resp).error_code(),
+        grpc::NOT_FOUND);
+  }
+
   ASSERT_TRUE(SaveDraft(responder_, it, "Dự thảo 1", &it).ok());
   EXPECT_EQ(it.status(), v1::ITEM_STATUS_IN_PROGRESS);
   EXPECT_EQ(it.draft_count(), 1);
+  EXPECT_THAT(Allowed(responder_, it.id()),
+              ElementsAre(v1::WORKFLOW_MOVE_SAVE_DRAFT,
+                          v1::WORKFLOW_MOVE_SUBMIT_RESPONSE));
 
   v1::SubmitCoordinationInputRequest input;
   input.set_text("Vụ CCVC thống nhất");
@@ -172,6 +222,11 @@ TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
                    v1::SubmitResponseRequest(), &it)
                   .ok());
   EXPECT_EQ(it.status(), v1::ITEM_STATUS_PENDING_APPROVAL);
+  EXPECT_THAT(Allowed(responder_, it.id()), ElementsAre());
+  EXPECT_THAT(
+      Allowed(leader_, it.id()),
+      ElementsAre(v1::WORKFLOW_MOVE_TRANSFER, v1::WORKFLOW_MOVE_TRANSFER_OUT,
+                  v1::WORKFLOW_MOVE_APPROVE, v1::WORKFLOW_MOVE_RETURN));
 
   // A responder cannot approve its own unit's draft.
   grpc::Status st = Move(&v1::WorkflowService::Stub::ApproveResponse,
@@ -197,6 +252,9 @@ TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
                    v1::ApproveResponseRequest(), &it)
                   .ok());
   EXPECT_TRUE(it.approved());
+  EXPECT_THAT(Allowed(responder_, it.id()),
+              ElementsAre(v1::WORKFLOW_MOVE_SEND));
+  EXPECT_FALSE(it.has_answer());
 
   v1::SendResponseRequest answer =
       Answer(v1::OUTCOME_IN_RESOLUTION, v1::OUTCOME_DETAIL_ROADMAP);
@@ -211,6 +269,25 @@ TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
   EXPECT_EQ(it.status(), v1::ITEM_STATUS_ANSWERED);
   EXPECT_EQ(it.follow_up_on().year(), 2025);
   EXPECT_EQ(it.follow_up_on().month(), 3);
+  // The answer as sent, in the move's reply and in GetItem.
+  for (const v1::Item& shown : {it, Get(it.id())}) {
+    ASSERT_TRUE(shown.has_answer());
+    const v1::SentAnswer& a = shown.answer();
+    EXPECT_EQ(a.document_number(), "456/BNV-TL");
+    EXPECT_EQ(a.signer(), "Thứ trưởng Nguyễn Văn X");
+    EXPECT_EQ(a.sent_on().day(), 30);
+    EXPECT_EQ(a.text(), "Bộ Nội vụ trả lời như sau...");
+    EXPECT_EQ(a.outcome(), v1::OUTCOME_IN_RESOLUTION);
+    EXPECT_EQ(a.outcome_detail(), v1::OUTCOME_DETAIL_ROADMAP);
+    EXPECT_EQ(a.roadmap(), "Trình Chính phủ sửa Nghị định trong quý I/2025");
+    EXPECT_EQ(a.expected_completion().month(), 3);
+    EXPECT_EQ(a.draft_number(), 2);
+    EXPECT_EQ(a.sender_login(), "tl.resp");
+    EXPECT_TRUE(a.has_record_time());
+  }
+  // The follow-up can be drafted.
+  EXPECT_THAT(Allowed(responder_, it.id()),
+              ElementsAre(v1::WORKFLOW_MOVE_SAVE_DRAFT));
 
   // IN_RESOLUTION keeps it tracked: the lead unit may draft a follow-up,
   // but the same answer cannot be sent twice.
