@@ -11,9 +11,18 @@
 // carries a Content-Security-Policy that allows only this server's own
 // stylesheet and forms.
 //
-// Pages so far: /login, / (the queue of the user's unit: ListInbox, sorted
-// by due date, Vietnamese or English, dates dd/mm/yyyy), /logout (POST),
-// /lang (POST), /style.css.
+// Pages: /login; / (the queue of the user's unit: ListInbox, sorted by due
+// date, filtered and paged on the server); /items/N (the item: its fields,
+// sources, due date with its explanation, coordination, the answer as
+// sent, the drafts and the history, and a form for each move the server
+// says the user may make now); POST /items/N/{draft,input,submit,approve,
+// return,send}; /logout and /lang (POST); /style.css. Vietnamese by default,
+// English with one click; dates dd/mm/yyyy, times in Asia/Ho_Chi_Minh.
+//
+// Every move carries the item version the page showed. A draft saved over
+// someone else's change comes back with both texts side by side (the
+// user's still in the editor); any other refusal shows the server's reason
+// with what was typed kept.
 //
 // Thread-safety: httplib calls the handlers on its pool; WebDesk holds only
 // immutable state and a thread-safe gRPC channel.
@@ -23,8 +32,12 @@
 #include <grpcpp/channel.h>
 #include <httplib.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "pqtrack/v1/admin.pb.h"
 
 namespace pqtrack::web {
 
@@ -43,6 +56,44 @@ class WebDesk {
   void LogoutPost(const httplib::Request& req, httplib::Response& res);
   void LangPost(const httplib::Request& req, httplib::Response& res);
   void QueuePage(const httplib::Request& req, httplib::Response& res);
+
+  // A signed-in user, as the session cookie says.
+  struct Session {
+    std::string secret;
+    std::string csrf;
+    std::string lang;
+    // The page asked for (path and query), to come back to.
+    std::string path;
+    v1::WhoAmIResponse who;
+  };
+  // The session of `req`; without one (or when it ended) the response is
+  // the login page and nullopt is returned.
+  std::optional<Session> SignedIn(const httplib::Request& req,
+                                  httplib::Response& res);
+  // The login page with "your session has ended", the cookie dropped.
+  void SessionEnded(const httplib::Request& req, httplib::Response& res);
+  // The top bar: who is signed in, the language switch, sign out.
+  std::string HeaderBar(const Session& s) const;
+  // A page saying the server refused or failed (its message; 502 unless
+  // the request itself was bad).
+  void ServerError(httplib::Response& res, const Session& s,
+                   const std::string& title, const grpc::Status& st) const;
+
+  // What the item page says above its forms.
+  struct Notice {
+    std::string error;
+    // "done_<move>" after a move went through.
+    std::string done;
+    // A draft saved on a stale version: `my_text` was not saved.
+    bool conflict = false;
+    std::string my_text;
+    // The refused form, to keep what was typed.
+    const httplib::Request* posted = nullptr;
+  };
+  void ItemPage(const httplib::Request& req, httplib::Response& res,
+                const Session& s, int64_t id, const Notice& notice);
+  void MovePost(const httplib::Request& req, httplib::Response& res, int64_t id,
+                const std::string& move);
 
   std::shared_ptr<grpc::Channel> channel_;
 };

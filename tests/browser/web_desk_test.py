@@ -1,0 +1,350 @@
+#!/usr/bin/python3
+"""The web desk in a real browser: headless Chromium (Debian's chromium and
+chromium-driver, driven by python3-selenium) against a real pqtrack-server
+on a throwaway embedded cluster and a real pqtrack-web.
+
+A responder signs in (a wrong password first), filters the queue, opens an
+item, finds the returned draft pre-filled, saves over a change made
+meanwhile (both texts shown, nothing lost), saves again and submits; the
+leader finds it under "awaiting approval", returns it with a reason, and
+after the responder resubmits, approves it; the responder sends it and the
+page shows the answer as sent. A responder of another unit who types the
+item's address gets "not found"; a form posted without its CSRF code is
+refused. Each page is saved as a PNG under the screenshot directory.
+
+Usage: web_desk_test.py SERVER_BIN WEB_BIN CLI_BIN SOURCE_DIR SCREENSHOT_DIR
+"""
+
+import datetime
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+SERVER_BIN, WEB_BIN, CLI_BIN, SOURCE_DIR, SHOTS = sys.argv[1:6]
+PASSWORD = {"tl.resp": "Mật khẩu chuyên viên 2024",
+            "tl.lead": "Mật khẩu lãnh đạo 2024",
+            "ccvc.resp": "Mật khẩu phối hợp 2024"}
+
+
+class Process:
+    """A program whose output is read by a thread; `wait_for` blocks until
+    a line containing a text is printed (no polling, no sleeps)."""
+
+    def __init__(self, argv, **kwargs):
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     **kwargs)
+        self.lines = []
+        self.cond = threading.Condition()
+        self.done = False
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.cond:
+                self.lines.append(line.rstrip("\n"))
+                self.cond.notify_all()
+        with self.cond:
+            self.done = True
+            self.cond.notify_all()
+
+    def wait_for(self, text, timeout=120):
+        with self.cond:
+            found = self.cond.wait_for(
+                lambda: self.done or any(text in l for l in self.lines),
+                timeout)
+            for line in self.lines:
+                if text in line:
+                    return line
+        raise AssertionError(f"{text!r} never printed; output:\n" +
+                             "\n".join(self.lines) + f"\n(found={found})")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+class WebDeskInTheBrowser(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="pqtrack-browser-")
+        # The embedded cluster runs as "postgres" when this runs as root.
+        os.chmod(cls.dir, 0o711)
+        data = os.path.join(cls.dir, "data")
+        cls.server = Process([SERVER_BIN, "--listen", "127.0.0.1:0",
+                              "--data-dir", data])
+        line = cls.server.wait_for("listening on ")
+        cls.address = line.split("listening on ")[1].strip()
+        cls.admin_token = pathlib.Path(data, "admin.token").read_text().split()[0]
+        cls.seed()
+        cls.web = Process([WEB_BIN, "--listen", "127.0.0.1:0",
+                           "--server", cls.address])
+        line = cls.web.wait_for("listening on http://")
+        cls.base = re.search(r"(http://[^ ]+)", line).group(1)
+        options = Options()
+        options.binary_location = "/usr/bin/chromium"
+        for flag in ["--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync",
+                     "--window-size=1280,1600",
+                     "--user-data-dir=" + os.path.join(cls.dir, "chromium")]:
+            options.add_argument(flag)
+        cls.browser = webdriver.Chrome(
+            service=Service("/usr/bin/chromedriver"), options=options)
+        cls.browser.set_page_load_timeout(60)
+        pathlib.Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        cls.shot = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.quit()
+        cls.web.stop()
+        cls.server.stop()
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    # --- set-up through the CLI, as the ministry office would ---------
+
+    @classmethod
+    def cli(cls, *args, token=None, stdin=None):
+        argv = [CLI_BIN, "--server", cls.address, "--token",
+                token or cls.admin_token, *args]
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("PQTRACK_")}
+        env["PQTRACK_CONFIG"] = os.path.join(cls.dir, "none.toml")
+        r = subprocess.run(argv, input=stdin, capture_output=True, text=True,
+                           env=env)
+        if r.returncode != 0:
+            raise AssertionError(f"pqtrack {' '.join(args)}: {r.stdout}"
+                                 f"{r.stderr}")
+        return r.stdout
+
+    @classmethod
+    def seed(cls):
+        cls.cli("unit", "import", os.path.join(SOURCE_DIR,
+                                               "data/moha-units.csv"))
+        cls.tokens = {}
+        for login, role, unit in [("tl.resp", "responder", "TL"),
+                                  ("tl.lead", "leader", "TL"),
+                                  ("ccvc.resp", "responder", "CCVC")]:
+            cls.cli("user", "create", "--login", login, "--name",
+                    login.replace(".", " ").title(), "--role", role,
+                    "--unit", unit)
+            cls.cli("user", "set-password", login, "--password-stdin",
+                    stdin=PASSWORD[login] + "\n")
+            cls.tokens[login] = cls.cli("token", "issue", "--user",
+                                        login).split("\n")[0].strip()
+        today = datetime.date.today()
+
+        def record(title, number, received, due):
+            out = cls.cli("-o", "json", "item", "record", "document",
+                          "--sender", "UBND tỉnh Nghệ An", "--number", number,
+                          "--dated", (received - datetime.timedelta(days=2))
+                          .isoformat(), "--received", received.isoformat(),
+                          "--due", due.isoformat(), "--title", title,
+                          "--lead", "TL")
+            return int(re.search(r'"id":\s*"?(\d+)', out).group(1))
+
+        cls.item = record("Hướng dẫn chế độ phụ cấp công vụ", "1234/UBND-NC",
+                          today - datetime.timedelta(days=3),
+                          today + datetime.timedelta(days=5))
+        cls.other = record("Báo cáo biên chế năm trước", "88/UBND-TCCB",
+                           today - datetime.timedelta(days=30),
+                           today - datetime.timedelta(days=2))
+        # A first draft, submitted and returned: what the responder finds.
+        resp, lead = cls.tokens["tl.resp"], cls.tokens["tl.lead"]
+        cls.cli("item", "draft", str(cls.item), "--text",
+                "Dự thảo lần 1: Bộ Nội vụ hướng dẫn như sau.", token=resp)
+        cls.cli("item", "submit", str(cls.item), token=resp)
+        cls.cli("item", "return", str(cls.item), "--comment",
+                "Bổ sung căn cứ pháp lý", token=lead)
+
+    # --- the browser --------------------------------------------------
+
+    def save(self, name):
+        type(self).shot += 1
+        self.browser.save_screenshot(
+            os.path.join(SHOTS, f"{self.shot:02d}-{name}.png"))
+
+    def click_and_load(self, element):
+        """Clicks something that loads a new page and waits for it."""
+        old = self.browser.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.browser, 30).until(
+            expected_conditions.staleness_of(old))
+
+    def press(self, text):
+        """Clicks the button labelled `text` and waits for the next page."""
+        self.click_and_load(self.browser.find_element(
+            By.XPATH, f"//button[normalize-space()='{text}']"))
+
+    def page(self):
+        return self.browser.find_element(By.TAG_NAME, "body").text
+
+    def sign_in(self, login, password=None):
+        self.browser.get(self.base + "/login")
+        self.browser.find_element(By.ID, "user").send_keys(login)
+        self.browser.find_element(By.ID, "password").send_keys(
+            password or PASSWORD[login])
+        self.press("Đăng nhập")
+
+    def sign_out(self):
+        self.press("Đăng xuất")
+        self.assertIn("/login", self.browser.current_url)
+
+    def open_item(self):
+        self.click_and_load(self.browser.find_element(
+            By.LINK_TEXT, "Hướng dẫn chế độ phụ cấp công vụ"))
+        self.assertTrue(self.browser.current_url.endswith(f"/items/{self.item}"))
+
+    def notice(self):
+        return self.browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+
+    def test_a_reply_from_the_queue_to_the_answer_as_sent(self):
+        b = self.browser
+        # A wrong password is refused.
+        self.sign_in("tl.resp", "không đúng mật khẩu")
+        self.assertIn("Sai tên đăng nhập hoặc mật khẩu", self.page())
+        self.save("login-refused")
+        self.sign_in("tl.resp")
+        self.assertIn("Việc của đơn vị", self.page())
+        self.assertIn("(2 việc)", self.page())
+        self.save("queue")
+        # Filters run on the server.
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Sắp đến hạn"))
+        self.assertIn("(1 việc)", self.page())
+        self.assertNotIn("Báo cáo biên chế", self.page())
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Quá hạn"))
+        self.assertIn("Báo cáo biên chế", self.page())
+        self.assertNotIn("Hướng dẫn chế độ", self.page())
+        self.save("queue-overdue")
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Tất cả"))
+
+        # The returned draft waits in the editor, with the leader's reason
+        # in the history.
+        self.open_item()
+        editor = b.find_element(By.ID, "draft-text")
+        self.assertEqual(editor.get_attribute("value"),
+                         "Dự thảo lần 1: Bộ Nội vụ hướng dẫn như sau.")
+        self.assertIn("Trả lại để sửa", self.page())
+        self.assertIn("Bổ sung căn cứ pháp lý", self.page())
+        self.save("item-returned")
+
+        # Someone saves meanwhile: the user's text is not lost.
+        self.cli("item", "draft", str(self.item), "--text",
+                 "Bản của đồng nghiệp", token=self.tokens["tl.resp"])
+        editor.clear()
+        editor.send_keys("Dự thảo lần 2: căn cứ Nghị định 73/2024/NĐ-CP.")
+        self.press("Lưu dự thảo")
+        self.assertIn("Người khác đã thay đổi việc này", self.page())
+        self.assertIn("Bản của đồng nghiệp", self.page())
+        self.assertEqual(
+            b.find_element(By.ID, "draft-text").get_attribute("value"),
+            "Dự thảo lần 2: căn cứ Nghị định 73/2024/NĐ-CP.")
+        self.save("item-conflict")
+        self.press("Lưu dự thảo")
+        self.assertEqual(self.notice(), "Đã lưu dự thảo.")
+        self.press("Trình lãnh đạo duyệt")
+        self.assertEqual(self.notice(), "Đã trình lãnh đạo.")
+        self.assertIn("Chờ duyệt", self.page())
+        self.assertIn("Bạn không có thao tác nào", self.page())
+        self.save("item-submitted")
+
+        # The CSRF code is required on every form.
+        session = b.get_cookie("pqtrack_session")["value"]
+        request = urllib.request.Request(
+            f"{self.base}/items/{self.item}/draft",
+            data=urllib.parse.urlencode({"version": "1", "text": "x"}).encode(),
+            headers={"Cookie": f"pqtrack_session={session}"})
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        self.assertEqual(refused.exception.code, 403)
+        self.sign_out()
+
+        # The leader: awaiting approval; returns once, with a reason.
+        self.sign_in("tl.lead")
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Chờ duyệt"))
+        self.assertIn("(1 việc)", self.page())
+        self.save("leader-awaiting-approval")
+        self.open_item()
+        self.assertIn("Dự thảo lần 2: căn cứ Nghị định 73/2024/NĐ-CP.",
+                      self.page())
+        b.find_element(By.ID, "return-comment").send_keys(
+            "Ghi rõ thời điểm áp dụng")
+        self.press("Trả lại để sửa")
+        self.assertEqual(self.notice(), "Đã trả lại.")
+        self.sign_out()
+
+        self.sign_in("tl.resp")
+        self.open_item()
+        editor = b.find_element(By.ID, "draft-text")
+        editor.send_keys(" Áp dụng từ ngày 01/7/2024.")
+        self.press("Lưu dự thảo")
+        self.press("Trình lãnh đạo duyệt")
+        self.sign_out()
+
+        self.sign_in("tl.lead")
+        self.open_item()
+        self.press("Duyệt")
+        self.assertEqual(self.notice(), "Đã duyệt.")
+        self.save("leader-approved")
+        self.sign_out()
+
+        # The responder sends it; the page shows the answer as sent.
+        self.sign_in("tl.resp")
+        self.open_item()
+        b.find_element(By.ID, "send-number").send_keys("456/BNV-TL")
+        b.find_element(By.ID, "send-signer").send_keys(
+            "Thứ trưởng Nguyễn Văn X")
+        b.find_element(
+            By.CSS_SELECTOR,
+            "#send-outcome option[value=IMPLEMENTATION]").click()
+        self.save("item-send-form")
+        self.press("Gửi văn bản trả lời")
+        self.assertEqual(self.notice(), "Đã gửi trả lời.")
+        answer = b.find_element(By.CSS_SELECTOR, "section.answer").text
+        self.assertIn("456/BNV-TL", answer)
+        self.assertIn("Thứ trưởng Nguyễn Văn X", answer)
+        self.assertIn("Đã giải quyết — Tổ chức thực hiện", answer)
+        self.assertIn("Áp dụng từ ngày 01/7/2024.", answer)
+        self.assertIn("Đã trả lời", self.page())
+        self.save("item-answered")
+
+        # In English with one click.
+        self.press("English")
+        self.assertIn("The answer as sent", self.page())
+        self.save("item-answered-en")
+        self.press("Tiếng Việt")
+        self.sign_out()
+
+        # Another unit's responder is told nothing about it.
+        self.sign_in("ccvc.resp")
+        b.get(f"{self.base}/items/{self.item}")
+        self.assertIn("Không tìm thấy việc này", self.page())
+        self.save("other-unit-not-found")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
