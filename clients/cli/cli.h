@@ -101,6 +101,9 @@ void AddWatchCommand(CLI::App& app, Context& ctx);
 void AddReportCommands(CLI::App& app, Context& ctx);
 // Adds import and export.
 void AddBulkCommands(CLI::App& app, Context& ctx);
+// Adds "item attach", "item files" and "item download"; call after
+// AddItemCommands.
+void AddAttachmentCommands(CLI::App& app, Context& ctx);
 
 }  // namespace pqtrack::cli
 

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   pqtrack::cli::AddCalendarCommands(app, ctx);
   pqtrack::cli::AddAlertCommands(app, ctx);
   pqtrack::cli::AddBulkCommands(app, ctx);
+  pqtrack::cli::AddAttachmentCommands(app, ctx);
   pqtrack::cli::AddReportCommands(app, ctx);
   try {
     app.parse(argc, argv);

@@ -86,6 +86,7 @@ details { background: #fff; border: 1px solid var(--line); border-radius: 4px;
           padding: .4rem .7rem; margin: .4rem 0; }
 summary { cursor: pointer; }
 ol.steps { margin: .3rem 0; }
+code.hash { font-size: .75rem; overflow-wrap: anywhere; }
 @page { size: A4; margin: 18mm 15mm; }
 @media print {
   header form, header a, .noprint { display: none; }
@@ -289,6 +290,28 @@ const std::map<std::string, std::pair<std::string, std::string>>& Words() {
       {"new_due_on", {"Hạn mới", "New due date"}},
       {"required", {"bắt buộc", "required"}},
       {"characters", {"Số ký tự", "Characters"}},
+      {"files", {"Tệp đính kèm", "Attached files"}},
+      {"no_files", {"Chưa có tệp nào.", "No file yet."}},
+      {"file", {"Tệp", "File"}},
+      {"size", {"Dung lượng", "Size"}},
+      {"sha256", {"Mã SHA-256", "SHA-256"}},
+      {"attach", {"Đính kèm tệp", "Attach the file"}},
+      {"file_hint",
+       {"Tệp PDF, DOCX, PNG hoặc JPEG, tối đa 20 MB",
+        "A PDF, DOCX, PNG or JPEG file, at most 20 MB"}},
+      {"signed_file",
+       {"Bản ký số / bản chụp văn bản trả lời (không bắt buộc)",
+        "The signed answer as a file (optional)"}},
+      {"file_refused",
+       {"Đã gửi trả lời, nhưng tệp đính kèm bị từ chối:",
+        "The answer was sent, but the file was refused:"}},
+      {"SIGNED_ANSWER", {"Văn bản trả lời đã ký", "Signed answer"}},
+      {"SUPPORTING", {"Tài liệu kèm theo", "Supporting document"}},
+      {"ATTACHMENT_ADDED", {"Đính kèm tệp", "File attached"}},
+      {"done_files", {"Đã đính kèm tệp.", "File attached."}},
+      {"file_name", {"Tên tệp", "File name"}},
+      {"content_type", {"Loại tệp", "Type"}},
+      {"size_bytes", {"Số byte", "Bytes"}},
       {"GIVEN", {"ấn định khi tiếp nhận", "given when recorded"}},
       {"RULE", {"tính theo quy định", "by the rule"}},
       {"EXTENDED", {"đã gia hạn", "extended"}},

@@ -12,15 +12,18 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "clients/common/attachments.h"
 #include "clients/common/output.h"
 #include "clients/web/html.h"
 #include "clients/web/web_desk.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "pqtrack/v1/attachment.grpc.pb.h"
 #include "pqtrack/v1/calendar.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
 #include "pqtrack/v1/workflow.grpc.pb.h"
 #include "services/common/dates.h"
+#include "services/core/attachments.h"
 #include "services/core/enums.h"
 
 namespace pqtrack::web {
@@ -112,12 +115,29 @@ bool Has(const v1::ListAllowedMovesResponse& allowed, v1::WorkflowMove m) {
   return false;
 }
 
+// A field of a posted form, urlencoded or multipart.
+std::string FormValue(const httplib::Request& req, const std::string& name) {
+  if (req.has_param(name)) return req.get_param_value(name);
+  if (req.has_file(name)) return req.get_file_value(name).content;
+  return "";
+}
+
+// "12.3 KB"-style size.
+std::string Size(int64_t bytes) {
+  if (bytes < 1024) return absl::StrCat(bytes, " B");
+  if (bytes < 1024 * 1024) {
+    return absl::StrFormat("%.1f KB", static_cast<double>(bytes) / 1024);
+  }
+  return absl::StrFormat("%.1f MB", static_cast<double>(bytes) / 1048576);
+}
+
 // The value a field had in the form just posted (so a refused form keeps
 // what was typed), else `fallback`.
 std::string Posted(const httplib::Request* posted, const std::string& name,
                    const std::string& fallback = "") {
-  if (posted != nullptr && posted->has_param(name)) {
-    return posted->get_param_value(name);
+  if (posted != nullptr &&
+      (posted->has_param(name) || posted->has_file(name))) {
+    return FormValue(*posted, name);
   }
   return fallback;
 }
@@ -168,6 +188,13 @@ void WebDesk::ItemPage(const httplib::Request& req, httplib::Response& res,
   if (st.ok()) {
     st = v1::CalendarService::NewStub(channel_)->ExplainDeadline(
         Context(s.secret).get(), ereq, &due);
+  }
+  v1::ListAttachmentsRequest areq;
+  areq.set_item_id(id);
+  v1::ListAttachmentsResponse files;
+  if (st.ok()) {
+    st = v1::AttachmentService::NewStub(channel_)->ListAttachments(
+        Context(s.secret).get(), areq, &files);
   }
   if (!st.ok()) return ServerError(res, s, T(lang, "item"), st);
 
@@ -409,9 +436,9 @@ void WebDesk::ItemPage(const httplib::Request& req, httplib::Response& res,
         absl::FormatTime("%Y-%m-%d", absl::Now(), MinistryTimeZone());
     absl::StrAppend(
         &actions, "<form method=\"post\" action=\"", base,
-        "/send\" class=\"move send\">", Hidden(s.csrf, version), "<h4>",
-        Escape(T(lang, "send")), "</h4><label for=\"send-number\">",
-        Escape(T(lang, "document_number")),
+        "/send\" class=\"move send\" enctype=\"multipart/form-data\">",
+        Hidden(s.csrf, version), "<h4>", Escape(T(lang, "send")),
+        "</h4><label for=\"send-number\">", Escape(T(lang, "document_number")),
         "</label><input id=\"send-number\" name=\"document_number\" required "
         "maxlength=\"100\" value=\"",
         Escape(Posted(notice.posted, "document_number")),
@@ -454,8 +481,10 @@ void WebDesk::ItemPage(const httplib::Request& req, httplib::Response& res,
         "</label><input id=\"send-completion\" name=\"expected_completion\" "
         "type=\"date\" value=\"",
         Escape(Posted(notice.posted, "expected_completion")),
-        "\"><button type=\"submit\">", Escape(T(lang, "send")),
-        "</button></form>");
+        "\"><label for=\"send-file\">", Escape(T(lang, "signed_file")),
+        "</label><input id=\"send-file\" name=\"file\" type=\"file\" "
+        "accept=\".pdf,.docx,.png,.jpg,.jpeg\"><button type=\"submit\">",
+        Escape(T(lang, "send")), "</button></form>");
   }
   absl::StrAppend(
       &body, "<section class=\"actions noprint\"><h3>",
@@ -464,6 +493,46 @@ void WebDesk::ItemPage(const httplib::Request& req, httplib::Response& res,
           ? absl::StrCat("<p>", Escape(T(lang, "no_actions")), "</p>")
           : actions,
       "</section>");
+
+  // The files, and a form to add one.
+  absl::StrAppend(&body, "<section><h3>", Escape(T(lang, "files")), "</h3>");
+  if (files.attachments().empty()) {
+    absl::StrAppend(&body, "<p>", Escape(T(lang, "no_files")), "</p>");
+  } else {
+    absl::StrAppend(&body, "<table class=\"files\"><thead><tr>");
+    for (const char* col : {"file", "kind", "size", "who", "when", "sha256"}) {
+      absl::StrAppend(&body, "<th scope=\"col\">", Escape(T(lang, col)),
+                      "</th>");
+    }
+    absl::StrAppend(&body, "</tr></thead><tbody>");
+    for (const v1::Attachment& a : files.attachments()) {
+      absl::StrAppend(&body, "<tr><td><a href=\"", base, "/files/", a.id(),
+                      "\">", Escape(a.file_name()), "</a></td><td>",
+                      Label(lang, v1::AttachmentKind_descriptor(), a.kind()),
+                      "</td><td>", Size(a.size_bytes()), "</td><td>",
+                      Escape(a.uploaded_by_login()), "</td><td>",
+                      LocalTime(a.upload_time()),
+                      "</td><td><code class=\"hash\">", Escape(a.sha256()),
+                      "</code></td></tr>");
+    }
+    absl::StrAppend(&body, "</tbody></table>");
+  }
+  absl::StrAppend(
+      &body, "<form method=\"post\" action=\"", base,
+      "/files\" class=\"move noprint\" enctype=\"multipart/form-data\">",
+      Hidden(s.csrf, version), "<label for=\"file-kind\">",
+      Escape(T(lang, "kind")),
+      "</label><select id=\"file-kind\" name=\"kind\"><option "
+      "value=\"SUPPORTING\">",
+      Escape(T(lang, "SUPPORTING")),
+      "</option><option value=\"SIGNED_ANSWER\">",
+      Escape(T(lang, "SIGNED_ANSWER")),
+      "</option></select><label for=\"file-input\">",
+      Escape(T(lang, "file_hint")),
+      "</label><input id=\"file-input\" name=\"file\" type=\"file\" "
+      "required accept=\".pdf,.docx,.png,.jpg,.jpeg\"><button "
+      "type=\"submit\">",
+      Escape(T(lang, "attach")), "</button></form></section>");
 
   // Every draft version, newest first.
   absl::StrAppend(&body, "<section><h3>", Escape(T(lang, "drafts")), "</h3>");
@@ -505,12 +574,12 @@ void WebDesk::MovePost(const httplib::Request& req, httplib::Response& res,
   std::optional<Session> s = SignedIn(req, res);
   if (!s) return;
   s->path = absl::StrCat("/items/", id);
-  if (!SameSecret(req.get_param_value("csrf"), s->csrf)) {
+  if (!SameSecret(FormValue(req, "csrf"), s->csrf)) {
     res.status = 403;
     return LoginPage(req, res, "refused");
   }
   int64_t version = 0;
-  if (!absl::SimpleAtoi(req.get_param_value("version"), &version)) {
+  if (!absl::SimpleAtoi(FormValue(req, "version"), &version)) {
     version = 0;  // the server names the field
   }
   auto workflow = v1::WorkflowService::NewStub(channel_);
@@ -520,7 +589,7 @@ void WebDesk::MovePost(const httplib::Request& req, httplib::Response& res,
     v1::SaveDraftRequest r;
     r.set_item_id(id);
     r.set_version(version);
-    r.set_text(req.get_param_value("text"));
+    r.set_text(FormValue(req, "text"));
     v1::SaveDraftResponse out;
     st = workflow->SaveDraft(ctx.get(), r, &out);
     if (st.error_code() == grpc::ABORTED) {
@@ -535,9 +604,9 @@ void WebDesk::MovePost(const httplib::Request& req, httplib::Response& res,
     v1::SubmitCoordinationInputRequest r;
     r.set_item_id(id);
     r.set_version(version);
-    r.set_unit_code(req.get_param_value("unit_code"));
-    r.set_text(req.get_param_value("text"));
-    r.set_decline(req.get_param_value("decline") == "1");
+    r.set_unit_code(FormValue(req, "unit_code"));
+    r.set_text(FormValue(req, "text"));
+    r.set_decline(FormValue(req, "decline") == "1");
     v1::SubmitCoordinationInputResponse out;
     st = workflow->SubmitCoordinationInput(ctx.get(), r, &out);
   } else if (move == "submit") {
@@ -550,14 +619,14 @@ void WebDesk::MovePost(const httplib::Request& req, httplib::Response& res,
     v1::ApproveResponseRequest r;
     r.set_item_id(id);
     r.set_version(version);
-    r.set_comment(req.get_param_value("comment"));
+    r.set_comment(FormValue(req, "comment"));
     v1::ApproveResponseResponse out;
     st = workflow->ApproveResponse(ctx.get(), r, &out);
   } else if (move == "return") {
     v1::ReturnResponseRequest r;
     r.set_item_id(id);
     r.set_version(version);
-    r.set_comment(req.get_param_value("comment"));
+    r.set_comment(FormValue(req, "comment"));
     v1::ReturnResponseResponse out;
     st = workflow->ReturnResponse(ctx.get(), r, &out);
   } else if (move == "send") {
@@ -570,23 +639,46 @@ void WebDesk::MovePost(const httplib::Request& req, httplib::Response& res,
     v1::SendResponseRequest r;
     r.set_item_id(id);
     r.set_version(version);
-    r.set_document_number(req.get_param_value("document_number"));
-    r.set_signer(req.get_param_value("signer"));
+    r.set_document_number(FormValue(req, "document_number"));
+    r.set_signer(FormValue(req, "signer"));
     if (!drafts.drafts().empty()) r.set_text(drafts.drafts(0).text());
-    (void)ParseDateInput(req.get_param_value("sent_on"), r.mutable_sent_on());
-    const auto detail = core::ParseEnum<core::OutcomeDetail>(
-        req.get_param_value("outcome_detail"));
+    (void)ParseDateInput(FormValue(req, "sent_on"), r.mutable_sent_on());
+    const auto detail =
+        core::ParseEnum<core::OutcomeDetail>(FormValue(req, "outcome_detail"));
     if (detail) {
       r.set_outcome_detail(static_cast<v1::OutcomeDetail>(*detail));
       r.set_outcome(static_cast<v1::Outcome>(core::OutcomeOf(*detail)));
     }
-    r.set_roadmap(req.get_param_value("roadmap"));
-    if (!req.get_param_value("expected_completion").empty()) {
-      (void)ParseDateInput(req.get_param_value("expected_completion"),
+    r.set_roadmap(FormValue(req, "roadmap"));
+    if (!FormValue(req, "expected_completion").empty()) {
+      (void)ParseDateInput(FormValue(req, "expected_completion"),
                            r.mutable_expected_completion());
     }
     v1::SendResponseResponse out;
     if (st.ok()) st = workflow->SendResponse(ctx.get(), r, &out);
+    // The signed answer, when one was chosen, goes up once the answer is
+    // recorded as sent; if it is refused the page says so and the file
+    // can be attached again.
+    if (st.ok() && req.has_file("file") &&
+        !req.get_file_value("file").filename.empty()) {
+      const grpc::Status up = UploadFile(*s, id, req.get_file_value("file"),
+                                         v1::ATTACHMENT_KIND_SIGNED_ANSWER);
+      if (!up.ok()) {
+        Notice n;
+        n.done = "done_send";
+        n.error =
+            absl::StrCat(T(s->lang, "file_refused"), " ", up.error_message());
+        res.status = 422;
+        return ItemPage(req, res, *s, id, n);
+      }
+    }
+  } else if (move == "files") {
+    const bool signed_answer = FormValue(req, "kind") == "SIGNED_ANSWER";
+    st = req.has_file("file")
+             ? UploadFile(*s, id, req.get_file_value("file"),
+                          signed_answer ? v1::ATTACHMENT_KIND_SIGNED_ANSWER
+                                        : v1::ATTACHMENT_KIND_SUPPORTING)
+             : grpc::Status(grpc::INVALID_ARGUMENT, "file: required");
   } else {
     res.status = 404;
     return;
@@ -617,6 +709,64 @@ void WebDesk::MovePost(const httplib::Request& req, httplib::Response& res,
       return ServerError(res, *s, T(s->lang, "item"), st);
   }
   ItemPage(req, res, *s, id, n);
+}
+
+grpc::Status WebDesk::UploadFile(const Session& s, int64_t id,
+                                 const httplib::MultipartFormData& file,
+                                 v1::AttachmentKind kind) {
+  // The browser's type, or the one the extension stands for when it sent
+  // none of use; the server checks the bytes either way.
+  std::string type = file.content_type;
+  if (!core::IsAcceptedType(type)) {
+    const std::string by_name = core::TypeOfFileName(file.filename);
+    if (!by_name.empty()) type = by_name;
+  }
+  auto ctx = Context(s.secret);
+  v1::UploadAttachmentResponse resp;
+  auto writer = v1::AttachmentService::NewStub(channel_)->UploadAttachment(
+      ctx.get(), &resp);
+  v1::UploadAttachmentRequest req;
+  v1::Attachment* h = req.mutable_header();
+  h->set_item_id(id);
+  h->set_kind(kind);
+  h->set_file_name(file.filename);
+  h->set_content_type(type);
+  bool open = writer->Write(req);
+  constexpr size_t kChunk = size_t{1} << 20;
+  for (size_t at = 0; open && at < file.content.size(); at += kChunk) {
+    req.Clear();
+    req.set_chunk(file.content.substr(at, kChunk));
+    open = writer->Write(req);
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+void WebDesk::FileGet(const httplib::Request& req, httplib::Response& res,
+                      int64_t id, int64_t file) {
+  const std::optional<Session> s = SignedIn(req, res);
+  if (!s) return;
+  auto ctx = Context(s->secret);
+  v1::Attachment a;
+  std::string bytes;
+  const grpc::Status st =
+      client::DownloadAttachment(channel_, ctx.get(), id, file, &a, &bytes);
+  if (st.error_code() == grpc::NOT_FOUND) {
+    res.status = 404;
+    res.set_content(Page(s->lang, T(s->lang, "files"),
+                         absl::StrCat("<p class=\"error\" role=\"alert\">",
+                                      Escape(T(s->lang, "not_found")), "</p>"),
+                         HeaderBar(*s)),
+                    "text/html; charset=utf-8");
+    return;
+  }
+  if (!st.ok()) return ServerError(res, *s, T(s->lang, "files"), st);
+  // Always a download, never shown inside the desk's own origin.
+  res.set_header(
+      "Content-Disposition",
+      absl::StrCat("attachment; filename*=UTF-8''",
+                   httplib::detail::encode_query_param(a.file_name())));
+  res.set_content(std::move(bytes), a.content_type());
 }
 
 }  // namespace pqtrack::web

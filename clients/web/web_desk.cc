@@ -102,16 +102,24 @@ void WebDesk::Register(httplib::Server& server) {
                if (!s) return;
                Notice n;
                const std::string done = req.get_param_value("done");
-               for (const char* move :
-                    {"draft", "input", "submit", "approve", "return", "send"}) {
+               for (const char* move : {"draft", "input", "submit", "approve",
+                                        "return", "send", "files"}) {
                  if (done == move) n.done = absl::StrCat("done_", move);
                }
                ItemPage(req, res, *s, std::stoll(req.matches[1]), n);
              });
-  server.Post(R"(/items/(\d{1,18})/(draft|input|submit|approve|return|send))",
-              [this](const httplib::Request& req, httplib::Response& res) {
-                MovePost(req, res, std::stoll(req.matches[1]), req.matches[2]);
-              });
+  server.Get(R"(/items/(\d{1,18})/files/(\d{1,18}))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               FileGet(req, res, std::stoll(req.matches[1]),
+                       std::stoll(req.matches[2]));
+             });
+  // A file of at most 20 MiB, with the form around it.
+  server.set_payload_max_length(size_t{21} << 20);
+  server.Post(
+      R"(/items/(\d{1,18})/(draft|input|submit|approve|return|send|files))",
+      [this](const httplib::Request& req, httplib::Response& res) {
+        MovePost(req, res, std::stoll(req.matches[1]), req.matches[2]);
+      });
 }
 
 void WebDesk::LoginPage(const httplib::Request& req, httplib::Response& res,

@@ -16,7 +16,8 @@
 // sources, due date with its explanation, coordination, the answer as
 // sent, the drafts and the history, and a form for each move the server
 // says the user may make now); POST /items/N/{draft,input,submit,approve,
-// return,send}; /logout and /lang (POST); /style.css. Vietnamese by default,
+// return,send,files}; /items/N/files/F (a download); /logout and /lang
+// (POST); /style.css. Vietnamese by default,
 // English with one click; dates dd/mm/yyyy, times in Asia/Ho_Chi_Minh.
 //
 // Every move carries the item version the page showed. A draft saved over
@@ -38,6 +39,7 @@
 #include <string>
 
 #include "pqtrack/v1/admin.pb.h"
+#include "pqtrack/v1/attachment.pb.h"
 
 namespace pqtrack::web {
 
@@ -94,6 +96,12 @@ class WebDesk {
                 const Session& s, int64_t id, const Notice& notice);
   void MovePost(const httplib::Request& req, httplib::Response& res, int64_t id,
                 const std::string& move);
+  // Streams one posted file to UploadAttachment.
+  grpc::Status UploadFile(const Session& s, int64_t id,
+                          const httplib::MultipartFormData& file,
+                          v1::AttachmentKind kind);
+  void FileGet(const httplib::Request& req, httplib::Response& res, int64_t id,
+               int64_t file);
 
   std::shared_ptr<grpc::Channel> channel_;
 };

@@ -113,6 +113,7 @@ void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
   builder.RegisterService(&alerts_);
   builder.RegisterService(&bulk_);
   builder.RegisterService(&reports_);
+  builder.RegisterService(&attachments_);
 }
 
 }  // namespace pqtrack::api

@@ -15,6 +15,7 @@
 #include "pqtrack/v1/admin.grpc.pb.h"
 #include "pqtrack/v1/alert.grpc.pb.h"
 #include "pqtrack/v1/assembly.grpc.pb.h"
+#include "pqtrack/v1/attachment.grpc.pb.h"
 #include "pqtrack/v1/bulk.grpc.pb.h"
 #include "pqtrack/v1/calendar.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
@@ -28,6 +29,7 @@
 #include "services/common/clock.h"
 #include "services/store/alert_store.h"
 #include "services/store/assembly_store.h"
+#include "services/store/attachment_store.h"
 #include "services/store/db.h"
 #include "services/store/deadline_store.h"
 #include "services/store/import_store.h"
@@ -56,6 +58,7 @@ struct ServiceDeps {
         log(db),
         imports(db),
         reports(db),
+        attachments(db),
         clock(*clock),
         auth(&users, clock) {}
   store::AssemblyStore assembly;
@@ -69,6 +72,7 @@ struct ServiceDeps {
   store::LogStore log;
   store::ImportStore imports;
   store::ReportStore reports;
+  store::AttachmentStore attachments;
   const Clock& clock;
   Authenticator auth;
 };
@@ -327,6 +331,24 @@ class BulkServiceImpl final : public v1::BulkService::Service {
   ServiceDeps& d_;
 };
 
+class AttachmentServiceImpl final : public v1::AttachmentService::Service {
+ public:
+  explicit AttachmentServiceImpl(ServiceDeps* deps) : d_(*deps) {}
+  grpc::Status UploadAttachment(
+      grpc::ServerContext* ctx,
+      grpc::ServerReader<v1::UploadAttachmentRequest>* reader,
+      v1::UploadAttachmentResponse* resp) override;
+  grpc::Status ListAttachments(grpc::ServerContext* ctx,
+                               const v1::ListAttachmentsRequest* req,
+                               v1::ListAttachmentsResponse* resp) override;
+  grpc::Status DownloadAttachment(
+      grpc::ServerContext* ctx, const v1::DownloadAttachmentRequest* req,
+      grpc::ServerWriter<v1::DownloadAttachmentResponse>* writer) override;
+
+ private:
+  ServiceDeps& d_;
+};
+
 class ReportServiceImpl final : public v1::ReportService::Service {
  public:
   explicit ReportServiceImpl(ServiceDeps* deps) : d_(*deps) {}
@@ -371,6 +393,7 @@ class ApiServices {
         calendar_(&deps_),
         bulk_(&deps_),
         reports_(&deps_),
+        attachments_(&deps_),
         sequencer_(&deps_.log, clock, seal_interval),
         token_listener_(db->url(), {store::kTokensChannel},
                         {[this](const std::string&, const std::string& p) {
@@ -418,6 +441,7 @@ class ApiServices {
   CalendarServiceImpl calendar_;
   BulkServiceImpl bulk_;
   ReportServiceImpl reports_;
+  AttachmentServiceImpl attachments_;
   alerts::Sequencer sequencer_;
   store::NotificationListener token_listener_;
   alerts::AlertHub hub_;

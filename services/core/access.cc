@@ -35,6 +35,8 @@ const char* Describe(Action a) {
       return "change the calendar or deadline rules";
     case Action::kReadAlerts:
       return "read alerts";
+    case Action::kAttachFiles:
+      return "attach files to items";
   }
   return "do this";
 }
@@ -52,6 +54,7 @@ bool Allowed(Role role, Action a) {
       return role == Role::kAdmin || role == Role::kLiaison;
     case Action::kReadItems:
     case Action::kReadCalendar:
+    case Action::kAttachFiles:
       return role == Role::kAdmin || role == Role::kLiaison ||
              role == Role::kLeader || role == Role::kResponder;
     case Action::kManageUnits:

@@ -23,6 +23,7 @@ enum class Action {
   kReadCalendar,    // calendar, deadline rules, the calculator
   kManageCalendar,  // set calendar days and deadline rules
   kReadAlerts,      // list and acknowledge alerts (scoped for unit staff)
+  kAttachFiles,     // attach files to items (scoped like kReadItems)
 };
 
 // OK when `who` may take `action`; PERMISSION_DENIED naming the role and the

@@ -16,6 +16,17 @@ pqxx::result Tx::Exec(const Statement& s, const Params& params) {
   return txn_.exec_prepared(s.name, pqxx::prepare::make_dynamic_params(ptrs));
 }
 
+pqxx::result Tx::ExecWithBytes(const Statement& s, const Params& params,
+                               std::string_view bytes) {
+  if (!conn_.prepared.contains(s.name)) {
+    conn_.conn.prepare(s.name, s.sql);
+    conn_.prepared.insert(s.name);
+  }
+  const std::vector<const char*> ptrs = params.Pointers();
+  return txn_.exec_prepared(s.name, pqxx::prepare::make_dynamic_params(ptrs),
+                            pqxx::binarystring(bytes.data(), bytes.size()));
+}
+
 pqxx::result Tx::ExecScript(const std::string& sql) { return txn_.exec(sql); }
 
 int64_t Tx::ReferenceVersion() {

@@ -61,6 +61,10 @@ class Tx {
   pqxx::result Run(const Statement& s, const Args&... args) {
     return Exec(s, Params(args...));
   }
+  // Exec with `bytes` as one more parameter, last, sent in binary (for a
+  // bytea column; any byte, NUL included).
+  pqxx::result ExecWithBytes(const Statement& s, const Params& params,
+                             std::string_view bytes);
   // Reference data (the calendar, deadline rules and settings) derived by
   // `load` in this transaction, or kept from an earlier transaction on the
   // same connection when the reference_version row (migration 0009, moved

@@ -8,7 +8,8 @@ item, finds the returned draft pre-filled, saves over a change made
 meanwhile (both texts shown, nothing lost), saves again and submits; the
 leader finds it under "awaiting approval", returns it with a reason, and
 after the responder resubmits, approves it; the responder sends it and the
-page shows the answer as sent. A responder of another unit who types the
+page shows the answer as sent, and the signed file attached to it (a file of
+a type not taken is refused). A responder of another unit who types the
 item's address gets "not found"; a form posted without its CSRF code is
 refused. Each page is saved as a PNG under the screenshot directory.
 
@@ -16,6 +17,7 @@ Usage: web_desk_test.py SERVER_BIN WEB_BIN CLI_BIN SOURCE_DIR SCREENSHOT_DIR
 """
 
 import datetime
+import hashlib
 import os
 import pathlib
 import re
@@ -312,7 +314,8 @@ class WebDeskInTheBrowser(unittest.TestCase):
         self.save("leader-approved")
         self.sign_out()
 
-        # The responder sends it; the page shows the answer as sent.
+        # The responder sends it with the signed file; the page shows the
+        # answer as sent.
         self.sign_in("tl.resp")
         self.open_item()
         b.find_element(By.ID, "send-number").send_keys("456/BNV-TL")
@@ -321,9 +324,35 @@ class WebDeskInTheBrowser(unittest.TestCase):
         b.find_element(
             By.CSS_SELECTOR,
             "#send-outcome option[value=IMPLEMENTATION]").click()
+        signed = os.path.join(self.dir, "Công văn 456-BNV-TL.pdf")
+        pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+        pathlib.Path(signed).write_bytes(pdf)
+        b.find_element(By.ID, "send-file").send_keys(signed)
         self.save("item-send-form")
         self.press("Gửi văn bản trả lời")
         self.assertEqual(self.notice(), "Đã gửi trả lời.")
+        # The signed answer is listed, with its SHA-256, and downloads as it
+        # was sent.
+        files = b.find_element(By.CSS_SELECTOR, "table.files").text
+        self.assertIn("Công văn 456-BNV-TL.pdf", files)
+        self.assertIn("Văn bản trả lời đã ký", files)
+        self.assertIn(hashlib.sha256(pdf).hexdigest(), files)
+        link = b.find_element(By.LINK_TEXT, "Công văn 456-BNV-TL.pdf")
+        session = b.get_cookie("pqtrack_session")["value"]
+        with urllib.request.urlopen(urllib.request.Request(
+                link.get_attribute("href"),
+                headers={"Cookie": f"pqtrack_session={session}"})) as got:
+            self.assertEqual(got.read(), pdf)
+            self.assertIn("attachment", got.headers["Content-Disposition"])
+        self.assertIn("Đính kèm tệp", self.page())  # in the history
+        # A file of a type not taken is refused, and nothing is listed.
+        text = os.path.join(self.dir, "ghi-chu.txt")
+        pathlib.Path(text).write_text("không phải PDF")
+        b.find_element(By.ID, "file-input").send_keys(text)
+        self.press("Đính kèm tệp")
+        self.assertIn("content_type: must be one of", self.page())
+        self.assertNotIn("ghi-chu.txt",
+                         b.find_element(By.CSS_SELECTOR, "table.files").text)
         answer = b.find_element(By.CSS_SELECTOR, "section.answer").text
         self.assertIn("456/BNV-TL", answer)
         self.assertIn("Thứ trưởng Nguyễn Văn X", answer)

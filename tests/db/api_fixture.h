@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "pqtrack/v1/attachment.grpc.pb.h"
 #include "pqtrack/v1/bulk.grpc.pb.h"
 #include "pqtrack/v1/report.grpc.pb.h"
 #include "services/api/auth.h"
@@ -51,6 +52,7 @@ class ApiFixture : public ::testing::Test {
     routing_ = v1::RoutingService::NewStub(channel_);
     bulk_ = v1::BulkService::NewStub(channel_);
     reports_ = v1::ReportService::NewStub(channel_);
+    attachments_ = v1::AttachmentService::NewStub(channel_);
     auto& users = services_->deps().users;
     ASSERT_TRUE(
         *users.BootstrapAdmin("admin", HashTokenSecret(kAdmin), true, kNow));
@@ -191,6 +193,7 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<v1::RoutingService::Stub> routing_;
   std::unique_ptr<v1::BulkService::Stub> bulk_;
   std::unique_ptr<v1::ReportService::Stub> reports_;
+  std::unique_ptr<v1::AttachmentService::Stub> attachments_;
   int64_t session_id_ = 0, batch_id_ = 0;
 };
 

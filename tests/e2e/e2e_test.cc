@@ -21,6 +21,7 @@
 #include "pqtrack/v1/item.grpc.pb.h"
 #include "probes.grpc.pb.h"
 #include "reflection_probe.grpc.pb.h"
+#include "services/common/crypto.h"
 #include "services/server/process.h"
 #include "tests/testing/pg_fixture.h"
 #include "tests/testing/sinks.h"
@@ -525,6 +526,55 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   EXPECT_THAT(queue->body, HasSubstr("Phiên làm việc đã hết"));
   web.Signal(SIGTERM);
   EXPECT_EQ(web.Wait(), 0);
+}
+
+TEST_F(E2eTest, CliAttachesListsAndDownloadsFiles) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2024-07-26");
+  const std::string responder =
+      UserWithToken("tl.chuyenvien", "responder", "TL");
+  const std::string other = UserWithToken("pc.chuyenvien", "responder", "VP");
+  Cli r = Run({"item", "record", "document", "--sender", "UBND tỉnh Huế",
+               "--number", "77/UBND", "--dated", "2024-10-01", "--received",
+               "2024-10-02", "--title", "Đề nghị hướng dẫn", "--lead", "TL"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::string pdf = "%PDF-1.5\n";
+  pdf.append(std::string("\0\xff\x01binary", 9));
+  pdf.append(3 << 20, 'x');  // several chunks
+  const std::string path = dir_.path() + "/Trả lời 456.pdf";
+  std::ofstream(path, std::ios::binary) << pdf;
+  r = RunAs(responder, {"item", "attach", "1", path});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("attached Trả lời 456.pdf to item 1 as file 1"));
+  EXPECT_THAT(r.out, HasSubstr(Sha256Hex(pdf)));
+  r = RunAs(responder, {"item", "files", "1"});
+  EXPECT_THAT(r.out, HasSubstr("SIGNED_ANSWER"));
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat(pdf.size())));
+  const std::string copy = dir_.path() + "/copy.pdf";
+  r = RunAs(responder, {"item", "download", "1", "1", "-O", copy});
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::ifstream in(copy, std::ios::binary);
+  const std::string got((std::istreambuf_iterator<char>(in)),
+                        std::istreambuf_iterator<char>());
+  EXPECT_EQ(got, pdf);
+  // Never over an existing file; a type it cannot tell; another unit.
+  r = RunAs(responder, {"item", "download", "1", "1", "-O", copy});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("exists"));
+  const std::string notes = dir_.path() + "/ghi-chu.txt";
+  std::ofstream(notes) << "ghi chú";
+  r = RunAs(responder, {"item", "attach", "1", notes});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("give --type"));
+  r = RunAs(responder,
+            {"item", "attach", "1", notes, "--type", "application/pdf"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("not a application/pdf file"));
+  r = RunAs(other, {"item", "files", "1"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("NOT_FOUND"));
+  r = RunAs(responder, {"item", "history", "1"});
+  EXPECT_THAT(r.out, HasSubstr("ATTACHMENT_ADDED"));
 }
 
 TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
