@@ -20,7 +20,9 @@ int main(int argc, char** argv) {
   CLI::App app{
       "pqtrack-web: the desk of responders and leaders in the browser. Users "
       "sign in with their user name and password (set with `pqtrack user "
-      "set-password`); the page shows their unit's queue.\n\nIt serves plain "
+      "set-password`); they see their unit's queue, open an item, write and "
+      "submit the draft, approve or return it, give coordination input, "
+      "send the answer and attach files.\n\nIt serves plain "
       "HTTP: keep it on loopback or behind a TLS proxy until TLS is wired in.",
       "pqtrack-web"};
   std::string listen = "127.0.0.1:8080";
