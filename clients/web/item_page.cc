@@ -94,9 +94,12 @@ std::string EventDetail(const std::string& lang, const std::string& json) {
       }
     }
     if (text.empty()) continue;
-    // Enum names (outcome, status) in words when there are words for them.
+    // Enum names (outcome, kind, status) in words; anything a user wrote
+    // (a comment, a reason) as it is.
+    const bool named = key == "outcome" || key == "outcome_detail" ||
+                       key == "kind" || key == "status" || key == "state";
     absl::StrAppend(&out, "<dt>", Escape(T(lang, key)), "</dt><dd>",
-                    Escape(T(lang, text)), "</dd>");
+                    Escape(named ? T(lang, text) : text), "</dd>");
   }
   return absl::StrCat(out, "</dl>");
 }
