@@ -69,9 +69,32 @@ void AddInbox(CLI::App& app, Context& ctx, const DeskOptions& desk) {
       "it leads and those whose coordination it owes");
   c->add_option("--unit", *unit,
                 "Another unit of your subtree (default: your own)");
-  c->callback([&ctx, &desk, unit] {
+  struct Filters {
+    bool approval = false, returned = false, overdue = false, soon = false;
+    std::string role;
+  };
+  auto f = std::make_shared<Filters>();
+  c->add_flag("--awaiting-approval", f->approval,
+              "Only drafts submitted and awaiting the leader's approval");
+  c->add_flag("--returned", f->returned,
+              "Only items whose draft the leader returned for revision");
+  c->add_flag("--overdue", f->overdue, "Only items past their due date");
+  c->add_flag("--due-soon", f->soon,
+              "Only items due today or within the ladder's DUE_SOON days");
+  c->add_option("--role", f->role, "Only entries in this role")
+      ->check(CLI::IsMember({"lead", "coordinating"}));
+  c->callback([&ctx, &desk, unit, f] {
     v1::ListInboxRequest req;
     req.set_unit_code(*unit);
+    if (f->approval) req.add_statuses(v1::ITEM_STATUS_PENDING_APPROVAL);
+    req.set_returned(f->returned);
+    if (f->overdue) req.add_timeliness(v1::TIMELINESS_OVERDUE);
+    if (f->soon) {
+      req.add_timeliness(v1::TIMELINESS_DUE_TODAY);
+      req.add_timeliness(v1::TIMELINESS_DUE_SOON);
+    }
+    if (f->role == "lead") req.set_role(v1::INBOX_ROLE_LEAD);
+    if (f->role == "coordinating") req.set_role(v1::INBOX_ROLE_COORDINATING);
     req.set_page_size(500);
     v1::ListInboxResponse resp;
     for (;;) {
@@ -99,11 +122,19 @@ void AddInbox(CLI::App& app, Context& ctx, const DeskOptions& desk) {
                 absl::StrCat(
                     e.role() == v1::INBOX_ROLE_LEAD ? "lead" : "coordinating",
                     " (", e.unit_code(), ")"),
-                cli::Status(it.status())},
+                it.returned() && e.role() == v1::INBOX_ROLE_LEAD
+                    ? absl::StrCat(cli::Status(it.status()), " (returned)")
+                    : cli::Status(it.status())},
                colour ? ColourOf(e.timeliness()) : "");
     }
     if (t.size() == 0) {
-      std::cout << "nothing waits on your unit\n";
+      std::cout << "nothing waits on your unit"
+                << (resp.total() == 0 &&
+                            (f->approval || f->returned || f->overdue ||
+                             f->soon || !f->role.empty())
+                        ? " under these filters"
+                        : "")
+                << "\n";
       return;
     }
     t.Print(std::cout);

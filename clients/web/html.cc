@@ -19,7 +19,7 @@ const char kStyle[] = R"css(
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.45 system-ui, "Segoe UI", Roboto, sans-serif;
        color: var(--ink); background: #f6f8fa; }
-header { display: flex; gap: 1rem; align-items: center; padding: .6rem 1rem;
+header { display: flex; gap: .5rem 1rem; align-items: center; padding: .6rem 1rem;
          background: #fff; border-bottom: 1px solid var(--line); }
 header h1 { font-size: 1.1rem; margin: 0 auto 0 0; }
 main { max-width: 72rem; margin: 1rem auto; padding: 0 1rem; }
@@ -55,6 +55,23 @@ nav.views a { padding: .25rem .7rem; border: 1px solid var(--line); border-radiu
 nav.views a[aria-current] { background: var(--accent); border-color: var(--accent);
                             color: #fff; }
 p.pages { display: flex; justify-content: space-between; }
+form.filters { display: flex; flex-wrap: wrap; gap: .4rem .8rem; align-items: center;
+               margin: 0 0 1rem; }
+form.filters label { font-weight: 600; font-size: .9rem; }
+form.filters select { width: auto; max-width: 100%; }
+.returned { color: #7a4b00; font-weight: 600; white-space: nowrap; }
+.live { color: var(--muted); font-size: .85rem; min-height: 1.2em; margin: 0; }
+/* Narrow windows (a phone, or 200% zoom): the queue's rows become cards. */
+@media (max-width: 48rem) {
+  header { flex-wrap: wrap; }
+  table#queue thead { position: absolute; left: -9999px; }
+  table#queue, table#queue tbody, table#queue tr, table#queue td { display: block; }
+  table#queue tr { border-bottom: 2px solid var(--line); padding: .3rem 0; }
+  table#queue td { border: none; padding: .15rem .6rem; }
+  table#queue td::before { content: attr(data-label) ": "; color: var(--muted);
+                           font-size: .85rem; }
+  dl.fields { grid-template-columns: 1fr; }
+}
 section { margin: 1.2rem 0; }
 h2 { font-size: 1.35rem; } h3 { font-size: 1.1rem; border-bottom: 1px solid var(--line);
                                   padding-bottom: .2rem; }
@@ -134,6 +151,12 @@ const std::map<std::string, std::pair<std::string, std::string>>& Words() {
       {"view_approval", {"Chờ duyệt", "Awaiting approval"}},
       {"view_lead", {"Chủ trì", "Leading"}},
       {"view_coordinating", {"Phối hợp", "Coordinating"}},
+      {"view_returned", {"Bị trả lại", "Returned to us"}},
+      {"returned_mark", {"(bị trả lại để sửa)", "(returned for revision)"}},
+      {"any", {"Tất cả", "Any"}},
+      {"apply", {"Lọc", "Apply"}},
+      {"BEFORE_SESSION", {"Trước", "Before"}},
+      {"AFTER_SESSION", {"Sau", "After"}},
       {"empty", {"Không có việc nào đang chờ.", "Nothing is waiting."}},
       {"other", {"English", "Tiếng Việt"}},
       {"OVERDUE", {"Quá hạn", "Overdue"}},

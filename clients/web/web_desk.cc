@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -17,6 +18,7 @@
 #include "clients/common/output.h"
 #include "clients/web/html.h"
 #include "pqtrack/v1/admin.grpc.pb.h"
+#include "pqtrack/v1/assembly.grpc.pb.h"
 #include "pqtrack/v1/workflow.grpc.pb.h"
 #include "services/common/crypto.h"
 
@@ -26,31 +28,102 @@ namespace {
 // Queue entries per page.
 constexpr int kQueuePage = 50;
 
-// The queue's filters: the `view` parameter, its label and what it asks
-// ListInbox for.
+// The queue's views: the `view` parameter, its label, what it asks
+// ListInbox for and its count.
 struct View {
   const char* name;
   const char* label;
   void (*apply)(v1::ListInboxRequest&);
+  int (*count)(const v1::InboxCounts&);
 };
 constexpr View kViews[] = {
-    {"all", "view_all", [](v1::ListInboxRequest&) {}},
+    {"all", "view_all", [](v1::ListInboxRequest&) {},
+     [](const v1::InboxCounts& c) { return c.all(); }},
+    {"approval", "view_approval",
+     [](v1::ListInboxRequest& r) {
+       r.add_statuses(v1::ITEM_STATUS_PENDING_APPROVAL);
+     },
+     [](const v1::InboxCounts& c) { return c.pending_approval(); }},
+    {"returned", "view_returned",
+     [](v1::ListInboxRequest& r) { r.set_returned(true); },
+     [](const v1::InboxCounts& c) { return c.returned(); }},
     {"overdue", "view_overdue",
-     [](v1::ListInboxRequest& r) { r.add_timeliness(v1::TIMELINESS_OVERDUE); }},
+     [](v1::ListInboxRequest& r) { r.add_timeliness(v1::TIMELINESS_OVERDUE); },
+     [](const v1::InboxCounts& c) { return c.overdue(); }},
     {"soon", "view_soon",
      [](v1::ListInboxRequest& r) {
        r.add_timeliness(v1::TIMELINESS_DUE_TODAY);
        r.add_timeliness(v1::TIMELINESS_DUE_SOON);
-     }},
-    {"approval", "view_approval",
-     [](v1::ListInboxRequest& r) {
-       r.add_statuses(v1::ITEM_STATUS_PENDING_APPROVAL);
-     }},
+     },
+     [](const v1::InboxCounts& c) { return c.due_today() + c.due_soon(); }},
     {"lead", "view_lead",
-     [](v1::ListInboxRequest& r) { r.set_role(v1::INBOX_ROLE_LEAD); }},
+     [](v1::ListInboxRequest& r) { r.set_role(v1::INBOX_ROLE_LEAD); },
+     [](const v1::InboxCounts& c) { return c.lead(); }},
     {"coordinating", "view_coordinating",
-     [](v1::ListInboxRequest& r) { r.set_role(v1::INBOX_ROLE_COORDINATING); }},
+     [](v1::ListInboxRequest& r) { r.set_role(v1::INBOX_ROLE_COORDINATING); },
+     [](const v1::InboxCounts& c) { return c.coordinating(); }},
 };
+
+constexpr v1::ItemKind kKinds[] = {v1::ITEM_KIND_PETITION,
+                                   v1::ITEM_KIND_QUESTION,
+                                   v1::ITEM_KIND_DOCUMENT, v1::ITEM_KIND_TASK};
+
+// What the queue page was asked for: a view and the filters beside it.
+struct QueueAsk {
+  const View* view = &kViews[0];
+  v1::ItemKind kind = v1::ITEM_KIND_UNSPECIFIED;
+  int64_t session_id = 0;
+  int64_t batch_id = 0;
+
+  // "/?view=...&kind=..." for view `v` with these filters; `page` added
+  // when not empty. HTML-escaped, for an href.
+  std::string Href(const View& v, const std::string& page = "") const {
+    std::string out = absl::StrCat("/?view=", v.name);
+    if (kind != v1::ITEM_KIND_UNSPECIFIED) {
+      absl::StrAppend(&out, "&amp;kind=",
+                      client::EnumLabel(v1::ItemKind_descriptor(), kind));
+    }
+    if (session_id > 0) absl::StrAppend(&out, "&amp;session=", session_id);
+    if (batch_id > 0) absl::StrAppend(&out, "&amp;batch=", batch_id);
+    // Page tokens are URL-safe base64.
+    if (!page.empty()) absl::StrAppend(&out, "&amp;page=", Escape(page));
+    return out;
+  }
+};
+
+QueueAsk ParseQueueAsk(const httplib::Request& req) {
+  QueueAsk a;
+  for (const View& v : kViews) {
+    if (req.get_param_value("view") == v.name) a.view = &v;
+  }
+  for (v1::ItemKind k : kKinds) {
+    if (req.get_param_value("kind") ==
+        client::EnumLabel(v1::ItemKind_descriptor(), k)) {
+      a.kind = k;
+    }
+  }
+  // Anything else than a positive number means "every session / batch".
+  if (!absl::SimpleAtoi(req.get_param_value("session"), &a.session_id) ||
+      a.session_id < 0) {
+    a.session_id = 0;
+  }
+  if (!absl::SimpleAtoi(req.get_param_value("batch"), &a.batch_id) ||
+      a.batch_id < 0) {
+    a.batch_id = 0;
+  }
+  return a;
+}
+
+// "Kỳ họp thứ 8 khóa XV" / "Session 8 of term XV".
+std::string SessionLabel(const std::string& lang, const v1::Session& s) {
+  const bool extra = s.kind() == v1::SESSION_KIND_EXTRAORDINARY;
+  if (lang == "en") {
+    return absl::StrCat(extra ? "Extraordinary session " : "Session ",
+                        s.number(), " of term ", s.term_code());
+  }
+  return absl::StrCat("Kỳ họp ", extra ? "bất thường " : "", "thứ ", s.number(),
+                      " khóa ", s.term_code());
+}
 
 std::string DaysLeft(const std::string& lang, const v1::InboxEntry& e) {
   if (e.due_on().year() == 0) return "";
@@ -280,71 +353,137 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
   const std::optional<Session> s = SignedIn(req, res);
   if (!s) return;
   const std::string& lang = s->lang;
-  const View* view = &kViews[0];
-  for (const View& v : kViews) {
-    if (req.get_param_value("view") == v.name) view = &v;
-  }
+  const QueueAsk q = ParseQueueAsk(req);
   v1::ListInboxRequest ask;
-  view->apply(ask);
+  q.view->apply(ask);
+  if (q.kind != v1::ITEM_KIND_UNSPECIFIED) ask.add_kinds(q.kind);
+  ask.set_session_id(q.session_id);
+  ask.set_batch_id(q.batch_id);
   ask.set_page_size(kQueuePage);
   ask.set_page_token(req.get_param_value("page"));
   v1::ListInboxResponse inbox;
-  const grpc::Status st = v1::WorkflowService::NewStub(channel_)->ListInbox(
+  grpc::Status st = v1::WorkflowService::NewStub(channel_)->ListInbox(
       Context(s->secret).get(), ask, &inbox);
   if (st.error_code() == grpc::UNAUTHENTICATED) return SessionEnded(req, res);
   if (!st.ok()) return ServerError(res, *s, T(lang, "queue"), st);
-  // ListInbox gives the entries soonest due first, a page at a time.
-  std::vector<const v1::InboxEntry*> entries;
-  for (const v1::InboxEntry& e : inbox.entries()) entries.push_back(&e);
+  // The sessions and batches the filters offer.
+  v1::ListSessionsResponse sessions;
+  v1::ListBatchesResponse batches;
+  const auto assembly = v1::AssemblyService::NewStub(channel_);
+  st = assembly->ListSessions(Context(s->secret).get(), {}, &sessions);
+  if (st.ok())
+    st = assembly->ListBatches(Context(s->secret).get(), {}, &batches);
+  if (!st.ok()) return ServerError(res, *s, T(lang, "queue"), st);
+  std::map<int64_t, const v1::Session*> session_of;
+  for (const v1::Session& x : sessions.sessions()) session_of[x.id()] = &x;
+
   std::string body = absl::StrCat(
       "<h2>", Escape(T(lang, "queue")), " <span class=\"count\">(",
       inbox.total(), " ", Escape(T(lang, "items")), ")</span></h2>",
       "<nav class=\"views\" aria-label=\"", Escape(T(lang, "views")), "\">");
   for (const View& v : kViews) {
-    absl::StrAppend(&body, "<a href=\"/?view=", v.name, "\"",
-                    &v == view ? " aria-current=\"page\"" : "", ">",
-                    Escape(T(lang, v.label)), "</a>");
+    absl::StrAppend(&body, "<a href=\"", q.Href(v), "\"",
+                    &v == q.view ? " aria-current=\"page\"" : "", ">",
+                    Escape(T(lang, v.label)), " <span class=\"n\">(",
+                    v.count(inbox.counts()), ")</span></a>");
   }
   absl::StrAppend(&body, "</nav>");
-  if (entries.empty()) {
-    absl::StrAppend(&body, "<p>", Escape(T(lang, "empty")), "</p>");
+  // The filters beside the view: a plain GET form.
+  const auto option = [](std::string* out, const std::string& value,
+                         const std::string& label, bool selected) {
+    absl::StrAppend(out, "<option value=\"", Escape(value), "\"",
+                    selected ? " selected" : "", ">", Escape(label),
+                    "</option>");
+  };
+  absl::StrAppend(&body,
+                  "<form class=\"filters\" method=\"get\" action=\"/\">"
+                  "<input type=\"hidden\" name=\"view\" value=\"",
+                  q.view->name, "\"><label for=\"f-kind\">",
+                  Escape(T(lang, "kind")),
+                  "</label><select id=\"f-kind\" name=\"kind\">");
+  option(&body, "", T(lang, "any"), q.kind == v1::ITEM_KIND_UNSPECIFIED);
+  for (v1::ItemKind k : kKinds) {
+    const std::string name = client::EnumLabel(v1::ItemKind_descriptor(), k);
+    option(&body, name, T(lang, name), k == q.kind);
+  }
+  absl::StrAppend(&body, "</select><label for=\"f-session\">",
+                  Escape(T(lang, "session")),
+                  "</label><select id=\"f-session\" name=\"session\">");
+  option(&body, "", T(lang, "any"), q.session_id == 0);
+  // Latest first.
+  for (auto it = sessions.sessions().rbegin(); it != sessions.sessions().rend();
+       ++it) {
+    option(&body, absl::StrCat(it->id()), SessionLabel(lang, *it),
+           it->id() == q.session_id);
+  }
+  absl::StrAppend(&body, "</select><label for=\"f-batch\">",
+                  Escape(T(lang, "batch")),
+                  "</label><select id=\"f-batch\" name=\"batch\">");
+  option(&body, "", T(lang, "any"), q.batch_id == 0);
+  for (auto it = batches.batches().rbegin(); it != batches.batches().rend();
+       ++it) {
+    const auto sess = session_of.find(it->session_id());
+    option(&body, absl::StrCat(it->id()),
+           absl::StrCat(
+               T(lang,
+                 client::EnumLabel(v1::BatchPhase_descriptor(), it->phase())),
+               " ",
+               sess == session_of.end() ? absl::StrCat(it->session_id())
+                                        : SessionLabel(lang, *sess->second),
+               " · ", it->document_number(), " · ", Date(it->received_on())),
+           it->id() == q.batch_id);
+  }
+  absl::StrAppend(&body, "</select><button type=\"submit\">",
+                  Escape(T(lang, "apply")), "</button></form>");
+
+  if (inbox.entries().empty()) {
+    absl::StrAppend(&body, "<p id=\"queue\">", Escape(T(lang, "empty")),
+                    "</p>");
   } else {
-    absl::StrAppend(&body, "<table><thead><tr>");
+    absl::StrAppend(&body, "<table id=\"queue\"><thead><tr>");
     for (const char* col :
          {"due", "left", "state", "kind", "title", "role", "status"}) {
       absl::StrAppend(&body, "<th scope=\"col\">", Escape(T(lang, col)),
                       "</th>");
     }
     absl::StrAppend(&body, "</tr></thead><tbody>");
-    for (const v1::InboxEntry* e : entries) {
+    for (const v1::InboxEntry& e : inbox.entries()) {
       const std::string timeliness =
-          client::EnumLabel(v1::Timeliness_descriptor(), e->timeliness());
+          client::EnumLabel(v1::Timeliness_descriptor(), e.timeliness());
+      // Each cell names its column, for the narrow layout.
+      const auto cell = [&](const char* col) {
+        return absl::StrCat("<td data-label=\"", Escape(T(lang, col)), "\">");
+      };
       absl::StrAppend(
-          &body, "<tr><td>", Date(e->due_on()), "</td><td>",
-          Escape(DaysLeft(lang, *e)), "</td><td><span class=\"t t-",
-          Escape(timeliness), "\">", Escape(T(lang, timeliness)),
-          "</span></td><td>",
+          &body, "<tr>", cell("due"), Date(e.due_on()), "</td>", cell("left"),
+          Escape(DaysLeft(lang, e)), "</td>", cell("state"),
+          "<span class=\"t t-", Escape(timeliness), "\">",
+          Escape(T(lang, timeliness)), "</span></td>", cell("kind"),
           Escape(T(lang, client::EnumLabel(v1::ItemKind_descriptor(),
-                                           e->item().kind()))),
-          "</td><td><a href=\"/items/", e->item().id(), "\">",
-          Escape(e->item().title()), "</a></td><td>",
-          Escape(T(lang,
-                   client::EnumLabel(v1::InboxRole_descriptor(), e->role()))),
-          " ", Escape(e->unit_code()), "</td><td>",
+                                           e.item().kind()))),
+          "</td>", cell("title"), "<a href=\"/items/", e.item().id(), "\">",
+          Escape(e.item().title()), "</a></td>", cell("role"),
+          Escape(
+              T(lang, client::EnumLabel(v1::InboxRole_descriptor(), e.role()))),
+          " ", Escape(e.unit_code()), "</td>", cell("status"),
           Escape(T(lang, client::EnumLabel(v1::ItemStatus_descriptor(),
-                                           e->item().status()))),
-          "</td></tr>");
+                                           e.item().status()))));
+      if (e.role() == v1::INBOX_ROLE_LEAD && e.item().returned()) {
+        absl::StrAppend(&body, " <span class=\"returned\">",
+                        Escape(T(lang, "returned_mark")), "</span>");
+      }
+      absl::StrAppend(&body, "</td></tr>");
     }
     absl::StrAppend(&body, "</tbody></table>");
   }
   absl::StrAppend(&body, "<p class=\"pages\">");
   if (!ask.page_token().empty()) {
-    absl::StrAppend(&body, "<a href=\"/?view=", view->name, "\">",
+    absl::StrAppend(&body, "<a href=\"", q.Href(*q.view), "\">",
                     Escape(T(lang, "first")), "</a>");
   }
   if (!inbox.next_page_token().empty()) {
-    absl::StrAppend(&body, "<a href=\"/?view=", view->name, "&amp;page=",
-                    Escape(inbox.next_page_token()),  // URL-safe base64 "\">",
+    absl::StrAppend(&body, "<a href=\"",
+                    q.Href(*q.view, inbox.next_page_token()), "\">",
                     Escape(T(lang, "next")), "</a>");
   }
   absl::StrAppend(&body, "</p>");

@@ -12,7 +12,8 @@
 // stylesheet and forms.
 //
 // Pages: /login; / (the queue of the user's unit: ListInbox, sorted by due
-// date, filtered and paged on the server); /items/N (the item: its fields,
+// date, filtered, counted and paged on the server: views with their counts,
+// filters by kind, session and batch); /items/N (the item: its fields,
 // sources, due date with its explanation, coordination, the answer as
 // sent, the drafts and the history, and a form for each move the server
 // says the user may make now); POST /items/N/{draft,input,submit,approve,

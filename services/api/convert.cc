@@ -143,6 +143,7 @@ void ToProto(const core::Item& in, v1::Item* out) {
   if (in.follow_up_on) SetDate(in.follow_up_on, out->mutable_follow_up_on());
   out->set_approved(in.approved);
   out->set_draft_count(in.draft_count);
+  out->set_returned(in.returned);
   out->set_transferred_to_code(in.transferred_to_code);
   out->set_routed_by_rule_id(in.routed_by_rule_id);
   if (in.answer) {

@@ -74,6 +74,7 @@ grpc::Status WorkflowServiceImpl::ListInbox(grpc::ServerContext* ctx,
     if (req->batch_id() < 0) v.Add("batch_id", "a positive id, or 0");
     q.session_id = req->session_id();
     q.batch_id = req->batch_id();
+    q.returned = req->returned();
     PQ_ASSIGN_OR_RETURN(const Page page,
                         ReadPage(v, *req, req->page_size(), req->page_token()));
     q.size = page.request.size;
@@ -95,8 +96,19 @@ grpc::Status WorkflowServiceImpl::ListInbox(grpc::ServerContext* ctx,
     q.unit_code = unit;
     int total = 0;
     bool more = false;
-    PQ_ASSIGN_OR_RETURN(const std::vector<core::InboxEntry> entries,
-                        d_.items.ListInbox(q, Today(d_.clock), &total, &more));
+    core::InboxCounts counts;
+    PQ_ASSIGN_OR_RETURN(
+        const std::vector<core::InboxEntry> entries,
+        d_.items.ListInbox(q, Today(d_.clock), &total, &more, &counts));
+    v1::InboxCounts* c = resp->mutable_counts();
+    c->set_all(counts.all);
+    c->set_lead(counts.lead);
+    c->set_coordinating(counts.coordinating);
+    c->set_returned(counts.returned);
+    c->set_pending_approval(counts.pending_approval);
+    c->set_overdue(counts.overdue);
+    c->set_due_today(counts.due_today);
+    c->set_due_soon(counts.due_soon);
     for (const core::InboxEntry& e : entries) {
       v1::InboxEntry* out = resp->add_entries();
       ToProto(e.item, out->mutable_item());

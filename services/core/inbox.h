@@ -50,6 +50,8 @@ struct InboxQuery {
   std::vector<Timeliness> timeliness;
   int64_t session_id = 0;
   int64_t batch_id = 0;
+  // Only lead entries of items returned for revision.
+  bool returned = false;
   int size = 50;
   // The last entry of the previous page (its due date and item id); the
   // order is BuildInbox's.
@@ -58,6 +60,21 @@ struct InboxQuery {
     int64_t id = 0;
   };
   std::optional<Cursor> after;
+};
+
+// How many entries of an inbox there are under its kind, session and batch
+// filters, whatever the role, status, timeliness and return filters ask:
+// what a desk shows beside each of its views.
+struct InboxCounts {
+  int all = 0;
+  int lead = 0;
+  int coordinating = 0;
+  // Lead entries returned for revision.
+  int returned = 0;
+  int pending_approval = 0;
+  int overdue = 0;
+  int due_today = 0;
+  int due_soon = 0;  // Timeliness::kDueSoon: 1..kDueSoonDays left
 };
 
 // The entries of `items` for a subtree `units`: an item led by one of them

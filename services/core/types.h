@@ -149,6 +149,8 @@ struct Item {
   int draft_count = 0;
   std::string transferred_to_code;
   int64_t routed_by_rule_id = 0;
+  // Returned for revision and not submitted again (core::ReturnedAfter).
+  bool returned = false;
   // The latest answer sent; filled where a whole item is read (LoadItem),
   // not in lists.
   std::optional<SentAnswer> answer;

@@ -228,6 +228,12 @@ ItemStatus StatusAfter(Move m, const WorkflowState& st, bool lead_changed) {
   return st.status;
 }
 
+bool ReturnedAfter(Move m, const WorkflowState& st, ItemStatus after) {
+  if (m == Move::kReturn) return true;
+  if (m == Move::kSubmitResponse) return false;
+  return st.returned && after == ItemStatus::kInProgress;
+}
+
 void ValidateAnswer(Violations& v, absl::string_view p, const Answer& a,
                     std::optional<Day> received_on, Day today) {
   const auto f = [&](absl::string_view n) { return absl::StrCat(p, n); };

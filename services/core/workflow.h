@@ -53,6 +53,9 @@ struct WorkflowState {
   bool approved = false;
   // An IN_RESOLUTION answer left a follow-up open.
   bool follow_up_open = false;
+  // The leader returned the submitted draft for revision and it has not
+  // been submitted again (see ReturnedAfter).
+  bool returned = false;
 };
 
 // Statuses in which the answer is still being worked on (RECEIVED,
@@ -78,6 +81,12 @@ std::vector<Move> AllowedMoves(const Principal& who, const Relation& rel,
 // (an Assign that keeps the lead unit keeps the status); SubmitInput,
 // Approve and Merge (of the target) keep it.
 ItemStatus StatusAfter(Move move, const WorkflowState& st, bool lead_changed);
+
+// Whether the item is "returned for revision" after a successful move that
+// leaves it in status `after`: Return sets it; submitting again clears it,
+// and so does any move that takes the item out of IN_PROGRESS (a transfer
+// starts the new unit afresh); every other move keeps it.
+bool ReturnedAfter(Move move, const WorkflowState& st, ItemStatus after);
 
 // Document number 1-100, signer 1-200, text 1-100,000 characters; sent on a
 // day not after today and, when `received_on` is given, not before it; a

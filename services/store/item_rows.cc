@@ -102,6 +102,7 @@ core::Item ItemFromRow(const pqxx::row& r) {
   it.approved = Bool(r[30]);
   it.transferred_to_code = Text(r[31]);
   it.routed_by_rule_id = Int(r[32]);
+  it.returned = Bool(r[33]);
   return it;
 }
 
@@ -133,15 +134,18 @@ void AddMerged(core::Item& it, int64_t merged_id,
   }
 }
 
+// Where PQTRACK_ITEM_EXTRA_COLUMNS start.
+constexpr int kExtras = 34;
+
 }  // namespace
 
 core::Item ItemWithExtrasFromRow(const pqxx::row& r) {
   core::Item it = ItemFromRow(r);
-  const auto codes = ArrayOf(r[33]);
-  const auto dues = ArrayOf(r[34]);
-  const auto states = ArrayOf(r[35]);
-  const auto texts = ArrayOf(r[36]);
-  const auto input_ats = ArrayOf(r[37]);
+  const auto codes = ArrayOf(r[kExtras + 0]);
+  const auto dues = ArrayOf(r[kExtras + 1]);
+  const auto states = ArrayOf(r[kExtras + 2]);
+  const auto texts = ArrayOf(r[kExtras + 3]);
+  const auto input_ats = ArrayOf(r[kExtras + 4]);
   for (size_t k = 0; k < codes.size(); ++k) {
     std::optional<absl::CivilDay> due;
     if (k < dues.size() && dues[k]) {
@@ -157,8 +161,8 @@ core::Item ItemWithExtrasFromRow(const pqxx::row& r) {
                     k < states.size() ? states[k].value_or("") : "",
                     k < texts.size() ? texts[k].value_or("") : "", input);
   }
-  const auto merged = ArrayOf(r[38]);
-  const auto delegations = ArrayOf(r[39]);
+  const auto merged = ArrayOf(r[kExtras + 5]);
+  const auto delegations = ArrayOf(r[kExtras + 6]);
   for (size_t k = 0; k < merged.size(); ++k) {
     int64_t id = 0;
     if (!merged[k] || !absl::SimpleAtoi(*merged[k], &id)) continue;
@@ -168,22 +172,23 @@ core::Item ItemWithExtrasFromRow(const pqxx::row& r) {
     }
     AddMerged(it, id, std::move(d));
   }
-  it.draft_count = static_cast<int>(Int(r[40]));
-  if (!r[41].is_null()) {
+  it.draft_count = static_cast<int>(Int(r[kExtras + 7]));
+  if (!r[kExtras + 8].is_null()) {
     core::SentAnswer& s = it.answer.emplace();
-    s.answer.document_number = Text(r[41]);
-    s.answer.signer = Text(r[42]);
-    s.answer.sent_on = DayOf(r[43]);
-    s.answer.outcome = core::ParseEnum<core::Outcome>(Text(r[44]))
+    s.answer.document_number = Text(r[kExtras + 8]);
+    s.answer.signer = Text(r[kExtras + 9]);
+    s.answer.sent_on = DayOf(r[kExtras + 10]);
+    s.answer.outcome = core::ParseEnum<core::Outcome>(Text(r[kExtras + 11]))
                            .value_or(core::Outcome::kUnspecified);
-    s.answer.detail = core::ParseEnum<core::OutcomeDetail>(Text(r[45]))
-                          .value_or(core::OutcomeDetail::kUnspecified);
-    s.answer.roadmap = Text(r[46]);
-    s.answer.expected_completion = DayOf(r[47]);
-    s.answer.text = Text(r[48]);
-    s.draft_number = static_cast<int>(Int(r[49]));
-    s.sender_login = Text(r[50]);
-    s.record_time = absl::FromUnixMicros(Int(r[51]));
+    s.answer.detail =
+        core::ParseEnum<core::OutcomeDetail>(Text(r[kExtras + 12]))
+            .value_or(core::OutcomeDetail::kUnspecified);
+    s.answer.roadmap = Text(r[kExtras + 13]);
+    s.answer.expected_completion = DayOf(r[kExtras + 14]);
+    s.answer.text = Text(r[kExtras + 15]);
+    s.draft_number = static_cast<int>(Int(r[kExtras + 16]));
+    s.sender_login = Text(r[kExtras + 17]);
+    s.record_time = absl::FromUnixMicros(Int(r[kExtras + 18]));
   }
   return it;
 }

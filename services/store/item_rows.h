@@ -42,7 +42,8 @@
   " i.deputy_name, i.delegation, i.addressee, i.question_form, i.asked_on," \
   " i.sender, i.document_number, i.document_date, i.requires_response,"     \
   " i.assigned_by, i.source_document, i.source_date, i.merged_into,"        \
-  " i.follow_up_on, i.approved, tu.code, i.routed_by_rule "
+  " i.follow_up_on, i.approved, tu.code, i.routed_by_rule,"                 \
+  " i.returned_at IS NOT NULL "
 
 #define PQTRACK_ITEM_FROM                                      \
   " FROM items i LEFT JOIN units lu ON lu.id = i.lead_unit_id" \

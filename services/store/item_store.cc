@@ -128,24 +128,30 @@ constexpr Statement kHistory{
 // $12 id) when $10 is not NULL, $13 rows. Timeliness is core::Timeliness's
 // value (PQTRACK_SQL_TIMELINESS). The last column counts every
 // entry matching the filters.
+// The inbox page and its counts. `matching` is every entry under the
+// kind, session and batch filters; `wanted` narrows it by role, status,
+// timeliness and return. One row per entry of the page, each carrying the
+// total and the counts; a single row with a NULL id when the page is empty.
 constexpr Statement kInbox{"item_inbox", R"sql(
 WITH RECURSIVE sub AS (
   SELECT id FROM units WHERE code = $1
   UNION ALL SELECT u.id FROM units u JOIN sub s ON u.parent_id = s.id),
 open_items AS (
-  SELECT i.id, i.lead_unit_id, i.due_on FROM items i
+  SELECT i.id, i.lead_unit_id, i.due_on, i.status,
+         i.returned_at IS NOT NULL AS returned
+    FROM items i
    WHERE i.status IN )sql" PQTRACK_SQL_INBOX_STATUSES R"sql(
      AND ($5::text[] IS NULL OR i.kind = ANY($5::text[]))
-     AND ($6::text[] IS NULL OR i.status = ANY($6::text[]))
      AND ($8::bigint IS NULL OR i.session_id = $8)
      AND ($9::bigint IS NULL OR i.batch_id = $9)),
 entries AS (
-  SELECT i.id, true AS lead, lu.code AS unit_code, i.due_on AS due
+  SELECT i.id, true AS lead, lu.code AS unit_code, i.due_on AS due, i.status,
+         i.returned
     FROM open_items i JOIN units lu ON lu.id = i.lead_unit_id
    WHERE i.lead_unit_id IN (SELECT id FROM sub)
   UNION ALL
   (SELECT DISTINCT ON (i.id) i.id, false, cu.code,
-          coalesce(iu.due_on, i.due_on)
+          coalesce(iu.due_on, i.due_on), i.status, false
      FROM open_items i
      JOIN item_units iu ON iu.item_id = i.id
      JOIN units cu ON cu.id = iu.unit_id
@@ -159,14 +165,30 @@ matching AS (
 wanted AS (
   SELECT * FROM matching
    WHERE ($4::boolean IS NULL OR lead = $4)
-     AND ($7::integer[] IS NULL OR timeliness = ANY($7::integer[])))
-SELECT id, lead, unit_code, due, timeliness, (SELECT count(*) FROM wanted)
-  FROM wanted
- WHERE $10::boolean IS NULL
-    OR (due IS NULL, coalesce(due, DATE '0001-01-01'), id)
-       > ($10, coalesce($11::date, DATE '0001-01-01'), $12::bigint)
- ORDER BY due IS NULL, due, id
- LIMIT $13)sql"};
+     AND ($6::text[] IS NULL OR status = ANY($6::text[]))
+     AND ($7::integer[] IS NULL OR timeliness = ANY($7::integer[]))
+     AND (NOT $14::boolean OR returned)),
+counts AS (
+  SELECT (SELECT count(*) FROM wanted) AS total, count(*) AS every,
+         count(*) FILTER (WHERE lead) AS lead,
+         count(*) FILTER (WHERE NOT lead) AS coordinating,
+         count(*) FILTER (WHERE returned) AS returned,
+         count(*) FILTER (WHERE status = 'PENDING_APPROVAL') AS approval,
+         count(*) FILTER (WHERE timeliness = 5) AS overdue,
+         count(*) FILTER (WHERE timeliness = 4) AS due_today,
+         count(*) FILTER (WHERE timeliness = 3) AS due_soon
+    FROM matching)
+SELECT w.id, w.lead, w.unit_code, w.due, w.timeliness, c.total, c.every,
+       c.lead, c.coordinating, c.returned, c.approval, c.overdue, c.due_today,
+       c.due_soon
+  FROM counts c LEFT JOIN LATERAL (
+    SELECT * FROM wanted
+     WHERE $10::boolean IS NULL
+        OR (due IS NULL, coalesce(due, DATE '0001-01-01'), id)
+           > ($10, coalesce($11::date, DATE '0001-01-01'), $12::bigint)
+     ORDER BY due IS NULL, due, id
+     LIMIT $13) w ON true
+ ORDER BY w.due IS NULL, w.due, w.id)sql"};
 
 constexpr Statement kGetMany{
     "item_get_many",
@@ -388,7 +410,8 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
 }
 
 absl::StatusOr<std::vector<core::InboxEntry>> ItemStore::ListInbox(
-    const core::InboxQuery& q, core::Day today, int* total, bool* more) {
+    const core::InboxQuery& q, core::Day today, int* total, bool* more,
+    core::InboxCounts* counts) {
   std::vector<core::InboxEntry> out;
   *total = 0;
   *more = false;
@@ -422,10 +445,22 @@ absl::StatusOr<std::vector<core::InboxEntry>> ItemStore::ListInbox(
       p.Add(Null{});
     }
     p.Add(int64_t{q.size} + 1);
+    p.Add(q.returned);
     const pqxx::result rows = tx.Exec(kInbox, p);
     std::vector<int64_t> ids;
     for (const pqxx::row& r : rows) {
       *total = static_cast<int>(Int(r[5]));
+      if (counts != nullptr) {
+        counts->all = static_cast<int>(Int(r[6]));
+        counts->lead = static_cast<int>(Int(r[7]));
+        counts->coordinating = static_cast<int>(Int(r[8]));
+        counts->returned = static_cast<int>(Int(r[9]));
+        counts->pending_approval = static_cast<int>(Int(r[10]));
+        counts->overdue = static_cast<int>(Int(r[11]));
+        counts->due_today = static_cast<int>(Int(r[12]));
+        counts->due_soon = static_cast<int>(Int(r[13]));
+      }
+      if (r[0].is_null()) break;  // an empty page
       if (static_cast<int>(out.size()) == q.size) {
         *more = true;
         break;

@@ -67,9 +67,11 @@ class ItemStore {
   // BuildInbox's order and with its rules, filtered and paged in one
   // statement (the items, with their extras, in a second); `*total` is the
   // number of entries matching the filters and `*more` whether a page
-  // follows.
+  // follows. `*counts` (when not null): the entries under the kind, session
+  // and batch filters alone, by role, approval, return and timeliness.
   absl::StatusOr<std::vector<core::InboxEntry>> ListInbox(
-      const core::InboxQuery& query, core::Day today, int* total, bool* more);
+      const core::InboxQuery& query, core::Day today, int* total, bool* more,
+      core::InboxCounts* counts = nullptr);
 
   struct SearchHit {
     core::Item item;

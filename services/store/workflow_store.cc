@@ -28,16 +28,17 @@ using core::Move;
   "  SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id) "
 
 // What Lock reads of an item: $1 the item, $2 the caller's unit.
-#define PQTRACK_WF_STATE                                            \
-  PQTRACK_CALLER_SCOPE                                              \
-  "SELECT i.version, i.status, i.kind, i.approved,"                 \
-  " i.follow_up_on IS NOT NULL,"                                    \
-  " EXISTS (SELECT 1 FROM drafts d WHERE d.item_id = i.id),"        \
-  " coalesce(i.lead_unit_id IN (SELECT id FROM scope), false),"     \
-  " EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id"    \
-  "         AND iu.unit_id IN (SELECT id FROM scope)),"             \
-  " i.received_on, coalesce(i.submitted_draft, 0),"                 \
-  " coalesce(i.lead_unit_id, 0), i.due_on, i.clock, i.clock_anchor" \
+#define PQTRACK_WF_STATE                                             \
+  PQTRACK_CALLER_SCOPE                                               \
+  "SELECT i.version, i.status, i.kind, i.approved,"                  \
+  " i.follow_up_on IS NOT NULL,"                                     \
+  " EXISTS (SELECT 1 FROM drafts d WHERE d.item_id = i.id),"         \
+  " coalesce(i.lead_unit_id IN (SELECT id FROM scope), false),"      \
+  " EXISTS (SELECT 1 FROM item_units iu WHERE iu.item_id = i.id"     \
+  "         AND iu.unit_id IN (SELECT id FROM scope)),"              \
+  " i.received_on, coalesce(i.submitted_draft, 0),"                  \
+  " coalesce(i.lead_unit_id, 0), i.due_on, i.clock, i.clock_anchor," \
+  " i.returned_at IS NOT NULL"                                       \
   " FROM items i WHERE i.id = $1"
 constexpr Statement kLock{"wf_lock", PQTRACK_WF_STATE " FOR UPDATE OF i"};
 constexpr Statement kPeek{"wf_peek", PQTRACK_WF_STATE};
@@ -58,7 +59,8 @@ constexpr Statement kExtend{
 
 constexpr Statement kFinish{
     "wf_finish",
-    "UPDATE items SET status = $2, version = version + 1, updated_at = $3"
+    "UPDATE items SET status = $2, version = version + 1, updated_at = $3,"
+    " returned_at = CASE WHEN $4 THEN coalesce(returned_at, $3) END"
     " WHERE id = $1"};
 constexpr Statement kSetLead{
     "wf_set_lead",
@@ -189,6 +191,7 @@ absl::StatusOr<Locked> ReadState(Tx& tx, const WorkflowStore::Caller& c,
   l.due_on = DayOf(r[0][11]);
   l.paused = Text(r[0][12]) == "PAUSED";
   l.paused_since = DayOf(r[0][13]);
+  l.st.returned = Bool(r[0][14]);
   return l;
 }
 
@@ -234,14 +237,18 @@ void RestartClock(Tx& tx, const WorkflowStore::Caller& c, int64_t id,
                       ": ", absl::StrJoin(r.steps, "; ")));
 }
 
-// Sets the status, bumps the version, appends the event, reloads the item.
+// After move `m` on the item `l` locked: sets the status (and whether it is
+// returned for revision), bumps the version, appends the event, reloads
+// the item.
 absl::StatusOr<core::Item> Finish(Tx& tx, const WorkflowStore::Caller& c,
-                                  int64_t id, core::ItemStatus status,
+                                  const Locked& l, Move m,
+                                  core::ItemStatus status,
                                   const std::string& kind,
-                                  const std::string& before,
                                   const std::string& detail) {
-  tx.Run(kFinish, id, std::string(core::Name(status)), c.now);
-  AppendEvent(tx, id, c.who.user_id, c.now, kind, before, detail);
+  const int64_t id = l.st.id;
+  tx.Run(kFinish, id, std::string(core::Name(status)), c.now,
+         core::ReturnedAfter(m, l.st, status));
+  AppendEvent(tx, id, c.who.user_id, c.now, kind, l.before, detail);
   Replan(tx, id, c.now);
   // Moves that someone must hear about at once.
   core::AlertKind alert = core::AlertKind::kUnspecified;
@@ -297,9 +304,9 @@ absl::StatusOr<core::Item> WorkflowStore::Assign(
       tx.Run(kUpsertCoordinating, v.id, keep[i],
              coord[i].due_on ? coord[i].due_on : default_due);
     }
-    return Finish(tx, c, v.id,
+    return Finish(tx, c, l, Move::kAssign,
                   core::StatusAfter(Move::kAssign, l.st, lead_changed),
-                  "ASSIGNED", l.before,
+                  "ASSIGNED",
                   JsonObject()
                       .Add("lead_unit_code", lead_code)
                       .Add("coordinating_unit_codes", codes)
@@ -334,8 +341,8 @@ absl::StatusOr<core::Item> WorkflowStore::Transfer(const Caller& c, Versioned v,
     } else {
       ResumeClock(tx, c, v.id, l);
     }
-    return Finish(tx, c, v.id, core::StatusAfter(move, l.st, true),
-                  to.external ? "TRANSFERRED_OUT" : "TRANSFERRED", l.before,
+    return Finish(tx, c, l, move, core::StatusAfter(move, l.st, true),
+                  to.external ? "TRANSFERRED_OUT" : "TRANSFERRED",
                   JsonObject()
                       .Add("to_unit_code", to_code)
                       .Add("reason", reason)
@@ -354,9 +361,9 @@ absl::StatusOr<std::pair<core::Item, int>> WorkflowStore::SaveDraft(
         tx.Run(kInsertDraft, v.id, number, text, c.who.user_id, c.now);
         PQ_ASSIGN_OR_RETURN(
             core::Item item,
-            Finish(tx, c, v.id,
+            Finish(tx, c, l, Move::kSaveDraft,
                    core::StatusAfter(Move::kSaveDraft, l.st, false),
-                   "DRAFT_SAVED", l.before,
+                   "DRAFT_SAVED",
                    JsonObject()
                        .Add("draft", number)
                        .Add("characters", static_cast<int64_t>(text.size()))
@@ -434,9 +441,8 @@ absl::StatusOr<core::Item> WorkflowStore::SubmitInput(
     }
     tx.Run(kSetInput, v.id, unit_id, decline ? "DECLINED" : "INPUT_SUBMITTED",
            text, c.who.user_id, c.now);
-    return Finish(tx, c, v.id, l.st.status,
+    return Finish(tx, c, l, Move::kSubmitInput, l.st.status,
                   decline ? "COORDINATION_DECLINED" : "COORDINATION_INPUT",
-                  l.before,
                   JsonObject()
                       .Add("unit_code", code)
                       .Add(decline ? "reason" : "input", text)
@@ -449,9 +455,9 @@ absl::StatusOr<core::Item> WorkflowStore::SubmitResponse(const Caller& c,
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kSubmitResponse));
     const int64_t draft = Int(tx.Run(kSubmit, v.id)[0][0]);
-    return Finish(
-        tx, c, v.id, core::StatusAfter(Move::kSubmitResponse, l.st, false),
-        "SUBMITTED", l.before, JsonObject().Add("draft", draft).Build());
+    return Finish(tx, c, l, Move::kSubmitResponse,
+                  core::StatusAfter(Move::kSubmitResponse, l.st, false),
+                  "SUBMITTED", JsonObject().Add("draft", draft).Build());
   });
 }
 
@@ -460,7 +466,7 @@ absl::StatusOr<core::Item> WorkflowStore::Approve(const Caller& c, Versioned v,
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kApprove));
     tx.Run(kApprove, v.id);
-    return Finish(tx, c, v.id, l.st.status, "APPROVED", l.before,
+    return Finish(tx, c, l, Move::kApprove, l.st.status, "APPROVED",
                   JsonObject()
                       .Add("draft", l.submitted_draft)
                       .Add("comment", comment)
@@ -473,8 +479,8 @@ absl::StatusOr<core::Item> WorkflowStore::Return(const Caller& c, Versioned v,
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kReturn));
     tx.Run(kReturn, v.id);
-    return Finish(tx, c, v.id, core::StatusAfter(Move::kReturn, l.st, false),
-                  "RETURNED", l.before,
+    return Finish(tx, c, l, Move::kReturn,
+                  core::StatusAfter(Move::kReturn, l.st, false), "RETURNED",
                   JsonObject()
                       .Add("draft", l.submitted_draft)
                       .Add("comment", comment)
@@ -507,8 +513,9 @@ absl::StatusOr<core::Item> WorkflowStore::Send(const Caller& c, Versioned v,
       detail.Add("roadmap", a.roadmap)
           .Add("expected_completion", FormatIsoDate(*a.expected_completion));
     }
-    return Finish(tx, c, v.id, core::StatusAfter(Move::kSend, l.st, false),
-                  "ANSWERED", l.before, detail.Build());
+    return Finish(tx, c, l, Move::kSend,
+                  core::StatusAfter(Move::kSend, l.st, false), "ANSWERED",
+                  detail.Build());
   });
 }
 
@@ -516,8 +523,8 @@ absl::StatusOr<core::Item> WorkflowStore::Withdraw(const Caller& c, Versioned v,
                                                    const std::string& reason) {
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kWithdraw));
-    return Finish(tx, c, v.id, core::StatusAfter(Move::kWithdraw, l.st, false),
-                  "WITHDRAWN", l.before,
+    return Finish(tx, c, l, Move::kWithdraw,
+                  core::StatusAfter(Move::kWithdraw, l.st, false), "WITHDRAWN",
                   JsonObject().Add("reason", reason).Build());
   });
 }
@@ -553,14 +560,14 @@ absl::StatusOr<core::Item> WorkflowStore::Merge(
             target.id, " directly"));
       }
       tx.Run(kMergeInto, d.id, target.id);
-      PQ_RETURN_IF_ERROR(Finish(tx, c, d.id,
+      PQ_RETURN_IF_ERROR(Finish(tx, c, l, Move::kMerge,
                                 core::StatusAfter(Move::kMerge, l.st, false),
-                                "MERGED_INTO", l.before,
+                                "MERGED_INTO",
                                 JsonObject().Add("target", target.id).Build())
                              .status());
       ids.push_back(d.id);
     }
-    return Finish(tx, c, target.id, t.st.status, "MERGED", t.before,
+    return Finish(tx, c, t, Move::kMerge, t.st.status, "MERGED",
                   JsonObject().Add("duplicates", ids).Build());
   });
 }
@@ -575,7 +582,7 @@ absl::StatusOr<core::Item> WorkflowStore::Unmerge(const Caller& c,
             .value_or(core::ItemStatus::kReceived);
     const int64_t target = Int(r[1]);
     PQ_ASSIGN_OR_RETURN(core::Item item,
-                        Finish(tx, c, v.id, restored, "UNMERGED", l.before,
+                        Finish(tx, c, l, Move::kUnmerge, restored, "UNMERGED",
                                JsonObject().Add("target", target).Build()));
     if (target != 0) {
       const std::string before = Snapshot(tx, target);
@@ -603,7 +610,7 @@ absl::StatusOr<core::Item> WorkflowStore::ExtendDeadline(
            absl::StrCat("extended on ", FormatIsoDate(c.today), " from ", from,
                         " to ", FormatIsoDate(new_due), ", approved by ",
                         approved_by, ": ", reason));
-    return Finish(tx, c, v.id, l.st.status, "DEADLINE_EXTENDED", l.before,
+    return Finish(tx, c, l, Move::kExtend, l.st.status, "DEADLINE_EXTENDED",
                   JsonObject()
                       .Add("from", from)
                       .Add("to", FormatIsoDate(new_due))

@@ -36,7 +36,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SERVER_BIN, WEB_BIN, CLI_BIN, SOURCE_DIR, SHOTS = sys.argv[1:6]
 PASSWORD = {"tl.resp": "Mật khẩu chuyên viên 2024",
@@ -234,15 +234,31 @@ class WebDeskInTheBrowser(unittest.TestCase):
         self.assertIn("Việc của đơn vị", self.page())
         self.assertIn("(2 việc)", self.page())
         self.save("queue")
-        # Filters run on the server.
-        self.click_and_load(b.find_element(By.LINK_TEXT, "Sắp đến hạn"))
+        # Filters run on the server; each view shows its count.
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Sắp đến hạn (1)"))
         self.assertIn("(1 việc)", self.page())
         self.assertNotIn("Báo cáo biên chế", self.page())
-        self.click_and_load(b.find_element(By.LINK_TEXT, "Quá hạn"))
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Quá hạn (1)"))
         self.assertIn("Báo cáo biên chế", self.page())
         self.assertNotIn("Hướng dẫn chế độ", self.page())
         self.save("queue-overdue")
-        self.click_and_load(b.find_element(By.LINK_TEXT, "Tất cả"))
+        # Returned to us: the draft the leader sent back.
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Bị trả lại (1)"))
+        self.assertIn("Hướng dẫn chế độ", self.page())
+        self.assertIn("(bị trả lại để sửa)", self.page())
+        self.assertNotIn("Báo cáo biên chế", self.page())
+        # By kind, with the filter form: no question waits.
+        Select(b.find_element(By.ID, "f-kind")).select_by_visible_text(
+            "Chất vấn")
+        self.press("Lọc")
+        self.assertIn("(0 việc)", self.page())
+        self.assertIn("view=returned", b.current_url)
+        self.assertIn("kind=QUESTION", b.current_url)
+        self.assertIn("Tất cả (0)", self.page())
+        Select(b.find_element(By.ID, "f-kind")).select_by_visible_text(
+            "Tất cả")
+        self.press("Lọc")
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Tất cả (2)"))
 
         # The returned draft waits in the editor, with the leader's reason
         # in the history.
@@ -287,7 +303,7 @@ class WebDeskInTheBrowser(unittest.TestCase):
 
         # The leader: awaiting approval; returns once, with a reason.
         self.sign_in("tl.lead")
-        self.click_and_load(b.find_element(By.LINK_TEXT, "Chờ duyệt"))
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Chờ duyệt (1)"))
         self.assertIn("(1 việc)", self.page())
         self.save("leader-awaiting-approval")
         self.open_item()

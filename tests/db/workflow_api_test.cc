@@ -1,5 +1,6 @@
 // Routing, the reply workflow, merges, search, history and the audit chain
 // over the in-process channel on a real PostgreSQL.
+#include <algorithm>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -239,10 +240,27 @@ TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
   ASSERT_TRUE(
       Move(&v1::WorkflowService::Stub::ReturnResponse, leader_, ret, &it).ok());
   EXPECT_EQ(it.status(), v1::ITEM_STATUS_IN_PROGRESS);
+  // "Returned to me": until the draft is submitted again.
+  const auto returned_in_inbox = [&] {
+    v1::ListInboxRequest req;
+    req.set_returned(true);
+    v1::ListInboxResponse resp;
+    EXPECT_TRUE(workflow_->ListInbox(As(responder_).get(), req, &resp).ok());
+    EXPECT_EQ(resp.counts().returned(), resp.total());
+    std::vector<int64_t> ids;
+    for (const auto& e : resp.entries()) ids.push_back(e.item().id());
+    return ids;
+  };
+  EXPECT_TRUE(it.returned());
+  EXPECT_THAT(returned_in_inbox(), ElementsAre(it.id()));
   ASSERT_TRUE(SaveDraft(responder_, it, "Dự thảo 2", &it).ok());
+  EXPECT_TRUE(it.returned());
+  EXPECT_TRUE(Get(it.id()).returned());
   ASSERT_TRUE(Move(&v1::WorkflowService::Stub::SubmitResponse, responder_,
                    v1::SubmitResponseRequest(), &it)
                   .ok());
+  EXPECT_FALSE(it.returned());
+  EXPECT_THAT(returned_in_inbox(), ElementsAre());
   // Not approved yet: cannot be sent.
   st = Move(&v1::WorkflowService::Stub::SendResponse, responder_,
             Answer(v1::OUTCOME_RESOLVED, v1::OUTCOME_DETAIL_IMPLEMENTATION),
@@ -710,6 +728,39 @@ TEST_F(WorkflowTest, InboxPagesAndFiltersAsCoreBuildsIt) {
   int total = 0;
   same(read_all(req, &total), expected);
   EXPECT_EQ(total, static_cast<int>(expected.size()));
+
+  // The counts beside the views, whatever the role filter asks.
+  const auto count = [&](auto pred) {
+    return static_cast<int>(
+        std::count_if(expected.begin(), expected.end(), pred));
+  };
+  const auto timely = [](core::Timeliness t) {
+    return [t](const core::InboxEntry& e) { return e.timeliness == t; };
+  };
+  for (const v1::InboxRole role :
+       {v1::INBOX_ROLE_UNSPECIFIED, v1::INBOX_ROLE_COORDINATING}) {
+    v1::ListInboxRequest ask;
+    ask.set_role(role);
+    v1::ListInboxResponse resp;
+    ASSERT_TRUE(workflow_->ListInbox(As(responder_).get(), ask, &resp).ok());
+    const v1::InboxCounts& c = resp.counts();
+    EXPECT_EQ(c.all(), static_cast<int>(expected.size()));
+    EXPECT_EQ(c.lead(), count([](const auto& e) { return e.lead; }));
+    EXPECT_EQ(c.coordinating(), count([](const auto& e) { return !e.lead; }));
+    EXPECT_EQ(c.overdue(), count(timely(core::Timeliness::kOverdue)));
+    EXPECT_EQ(c.due_today(), count(timely(core::Timeliness::kDueToday)));
+    EXPECT_EQ(c.due_soon(), count(timely(core::Timeliness::kDueSoon)));
+    EXPECT_EQ(c.pending_approval(), 0);
+    EXPECT_EQ(c.returned(), 0);
+  }
+  // An empty page still carries the counts.
+  v1::ListInboxRequest none;
+  none.add_statuses(v1::ITEM_STATUS_PENDING_APPROVAL);
+  v1::ListInboxResponse empty;
+  ASSERT_TRUE(workflow_->ListInbox(As(responder_).get(), none, &empty).ok());
+  EXPECT_EQ(empty.entries_size(), 0);
+  EXPECT_EQ(empty.total(), 0);
+  EXPECT_EQ(empty.counts().all(), static_cast<int>(expected.size()));
 
   // Coordinating only.
   req.set_role(v1::INBOX_ROLE_COORDINATING);

@@ -920,8 +920,15 @@ TEST_F(E2eTest, DeskTakesAnItemFromInboxToSentAnswer) {
   r = Desk(responder, {"approve", "1"});
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("FAILED_PRECONDITION"));
+  r = Desk(leader, {"inbox", "--awaiting-approval"});
+  EXPECT_THAT(r.out, HasSubstr("Sớm cải cách tiền lương"));
   step(leader, {"return", "1", "--comment", "Bổ sung số liệu"},
        "item 1: IN_PROGRESS");
+  r = Desk(responder, {"inbox", "--returned"});
+  EXPECT_THAT(r.out, HasSubstr("IN_PROGRESS (returned)"));
+  r = Desk(responder, {"inbox", "--awaiting-approval"});
+  EXPECT_THAT(r.out, HasSubstr("nothing waits on your unit under these "
+                               "filters"));
   step(responder, {"draft", "1", "--text", "Dự thảo lần 2"},
        "item 1: IN_PROGRESS");
   step(responder, {"submit", "1"}, "item 1: PENDING_APPROVAL");

@@ -216,6 +216,26 @@ TEST(WorkflowTest, StatusAfterEachMove) {
             S::kAnswered);
 }
 
+TEST(WorkflowTest, ReturnedUntilSubmittedAgainOrTakenAway) {
+  WorkflowState returned = State(S::kInProgress);
+  returned.returned = true;
+  EXPECT_TRUE(
+      ReturnedAfter(Move::kReturn, State(S::kPendingApproval), S::kInProgress));
+  // Reworking the draft, coordination and extensions keep it.
+  EXPECT_TRUE(ReturnedAfter(Move::kSaveDraft, returned, S::kInProgress));
+  EXPECT_TRUE(ReturnedAfter(Move::kSubmitInput, returned, S::kInProgress));
+  EXPECT_TRUE(ReturnedAfter(Move::kExtend, returned, S::kInProgress));
+  // Submitting again clears it, and so does leaving IN_PROGRESS.
+  EXPECT_FALSE(
+      ReturnedAfter(Move::kSubmitResponse, returned, S::kPendingApproval));
+  EXPECT_FALSE(ReturnedAfter(Move::kTransfer, returned, S::kAssigned));
+  EXPECT_FALSE(ReturnedAfter(Move::kAssign, returned, S::kAssigned));
+  EXPECT_FALSE(ReturnedAfter(Move::kWithdraw, returned, S::kWithdrawn));
+  // Never set by anything but a return.
+  EXPECT_FALSE(
+      ReturnedAfter(Move::kSaveDraft, State(S::kAssigned), S::kInProgress));
+}
+
 TEST(WorkflowTest, AnswerRules) {
   const Day received(2024, 7, 20), today(2024, 11, 2);
   Answer a;
