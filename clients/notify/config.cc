@@ -20,7 +20,8 @@ const std::vector<std::string>& KindNames() {
                                                       "ESCALATED",
                                                       "TRANSFERRED",
                                                       "RETURNED_FOR_REVISION",
-                                                      "ANSWERED"};
+                                                      "ANSWERED",
+                                                      "SUBMITTED_FOR_APPROVAL"};
   return *k;
 }
 

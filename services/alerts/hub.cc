@@ -185,6 +185,7 @@ void AlertHub::Run() {
     // Bring joining subscribers up to `last_id` from the database.
     for (auto& [sink, s] : joining) {
       absl::Status st = Activate(sink, s);
+      if (s.sub.from_now) s.cursor = std::max(s.cursor, last_id);
       std::vector<store::Alert> replay;
       store::AlertFilter f;
       f.after_cursor = s.cursor;

@@ -44,6 +44,9 @@ class AlertSink {
 
 struct Subscription {
   int64_t after_cursor = 0;
+  // Skip the replay: start after the last alert the hub has read when the
+  // subscriber joins.
+  bool from_now = false;
   // The caller's scope (nullopt: every alert) and unit filters.
   std::optional<std::string> scope_unit;
   std::vector<std::string> unit_codes;

@@ -58,7 +58,7 @@ void ReadFilters(core::Violations& v,
     unit_codes->push_back(u);
   }
   for (int k : kinds) {
-    if (k <= 0 || k > 8) {
+    if (k <= 0 || k > static_cast<int>(core::kLastAlertKind)) {
       v.Add("kinds", absl::StrCat(k, " is not a known alert kind"));
     } else {
       alert_kinds->push_back(static_cast<core::AlertKind>(k));
@@ -208,6 +208,9 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::WatchAlerts(
   alerts::Subscription sub;
   if (st.ok()) {
     if (req->after_cursor() < 0) v.Add("after_cursor", "must not be negative");
+    if (req->from_now() && req->after_cursor() != 0) {
+      v.Add("after_cursor", "must be 0 with from_now");
+    }
     ReadFilters(v, req->unit_codes(), req->kinds(), &sub.unit_codes,
                 &sub.kinds);
     if (req->heartbeat_seconds() < 0 || req->heartbeat_seconds() > 300) {
@@ -220,6 +223,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::WatchAlerts(
     return watcher;
   }
   sub.after_cursor = req->after_cursor();
+  sub.from_now = req->from_now();
   sub.scope_unit = AlertScope(*who);
   sub.heartbeat = absl::Seconds(
       req->heartbeat_seconds() == 0 ? 15 : req->heartbeat_seconds());

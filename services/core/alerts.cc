@@ -33,10 +33,32 @@ const char* Name(AlertKind k) {
       return "RETURNED_FOR_REVISION";
     case AlertKind::kAnswered:
       return "ANSWERED";
+    case AlertKind::kSubmittedForApproval:
+      return "SUBMITTED_FOR_APPROVAL";
     case AlertKind::kUnspecified:
       break;
   }
   return "UNSPECIFIED";
+}
+
+AlertKind AlertKindNamed(std::string_view name) {
+  for (int k = 1; k <= static_cast<int>(kLastAlertKind); ++k) {
+    if (name == Name(static_cast<AlertKind>(k))) {
+      return static_cast<AlertKind>(k);
+    }
+  }
+  return AlertKind::kUnspecified;
+}
+
+AlertKind EventAlert(std::string_view event) {
+  if (event == "ASSIGNED") return AlertKind::kAssigned;
+  if (event == "TRANSFERRED" || event == "TRANSFERRED_OUT") {
+    return AlertKind::kTransferred;
+  }
+  if (event == "RETURNED") return AlertKind::kReturnedForRevision;
+  if (event == "SUBMITTED") return AlertKind::kSubmittedForApproval;
+  if (event == "ANSWERED") return AlertKind::kAnswered;
+  return AlertKind::kUnspecified;
 }
 
 std::vector<PlannedAlert> PlanLadder(Day due, const Ladder& ladder,

@@ -6,6 +6,7 @@
 #define PQTRACK_SERVICES_CORE_ALERTS_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -13,6 +14,7 @@
 
 namespace pqtrack::core {
 
+// Wire values match pqtrack.v1.AlertKind.
 enum class AlertKind {
   kUnspecified,
   kAssigned,
@@ -23,8 +25,18 @@ enum class AlertKind {
   kTransferred,
   kReturnedForRevision,
   kAnswered,
+  kSubmittedForApproval,
 };
+inline constexpr AlertKind kLastAlertKind = AlertKind::kSubmittedForApproval;
 const char* Name(AlertKind k);
+// The kind Name() spells `name`; kUnspecified when none does.
+AlertKind AlertKindNamed(std::string_view name);
+
+// The alert a workflow event raises at once, for someone who must hear of
+// it: ASSIGNED, TRANSFERRED (and TRANSFERRED_OUT), RETURNED (as
+// RETURNED_FOR_REVISION), SUBMITTED (as SUBMITTED_FOR_APPROVAL, for the
+// lead unit's leader) and ANSWERED; kUnspecified for every other event.
+AlertKind EventAlert(std::string_view event_kind);
 
 struct Ladder {
   // DUE_SOON alerts this many calendar days before the due date.

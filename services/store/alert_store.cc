@@ -260,12 +260,7 @@ absl::StatusOr<std::vector<Alert>> AlertStore::ListAlerts(
           Alert a;
           a.id = Int(r[0]);
           a.item_id = Int(r[1]);
-          const std::string kind = Text(r[2]);
-          for (int k = 1; k <= 8; ++k) {
-            if (kind == core::Name(static_cast<core::AlertKind>(k))) {
-              a.kind = static_cast<core::AlertKind>(k);
-            }
-          }
+          a.kind = core::AlertKindNamed(Text(r[2]));
           a.level = Text(r[3]);
           if (!r[4].is_null()) a.days_left = static_cast<int>(Int(r[4]));
           a.unit_code = Text(r[5]);

@@ -96,8 +96,8 @@ void Replan(Tx& tx, int64_t item_id, absl::Time now);
 // caller loaded.
 void PlanNew(Tx& tx, int64_t item_id, std::optional<absl::CivilDay> due,
              bool open, const core::Calendar& calendar, absl::Time now);
-// Records an event alert (ASSIGNED, TRANSFERRED, RETURNED_FOR_REVISION,
-// ANSWERED) for the item's current lead unit; it is numbered once sealed.
+// Records an event alert (the kinds core::EventAlert gives) for the item's
+// current lead unit; it is numbered once sealed.
 void RecordEventAlert(Tx& tx, int64_t item_id, core::AlertKind kind,
                       absl::Time now, const std::string& detail_json);
 

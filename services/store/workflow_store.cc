@@ -251,14 +251,8 @@ absl::StatusOr<core::Item> Finish(Tx& tx, const WorkflowStore::Caller& c,
   AppendEvent(tx, id, c.who.user_id, c.now, kind, l.before, detail);
   Replan(tx, id, c.now);
   // Moves that someone must hear about at once.
-  core::AlertKind alert = core::AlertKind::kUnspecified;
-  if (kind == "ASSIGNED") alert = core::AlertKind::kAssigned;
-  if (kind == "TRANSFERRED" || kind == "TRANSFERRED_OUT") {
-    alert = core::AlertKind::kTransferred;
-  }
-  if (kind == "RETURNED") alert = core::AlertKind::kReturnedForRevision;
-  if (kind == "ANSWERED") alert = core::AlertKind::kAnswered;
-  if (alert != core::AlertKind::kUnspecified) {
+  if (const core::AlertKind alert = core::EventAlert(kind);
+      alert != core::AlertKind::kUnspecified) {
     RecordEventAlert(tx, id, alert, c.now, detail);
   }
   return LoadItem(tx, id);

@@ -118,9 +118,10 @@ TEST_F(AlertTest, AnsweredItemsGoSilentAndScopesApply) {
   v1::ReturnResponseResponse returned;
   ASSERT_TRUE(workflow_->ReturnResponse(As(leader).get(), ret, &returned).ok());
   EXPECT_THAT(Levels(responder),
-              ElementsAre("ASSIGNED", "RETURNED_FOR_REVISION"));
+              ElementsAre("ASSIGNED", "SUBMITTED_FOR_APPROVAL",
+                          "RETURNED_FOR_REVISION"));
   EXPECT_TRUE(Levels(other).empty());
-  EXPECT_EQ(Levels(notifier).size(), 2u);
+  EXPECT_EQ(Levels(notifier).size(), 3u);
 
   // Answer it: nothing of the ladder fires any more.
   ASSERT_TRUE(workflow_
@@ -154,24 +155,26 @@ TEST_F(AlertTest, AnsweredItemsGoSilentAndScopesApply) {
   v1::SendResponseResponse sent;
   ASSERT_TRUE(workflow_->SendResponse(As(responder).get(), send, &sent).ok());
   EXPECT_EQ(Fire(Hanoi(2024, 12, 31, 8)), 0);
-  EXPECT_THAT(Levels(kAdmin),
-              ElementsAre("ASSIGNED", "RETURNED_FOR_REVISION", "ANSWERED"));
+  EXPECT_THAT(
+      Levels(kAdmin),
+      ElementsAre("ASSIGNED", "SUBMITTED_FOR_APPROVAL", "RETURNED_FOR_REVISION",
+                  "SUBMITTED_FOR_APPROVAL", "ANSWERED"));
 
   // Subscribers resume from their acknowledged cursor, which never goes back.
   v1::AckAlertsRequest ack;
   ack.set_subscriber("notifier-main");
-  ack.set_cursor(2);
+  ack.set_cursor(4);
   v1::AckAlertsResponse acked;
   ASSERT_TRUE(alerts_->AckAlerts(As(notifier).get(), ack, &acked).ok());
   ack.set_cursor(1);
   ASSERT_TRUE(alerts_->AckAlerts(As(notifier).get(), ack, &acked).ok());
-  EXPECT_EQ(acked.acked_cursor(), 2);
+  EXPECT_EQ(acked.acked_cursor(), 4);
   v1::ListAlertsRequest list;
   list.set_subscriber("notifier-main");
-  list.set_after_cursor(2);
+  list.set_after_cursor(4);
   v1::ListAlertsResponse listed;
   ASSERT_TRUE(alerts_->ListAlerts(As(notifier).get(), list, &listed).ok());
-  EXPECT_EQ(listed.acked_cursor(), 2);
+  EXPECT_EQ(listed.acked_cursor(), 4);
   ASSERT_EQ(listed.alerts_size(), 1);
   EXPECT_EQ(listed.alerts(0).kind(), v1::ALERT_KIND_ANSWERED);
   ack.set_subscriber("Bad Name");
@@ -249,6 +252,40 @@ TEST_F(WatchTest, ReplayThenLiveThenResumeWithoutGapOrRepeat) {
   a = Next(again);
   EXPECT_EQ(a.level(), "OVERDUE");
   EXPECT_GT(a.id(), last);
+}
+
+TEST_F(WatchTest, FromNowSkipsTheReplayAndSaysWhereItStarted) {
+  ASSERT_THAT(Levels(kAdmin), ElementsAre("ASSIGNED"));
+  v1::ListAlertsResponse before;
+  ASSERT_TRUE(alerts_->ListAlerts(As(kAdmin).get(), {}, &before).ok());
+  const int64_t assigned = before.alerts(0).id();
+
+  auto ctx = As(kAdmin);
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::seconds(60));
+  v1::WatchAlertsRequest req;
+  req.set_from_now(true);
+  auto reader = alerts_->WatchAlerts(ctx.get(), req);
+  v1::WatchAlertsResponse r;
+  ASSERT_TRUE(reader->Read(&r));
+  ASSERT_TRUE(r.has_heartbeat()) << r.DebugString();  // no replay
+  EXPECT_EQ(r.heartbeat().last_cursor(), assigned);
+  ASSERT_EQ(Fire(Hanoi(2024, 8, 28, 8)), 1);
+  Stream live{std::move(ctx), std::move(reader)};
+  const v1::Alert a = Next(live);
+  EXPECT_EQ(a.level(), "DUE_SOON_7");
+  EXPECT_GT(a.id(), assigned);
+
+  // A cursor and from_now contradict each other.
+  auto bad_ctx = As(kAdmin);
+  req.set_after_cursor(assigned);
+  auto bad = alerts_->WatchAlerts(bad_ctx.get(), req);
+  while (bad->Read(&r)) {
+  }
+  const grpc::Status st = bad->Finish();
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(),
+              ::testing::HasSubstr("after_cursor: must be 0 with from_now"));
 }
 
 TEST_F(WatchTest, ScopedWatcherGetsHeartbeatsButNotOtherUnitsAlerts) {

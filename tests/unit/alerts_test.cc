@@ -1,7 +1,9 @@
 #include "services/core/alerts.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pqtrack/v1/alert.pb.h"
 #include "services/common/dates.h"
 
 namespace pqtrack::core {
@@ -9,6 +11,24 @@ namespace {
 
 absl::Time Local(int y, int m, int d, int h) {
   return absl::FromCivil(absl::CivilHour(y, m, d, h), MinistryTimeZone());
+}
+
+TEST(AlertKindTest, NamesAreTheWiresAndEventsRaiseTheirAlerts) {
+  EXPECT_EQ(static_cast<int>(kLastAlertKind), v1::AlertKind_MAX);
+  for (int k = 1; k <= static_cast<int>(kLastAlertKind); ++k) {
+    const auto kind = static_cast<AlertKind>(k);
+    EXPECT_EQ(absl::StrCat("ALERT_KIND_", Name(kind)),
+              v1::AlertKind_Name(static_cast<v1::AlertKind>(k)));
+    EXPECT_EQ(AlertKindNamed(Name(kind)), kind);
+  }
+  EXPECT_EQ(AlertKindNamed("NOPE"), AlertKind::kUnspecified);
+  EXPECT_EQ(EventAlert("ASSIGNED"), AlertKind::kAssigned);
+  EXPECT_EQ(EventAlert("TRANSFERRED_OUT"), AlertKind::kTransferred);
+  EXPECT_EQ(EventAlert("RETURNED"), AlertKind::kReturnedForRevision);
+  EXPECT_EQ(EventAlert("SUBMITTED"), AlertKind::kSubmittedForApproval);
+  EXPECT_EQ(EventAlert("ANSWERED"), AlertKind::kAnswered);
+  EXPECT_EQ(EventAlert("DRAFT_SAVED"), AlertKind::kUnspecified);
+  EXPECT_EQ(EventAlert("APPROVED"), AlertKind::kUnspecified);
 }
 
 TEST(AlertLadderTest, DefaultLadderAroundTet) {
