@@ -61,17 +61,6 @@ form.filters label { font-weight: 600; font-size: .9rem; }
 form.filters select { width: auto; max-width: 100%; }
 .returned { color: #7a4b00; font-weight: 600; white-space: nowrap; }
 .live { color: var(--muted); font-size: .85rem; min-height: 1.2em; margin: 0; }
-/* Narrow windows (a phone, or 200% zoom): the queue's rows become cards. */
-@media (max-width: 48rem) {
-  header { flex-wrap: wrap; }
-  table#queue thead { position: absolute; left: -9999px; }
-  table#queue, table#queue tbody, table#queue tr, table#queue td { display: block; }
-  table#queue tr { border-bottom: 2px solid var(--line); padding: .3rem 0; }
-  table#queue td { border: none; padding: .15rem .6rem; }
-  table#queue td::before { content: attr(data-label) ": "; color: var(--muted);
-                           font-size: .85rem; }
-  dl.fields { grid-template-columns: 1fr; }
-}
 section { margin: 1.2rem 0; }
 h2 { font-size: 1.35rem; } h3 { font-size: 1.1rem; border-bottom: 1px solid var(--line);
                                   padding-bottom: .2rem; }
@@ -104,6 +93,17 @@ details { background: #fff; border: 1px solid var(--line); border-radius: 4px;
 summary { cursor: pointer; }
 ol.steps { margin: .3rem 0; }
 code.hash { font-size: .75rem; overflow-wrap: anywhere; }
+/* Narrow windows (a phone, or 200% zoom): the queue's rows become cards. */
+@media (max-width: 48rem) {
+  header { flex-wrap: wrap; }
+  table#queue thead { position: absolute; left: -9999px; }
+  table#queue, table#queue tbody, table#queue tr, table#queue td { display: block; }
+  table#queue tr { border-bottom: 2px solid var(--line); padding: .3rem 0; }
+  table#queue td { border: none; padding: .15rem .6rem; }
+  table#queue td::before { content: attr(data-label) ": "; color: var(--muted);
+                           font-size: .85rem; }
+  dl.fields { grid-template-columns: 1fr; }
+}
 @page { size: A4; margin: 18mm 15mm; }
 @media print {
   header form, header a, .noprint { display: none; }
@@ -154,6 +154,20 @@ const std::map<std::string, std::pair<std::string, std::string>>& Words() {
       {"view_returned", {"Bị trả lại", "Returned to us"}},
       {"returned_mark", {"(bị trả lại để sửa)", "(returned for revision)"}},
       {"any", {"Tất cả", "Any"}},
+      {"live_on",
+       {"Tự cập nhật khi có thay đổi.",
+        "Updates itself when anything changes."}},
+      {"live_updated", {"Đã cập nhật lúc", "Updated at"}},
+      {"live_changed", {"Danh sách đã thay đổi.", "The list has changed."}},
+      {"live_show", {"Xem bản mới", "Show the new list"}},
+      {"live_lost",
+       {"Mất kết nối, đang thử lại…", "Connection lost; trying again…"}},
+      {"live_off",
+       {"Trang không tự cập nhật được: tải lại để xem mới.",
+        "This page cannot update itself: reload it to see changes."}},
+      {"live_ended",
+       {"Phiên làm việc đã hết: tải lại trang để đăng nhập.",
+        "Your session has ended: reload the page to sign in."}},
       {"apply", {"Lọc", "Apply"}},
       {"BEFORE_SESSION", {"Trước", "Before"}},
       {"AFTER_SESSION", {"Sau", "After"}},

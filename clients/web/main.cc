@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
       "sign in with their user name and password (set with `pqtrack user "
       "set-password`); they see their unit's queue, open an item, write and "
       "submit the draft, approve or return it, give coordination input, "
-      "send the answer and attach files.\n\nIt serves plain "
+      "send the answer and attach files. The queue updates itself as their "
+      "unit's alerts arrive (Server-Sent Events from WatchAlerts).\n\nIt "
+      "serves plain "
       "HTTP: keep it on loopback or behind a TLS proxy until TLS is wired in.",
       "pqtrack-web"};
   std::string listen = "127.0.0.1:8080";
@@ -34,7 +36,19 @@ int main(int argc, char** argv) {
   app.add_option("--server", server,
                  "pqtrack-server address host:port [env PQTRACK_SERVER, "
                  "default 127.0.0.1:50051]");
+  pqtrack::web::WebDesk::Options options;
+  int threads = 0;
+  app.add_option("--max-live", options.max_live,
+                 "Queue pages kept up to date at once (each holds an HTTP "
+                 "thread; beyond it a page still works by reloading)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
+  app.add_option("--threads", threads,
+                 "HTTP threads [default: --max-live + 16, so pages are "
+                 "served while every live stream is open]")
+      ->check(CLI::Range(1, 20000));
   CLI11_PARSE(app, argc, argv);
+  if (threads == 0) threads = options.max_live + 16;
   if (server.empty()) {
     const char* env = std::getenv(pqtrack::client::kServerEnv);
     server =
@@ -59,8 +73,11 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   httplib::Server http;
+  http.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
   pqtrack::web::WebDesk desk(
-      grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(server, grpc::InsecureChannelCredentials()), options);
   desk.Register(http);
   if (port == 0) {
     port = http.bind_to_any_port(host);
@@ -75,6 +92,7 @@ int main(int argc, char** argv) {
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
+    desk.Shutdown();  // live streams hold HTTP threads
     http.stop();
   });
   std::cout << "listening on http://" << host << ":" << port
@@ -83,5 +101,6 @@ int main(int argc, char** argv) {
   // Stopped by a signal, or the listener failed: wake the stopper either way.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
+  desk.Shutdown();
   return 0;
 }

@@ -140,20 +140,28 @@ std::string DaysLeft(const std::string& lang, const v1::InboxEntry& e) {
 
 }  // namespace
 
-WebDesk::WebDesk(std::shared_ptr<grpc::Channel> channel)
-    : channel_(std::move(channel)) {}
+WebDesk::WebDesk(std::shared_ptr<grpc::Channel> channel, Options options)
+    : channel_(std::move(channel)), options_(options) {}
 
 void WebDesk::Register(httplib::Server& server) {
   server.set_default_headers(
       {{"Content-Security-Policy",
         "default-src 'none'; style-src 'self'; img-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+        "script-src 'self'; connect-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"},
        {"X-Content-Type-Options", "nosniff"},
        {"Referrer-Policy", "no-referrer"},
        {"Cache-Control", "no-store"}});
   server.Get("/style.css", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(StyleSheet(), "text/css; charset=utf-8");
   });
+  server.Get("/live.js", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(LiveScript(), "text/javascript; charset=utf-8");
+  });
+  server.Get("/events",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               EventsGet(req, res);
+             });
   server.Get("/login", [this](const httplib::Request& req,
                               httplib::Response& res) { LoginPage(req, res); });
   server.Post("/login",
@@ -216,7 +224,7 @@ void WebDesk::LoginPage(const httplib::Request& req, httplib::Response& res,
       "<input type=\"hidden\" name=\"csrf\" value=\"",
       Escape(csrf), "\"><label for=\"user\">", Escape(T(lang, "user")),
       "</label><input id=\"user\" name=\"user\" autocomplete=\"username\" "
-      "required value=\"",
+      "required autofocus value=\"",
       Escape(req.get_param_value("user")), "\"><label for=\"password\">",
       Escape(T(lang, "password")),
       "</label><input id=\"password\" name=\"password\" type=\"password\" "
@@ -256,6 +264,7 @@ void WebDesk::LogoutPost(const httplib::Request& req, httplib::Response& res) {
   v1::LogoutResponse out;
   (void)v1::AdminService::NewStub(channel_)->Logout(Context(secret).get(), {},
                                                     &out);
+  EndLiveStreamsOf(secret);
   res.set_header("Set-Cookie", SetCookie(kSessionCookie, "", true));
   res.set_redirect("/login", 303);
 }
@@ -377,17 +386,28 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
   std::map<int64_t, const v1::Session*> session_of;
   for (const v1::Session& x : sessions.sessions()) session_of[x.id()] = &x;
 
+  // What /live.js swaps in when something changes: #queue-summary (the
+  // total and the views' counts) and #queue-list.
   std::string body = absl::StrCat(
-      "<h2>", Escape(T(lang, "queue")), " <span class=\"count\">(",
-      inbox.total(), " ", Escape(T(lang, "items")), ")</span></h2>",
-      "<nav class=\"views\" aria-label=\"", Escape(T(lang, "views")), "\">");
+      "<div id=\"queue-summary\"><h2>", Escape(T(lang, "queue")),
+      " <span class=\"count\">(", inbox.total(), " ", Escape(T(lang, "items")),
+      ")</span></h2>", "<nav class=\"views\" aria-label=\"",
+      Escape(T(lang, "views")), "\">");
   for (const View& v : kViews) {
     absl::StrAppend(&body, "<a href=\"", q.Href(v), "\"",
                     &v == q.view ? " aria-current=\"page\"" : "", ">",
                     Escape(T(lang, v.label)), " <span class=\"n\">(",
                     v.count(inbox.counts()), ")</span></a>");
   }
-  absl::StrAppend(&body, "</nav>");
+  absl::StrAppend(&body, "</nav></div>");
+  absl::StrAppend(&body,
+                  "<p id=\"live\" class=\"live noprint\" aria-live=\"polite\"");
+  for (const char* word :
+       {"on", "updated", "changed", "show", "lost", "off", "ended"}) {
+    absl::StrAppend(&body, " data-", word, "=\"",
+                    Escape(T(lang, absl::StrCat("live_", word))), "\"");
+  }
+  absl::StrAppend(&body, "></p>");
   // The filters beside the view: a plain GET form.
   const auto option = [](std::string* out, const std::string& value,
                          const std::string& label, bool selected) {
@@ -436,6 +456,7 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
   absl::StrAppend(&body, "</select><button type=\"submit\">",
                   Escape(T(lang, "apply")), "</button></form>");
 
+  absl::StrAppend(&body, "<div id=\"queue-list\">");
   if (inbox.entries().empty()) {
     absl::StrAppend(&body, "<p id=\"queue\">", Escape(T(lang, "empty")),
                     "</p>");
@@ -486,7 +507,7 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
                     q.Href(*q.view, inbox.next_page_token()), "\">",
                     Escape(T(lang, "next")), "</a>");
   }
-  absl::StrAppend(&body, "</p>");
+  absl::StrAppend(&body, "</p></div><script src=\"/live.js\" defer></script>");
   res.set_content(Page(lang, T(lang, "queue"), body, HeaderBar(*s)),
                   "text/html; charset=utf-8");
 }

@@ -18,7 +18,7 @@
 // sent, the drafts and the history, and a form for each move the server
 // says the user may make now); POST /items/N/{draft,input,submit,approve,
 // return,send,files}; /items/N/files/F (a download); /logout and /lang
-// (POST); /style.css. Vietnamese by default,
+// (POST); /events (see Live); /style.css and /live.js. Vietnamese by default,
 // English with one click; dates dd/mm/yyyy, times in Asia/Ho_Chi_Minh.
 //
 // Every move carries the item version the page showed. A draft saved over
@@ -26,19 +26,34 @@
 // user's still in the editor); any other refusal shows the server's reason
 // with what was typed kept.
 //
-// Thread-safety: httplib calls the handlers on its pool; WebDesk holds only
-// immutable state and a thread-safe gRPC channel.
+// Live: the queue page's script (/live.js) listens on GET /events, which
+// relays the user's WatchAlerts (their unit's alerts) as Server-Sent Events
+// and refreshes the queue when one arrives. A reconnecting browser sends
+// Last-Event-ID and resumes from that cursor; a new one starts from now
+// (WatchAlerts from_now). Each stream holds one of httplib's threads, so
+// at most Options::max_live are open at once (503 beyond: the queue still
+// works by reloading); each ends after Options::stream_lifetime and the
+// browser reconnects, which checks the session again.
+//
+// Thread-safety: httplib calls the handlers on its pool; WebDesk holds
+// immutable state, a thread-safe gRPC channel and, under its mutex, the
+// set of live streams.
 #ifndef PQTRACK_CLIENTS_WEB_WEB_DESK_H_
 #define PQTRACK_CLIENTS_WEB_WEB_DESK_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
 #include <httplib.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "pqtrack/v1/admin.pb.h"
 #include "pqtrack/v1/attachment.pb.h"
 
@@ -46,11 +61,28 @@ namespace pqtrack::web {
 
 class WebDesk {
  public:
+  struct Options {
+    // Live streams open at once (each holds an HTTP thread).
+    int max_live = 100;
+    // How long one stream lasts before the browser reconnects.
+    absl::Duration stream_lifetime = absl::Minutes(15);
+    // WatchAlerts heartbeats, which also notice a browser gone away.
+    int heartbeat_seconds = 15;
+  };
+
   // `channel`: to pqtrack-server.
-  explicit WebDesk(std::shared_ptr<grpc::Channel> channel);
+  explicit WebDesk(std::shared_ptr<grpc::Channel> channel)
+      : WebDesk(std::move(channel), Options()) {}
+  WebDesk(std::shared_ptr<grpc::Channel> channel, Options options);
 
   // Adds the routes and the response headers to `server`.
   void Register(httplib::Server& server);
+
+  // Ends every live stream and refuses new ones; call before stopping the
+  // HTTP server, whose threads they hold.
+  void Shutdown();
+  // Live streams open now.
+  int live_streams() const;
 
  private:
   void LoginPage(const httplib::Request& req, httplib::Response& res,
@@ -104,7 +136,22 @@ class WebDesk {
   void FileGet(const httplib::Request& req, httplib::Response& res, int64_t id,
                int64_t file);
 
+  struct LiveStream;
+  void EventsGet(const httplib::Request& req, httplib::Response& res);
+  // Writes the stream's events to the browser until either side ends.
+  bool Pump(LiveStream& s, httplib::DataSink& sink);
+  // Unregisters the stream and ends its call if it is still open.
+  void EndStream(LiveStream& s);
+  // Ends the live streams this desk holds for a session (signed out here).
+  void EndLiveStreamsOf(const std::string& secret);
+
   std::shared_ptr<grpc::Channel> channel_;
+  const Options options_;
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Each open stream's call, with the CSRF code of its session (a digest,
+  // not the secret) so that signing out ends that session's streams.
+  std::map<grpc::ClientContext*, std::string> live_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace pqtrack::web

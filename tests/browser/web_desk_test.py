@@ -18,6 +18,8 @@ Usage: web_desk_test.py SERVER_BIN WEB_BIN CLI_BIN SOURCE_DIR SCREENSHOT_DIR
 
 import datetime
 import hashlib
+import http.client
+import json
 import os
 import pathlib
 import re
@@ -35,6 +37,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -224,15 +227,84 @@ class WebDeskInTheBrowser(unittest.TestCase):
     def notice(self):
         return self.browser.find_element(By.CSS_SELECTOR, "[role=status]").text
 
+    def check_accessible(self):
+        """Every form field has a label, nothing is taken out of the tab
+        order, and the page does not scroll sideways."""
+        unlabelled = self.browser.execute_script("""
+            return Array.from(document.querySelectorAll(
+                'input:not([type=hidden]), select, textarea'))
+              .filter(f => !(f.labels && f.labels.length) &&
+                           !f.getAttribute('aria-label'))
+              .map(f => f.outerHTML);""")
+        self.assertEqual(unlabelled, [])
+        untabbable = self.browser.execute_script("""
+            return Array.from(document.querySelectorAll(
+                'a[href], button, input:not([type=hidden]), select, textarea'))
+              .filter(e => e.tabIndex < 0).map(e => e.outerHTML);""")
+        self.assertEqual(untabbable, [])
+        self.assertLessEqual(
+            self.browser.execute_script(
+                "return document.documentElement.scrollWidth"),
+            self.browser.execute_script("return window.innerWidth"))
+
+    def zoom(self, percent):
+        """Renders as at `percent`% zoom of a 1280 pixel wide window."""
+        if percent == 100:
+            self.browser.execute_cdp_cmd(
+                "Emulation.clearDeviceMetricsOverride", {})
+            return
+        scale = percent / 100
+        self.browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": int(1280 / scale), "height": int(1600 / scale),
+            "deviceScaleFactor": scale, "mobile": False})
+
+    def wait_live(self):
+        """Waits until the queue page listens and has caught up once."""
+        WebDriverWait(self.browser, 60).until(lambda b: b.execute_script(
+            "return document.body.dataset.live === 'on' &&"
+            " Number(document.body.dataset.refreshed || 0) >= 1"))
+
+    def read_replay(self, response):
+        """The alert events of a stream up to the heartbeat that ends its
+        replay, each as a dict of its fields."""
+        out, event = [], {}
+        while True:
+            line = response.fp.readline().decode()
+            self.assertTrue(line, "the stream ended before its heartbeat")
+            line = line.rstrip("\n")
+            if line:
+                name, _, value = line.partition(": ")
+                event[name] = value
+                continue
+            if event.get("event") == "heartbeat":
+                return out
+            if event.get("event") == "alert":
+                out.append(event)
+            event = {}
+
+    def events(self, session, last_event_id=None):
+        """Opens /events as a browser would; returns the open response."""
+        conn = http.client.HTTPConnection(
+            urllib.parse.urlparse(self.base).netloc, timeout=60)
+        headers = {"Accept": "text/event-stream"}
+        if session:
+            headers["Cookie"] = f"pqtrack_session={session}"
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = last_event_id
+        conn.request("GET", "/events", headers=headers)
+        return conn, conn.getresponse()
+
     def test_a_reply_from_the_queue_to_the_answer_as_sent(self):
         b = self.browser
         # A wrong password is refused.
         self.sign_in("tl.resp", "không đúng mật khẩu")
         self.assertIn("Sai tên đăng nhập hoặc mật khẩu", self.page())
         self.save("login-refused")
+        self.check_accessible()
         self.sign_in("tl.resp")
         self.assertIn("Việc của đơn vị", self.page())
         self.assertIn("(2 việc)", self.page())
+        self.check_accessible()
         self.save("queue")
         # Filters run on the server; each view shows its count.
         self.click_and_load(b.find_element(By.LINK_TEXT, "Sắp đến hạn (1)"))
@@ -268,6 +340,7 @@ class WebDeskInTheBrowser(unittest.TestCase):
                          "Dự thảo lần 1: Bộ Nội vụ hướng dẫn như sau.")
         self.assertIn("Trả lại để sửa", self.page())
         self.assertIn("Bổ sung căn cứ pháp lý", self.page())
+        self.check_accessible()
         self.save("item-returned")
 
         # Someone saves meanwhile: the user's text is not lost.
@@ -344,6 +417,7 @@ class WebDeskInTheBrowser(unittest.TestCase):
         pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
         pathlib.Path(signed).write_bytes(pdf)
         b.find_element(By.ID, "send-file").send_keys(signed)
+        self.check_accessible()
         self.save("item-send-form")
         self.press("Gửi văn bản trả lời")
         self.assertEqual(self.notice(), "Đã gửi trả lời.")
@@ -389,6 +463,88 @@ class WebDeskInTheBrowser(unittest.TestCase):
         b.get(f"{self.base}/items/{self.item}")
         self.assertIn("Không tìm thấy việc này", self.page())
         self.save("other-unit-not-found")
+
+    def test_b_the_queue_lives_and_reads_by_keyboard_and_at_200_percent(self):
+        b = self.browser
+        # Keyboard only: the user name field has the focus, Tab goes on to
+        # the password, Enter signs in.
+        b.get(self.base + "/login")
+        self.assertEqual(b.switch_to.active_element.get_attribute("id"),
+                         "user")
+        b.switch_to.active_element.send_keys("tl.lead" + Keys.TAB)
+        self.assertEqual(b.switch_to.active_element.get_attribute("id"),
+                         "password")
+        old = b.find_element(By.TAG_NAME, "html")
+        b.switch_to.active_element.send_keys(PASSWORD["tl.lead"] + Keys.ENTER)
+        WebDriverWait(b, 30).until(expected_conditions.staleness_of(old))
+        self.assertIn("Việc của đơn vị", self.page())
+
+        # The leader's "awaiting approval" updates itself when a responder
+        # submits a draft (an alert for the unit arrives over /events).
+        self.click_and_load(b.find_element(By.LINK_TEXT, "Chờ duyệt (0)"))
+        self.wait_live()
+        self.assertIn("Tự cập nhật khi có thay đổi", self.page())
+        before = int(b.execute_script("return document.body.dataset.refreshed"))
+        today = datetime.date.today()
+        out = self.cli("-o", "json", "item", "record", "document", "--sender",
+                       "UBND tỉnh Thanh Hóa", "--number", "77/UBND-VX",
+                       "--dated", today.isoformat(), "--received",
+                       today.isoformat(), "--title",
+                       "Xin ý kiến về tuyển dụng công chức", "--lead", "TL")
+        fresh = re.search(r'"id":\s*"?(\d+)', out).group(1)
+        resp = self.tokens["tl.resp"]
+        self.cli("item", "draft", fresh, "--text", "Dự thảo trả lời",
+                 token=resp)
+        self.cli("item", "submit", fresh, token=resp)
+        WebDriverWait(b, 60).until(lambda d: "Xin ý kiến về tuyển dụng" in
+                                   d.find_element(By.ID, "queue-list").text)
+        self.assertIn("Chờ duyệt (1)", self.page())
+        self.assertGreater(
+            int(b.execute_script("return document.body.dataset.refreshed")),
+            before)
+        self.assertIn("Đã cập nhật lúc", self.page())
+        self.save("queue-live-update")
+
+        # At 200% zoom everything still reads without sideways scrolling,
+        # the queue's rows as cards.
+        self.zoom(200)
+        b.refresh()
+        self.check_accessible()
+        self.save("queue-200-percent")
+        self.click_and_load(b.find_element(
+            By.LINK_TEXT, "Xin ý kiến về tuyển dụng công chức"))
+        self.check_accessible()
+        self.save("item-200-percent")
+        self.zoom(100)
+
+        # /events itself: a page that lost its connection resumes from its
+        # cursor (Last-Event-ID) and gets what it missed, in order; without
+        # a session or with a bad cursor it is refused.
+        session = b.get_cookie("pqtrack_session")["value"]
+        conn, got = self.events(session, "0")
+        self.assertEqual(got.status, 200)
+        self.assertEqual(got.headers["Content-Type"], "text/event-stream")
+        replay = self.read_replay(got)
+        conn.close()
+        ids = [int(e["id"]) for e in replay]
+        kinds = [json.loads(e["data"])["kind"] for e in replay]
+        self.assertEqual(ids, sorted(ids))
+        self.assertEqual(len(set(ids)), len(ids))
+        self.assertIn("ALERT_KIND_ASSIGNED", kinds)
+        self.assertIn("ALERT_KIND_RETURNED_FOR_REVISION", kinds)
+        self.assertEqual(kinds[-1], "ALERT_KIND_SUBMITTED_FOR_APPROVAL")
+        self.assertEqual(json.loads(replay[-1]["data"])["item_id"], fresh)
+        # Resuming after the second to last gets exactly the last one.
+        conn, got = self.events(session, str(ids[-2]))
+        self.assertEqual([int(e["id"]) for e in self.read_replay(got)],
+                         ids[-1:])
+        conn.close()
+        for cookie, cursor, status in [(None, None, 401),
+                                       (session, "abc", 400),
+                                       ("forged", None, 401)]:
+            conn, got = self.events(cookie, cursor)
+            self.assertEqual(got.status, status)
+            conn.close()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -410,6 +412,52 @@ std::string CsrfOf(const std::string& html) {
   return html.substr(from, html.find('"', from) - from);
 }
 
+// A browser's /events stream, read on a thread of its own.
+class EventStream {
+ public:
+  EventStream(const std::string& hostport, httplib::Headers headers)
+      : thread_([this, hostport, headers] {
+          httplib::Client c("http://" + hostport);
+          c.set_read_timeout(120, 0);  // heartbeats come every 15 s
+          auto res = c.Get("/events", headers, [this](const char* d, size_t n) {
+            std::lock_guard<std::mutex> l(mu_);
+            data_.append(d, n);
+            cv_.notify_all();
+            return true;
+          });
+          std::lock_guard<std::mutex> l(mu_);
+          status_ = res ? res->status : -1;
+          ended_ = true;
+          cv_.notify_all();
+        }) {}
+  ~EventStream() { thread_.join(); }
+
+  // Waits (a minute at most) until `text` has arrived.
+  bool WaitFor(const std::string& text) {
+    std::unique_lock<std::mutex> l(mu_);
+    return cv_.wait_for(l, std::chrono::seconds(60),
+                        [&] { return data_.find(text) != std::string::npos; });
+  }
+  // Waits (a minute at most) until the response ended; its status.
+  int WaitForEnd() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait_for(l, std::chrono::seconds(60), [&] { return ended_; });
+    return ended_ ? status_ : 0;
+  }
+  std::string data() {
+    std::lock_guard<std::mutex> l(mu_);
+    return data_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string data_;
+  bool ended_ = false;
+  int status_ = 0;
+  std::thread thread_;
+};
+
 TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   StartServer();
   SeedAssembly("2024-07-20");
@@ -506,10 +554,28 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   EXPECT_THAT(queue->body, HasSubstr("My unit&#39;s queue"));
   EXPECT_THAT(queue->body, HasSubstr("Overdue"));
 
+  // The live stream starts from now with a heartbeat, then brings the
+  // unit's alerts as they fire.
+  EventStream live(hostport, signed_in);
+  ASSERT_TRUE(live.WaitFor("event: heartbeat")) << live.data();
+  EXPECT_THAT(live.data(), HasSubstr("retry: 3000"));
+  EXPECT_THAT(live.data(), ::testing::Not(HasSubstr("event: alert")));
+  ASSERT_EQ(
+      Run({"item", "record", "document", "--sender", "UBND tỉnh Huế",
+           "--number", "9/UBND-NV", "--dated", "2024-10-02", "--received",
+           "2024-10-04", "--title", "Tuyển dụng viên chức", "--lead", "TL"})
+          .code,
+      0);
+  ASSERT_TRUE(live.WaitFor("Tuyển dụng viên chức")) << live.data();
+  EXPECT_THAT(live.data(), HasSubstr("event: alert"));
+  EXPECT_THAT(live.data(), HasSubstr("\"kind\":\"ALERT_KIND_ASSIGNED\""));
+
   // Another unit's responder does not see TL's item.
   r = sign_in("ccvc.tran", "Mật khẩu khác đủ dài", login_csrf);
   ASSERT_EQ(r->status, 303);
-  queue = http.Get("/", {{"Cookie", CookieFrom(r, "pqtrack_session")}});
+  const httplib::Headers other_unit = {
+      {"Cookie", CookieFrom(r, "pqtrack_session")}};
+  queue = http.Get("/", other_unit);
   EXPECT_EQ(queue->status, 200);
   EXPECT_THAT(queue->body, ::testing::Not(HasSubstr("Hướng dẫn")));
 
@@ -521,11 +587,21 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   EXPECT_EQ(r->status, 303);
   EXPECT_EQ(r->get_header_value("Location"), "/login");
   EXPECT_THAT(SetCookieLine(r, "pqtrack_session"), HasSubstr("Max-Age=0"));
+  // ... and its live stream; the browser's reconnection is refused.
+  EXPECT_EQ(live.WaitForEnd(), 200);
   queue = http.Get("/", signed_in);  // the old cookie, replayed
   EXPECT_EQ(queue->status, 401);
   EXPECT_THAT(queue->body, HasSubstr("Phiên làm việc đã hết"));
+  auto events = http.Get("/events", signed_in);
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->status, 401);
+
+  // Stopping the desk ends the streams it holds, at once.
+  EventStream open(hostport, other_unit);
+  ASSERT_TRUE(open.WaitFor("event: heartbeat")) << open.data();
   web.Signal(SIGTERM);
   EXPECT_EQ(web.Wait(), 0);
+  EXPECT_EQ(open.WaitForEnd(), 200);
 }
 
 TEST_F(E2eTest, CliAttachesListsAndDownloadsFiles) {
