@@ -24,8 +24,8 @@ inline constexpr char kLangCookie[] = "pqtrack_lang";
 
 // The one stylesheet (/style.css), print rules included.
 const char* StyleSheet();
-// The queue page's script (/live.js; see WebDesk).
-const char* LiveScript();
+// The pages' one script (/desk.js; see WebDesk).
+const char* DeskScript();
 
 // The word for `key` in `lang` ("vi" or "en"); the key itself when there
 // is none (enum names without a translation, say).

@@ -31,6 +31,13 @@ namespace {
 
 using client::EnumLabel;
 
+// The attributes of a file input with which /desk.js refuses a file too
+// large before it is sent.
+std::string FileLimit(const std::string& lang) {
+  return absl::StrCat(" data-max-bytes=\"", core::kMaxAttachmentBytes,
+                      "\" data-too-big=\"", Escape(T(lang, "too_big")), "\"");
+}
+
 std::string Label(const std::string& lang,
                   const google::protobuf::EnumDescriptor* d, int value) {
   return Escape(T(lang, EnumLabel(d, value)));
@@ -486,8 +493,9 @@ void WebDesk::ItemPage(const httplib::Request& req, httplib::Response& res,
         Escape(Posted(notice.posted, "expected_completion")),
         "\"><label for=\"send-file\">", Escape(T(lang, "signed_file")),
         "</label><input id=\"send-file\" name=\"file\" type=\"file\" "
-        "accept=\".pdf,.docx,.png,.jpg,.jpeg\"><button type=\"submit\">",
-        Escape(T(lang, "send")), "</button></form>");
+        "accept=\".pdf,.docx,.png,.jpg,.jpeg\"",
+        FileLimit(lang), "><button type=\"submit\">", Escape(T(lang, "send")),
+        "</button></form>");
   }
   absl::StrAppend(
       &body, "<section class=\"actions noprint\"><h3>",
@@ -533,9 +541,9 @@ void WebDesk::ItemPage(const httplib::Request& req, httplib::Response& res,
       "</option></select><label for=\"file-input\">",
       Escape(T(lang, "file_hint")),
       "</label><input id=\"file-input\" name=\"file\" type=\"file\" "
-      "required accept=\".pdf,.docx,.png,.jpg,.jpeg\"><button "
-      "type=\"submit\">",
-      Escape(T(lang, "attach")), "</button></form></section>");
+      "required accept=\".pdf,.docx,.png,.jpg,.jpeg\"",
+      FileLimit(lang), "><button type=\"submit\">", Escape(T(lang, "attach")),
+      "</button></form></section>");
 
   // Every draft version, newest first.
   absl::StrAppend(&body, "<section><h3>", Escape(T(lang, "drafts")), "</h3>");
@@ -565,7 +573,9 @@ void WebDesk::ItemPage(const httplib::Request& req, httplib::Response& res,
         "</td><td>", Escape(T(lang, e.kind())), "</td><td>",
         EventDetail(lang, e.detail_json()), "</td></tr>");
   }
-  absl::StrAppend(&body, "</tbody></table></section></article>");
+  absl::StrAppend(&body,
+                  "</tbody></table></section></article>"
+                  "<script src=\"/desk.js\" defer></script>");
   (void)req;
   res.set_content(Page(lang, absl::StrCat(T(lang, "item"), " ", it.id()), body,
                        HeaderBar(s)),

@@ -1,5 +1,5 @@
 // The live queue: GET /events relays the user's WatchAlerts stream as
-// Server-Sent Events, and /live.js refreshes the queue when one arrives.
+// Server-Sent Events, and /desk.js refreshes the queue when one arrives.
 #include <grpcpp/client_context.h>
 
 #include <memory>
@@ -18,14 +18,44 @@
 namespace pqtrack::web {
 namespace {
 
-// The queue page's script: progressive enhancement, the page works without
-// it. It listens on /events and, when an alert arrives (or the stream has
-// just started, to cover what changed since the page was made), fetches the
-// same page again and swaps in the counts and the list — unless the user's
-// keyboard focus is inside them, in which case a button offers the update.
-// EventSource reconnects by itself with Last-Event-ID, so a page that lost
-// its connection catches up from its cursor.
-const char kLiveScript[] = R"js('use strict';
+// The pages' one script: progressive enhancement, every page works without
+// it. A file larger than a form takes is refused before it is sent (the
+// server refuses it anyway). On the queue page, it listens on /events and, when
+// an alert arrives (or the stream has just started, to cover what changed since
+// the page was made), fetches the same page again and swaps in the counts and
+// the list — unless the user's keyboard focus is inside them, in which case a
+// button offers the update. EventSource reconnects by itself with
+// Last-Event-ID, so a page that lost its connection catches up from its cursor.
+const char kDeskScript[] = R"js('use strict';
+(function () {
+  document.querySelectorAll('input[type=file][data-max-bytes]')
+    .forEach(function (input) {
+      var max = Number(input.dataset.maxBytes);
+      function tooBig() {
+        return Array.prototype.some.call(input.files || [],
+                                         function (f) { return f.size > max; });
+      }
+      function check() {
+        var note = input.parentNode.querySelector('.too-big');
+        if (!tooBig()) {
+          if (note) { note.remove(); }
+          return true;
+        }
+        if (!note) {
+          note = document.createElement('p');
+          note.className = 'error too-big';
+          note.setAttribute('role', 'alert');
+          input.after(note);
+        }
+        note.textContent = input.dataset.tooBig;
+        return false;
+      }
+      input.addEventListener('change', check);
+      input.form.addEventListener('submit', function (e) {
+        if (!check()) { e.preventDefault(); input.focus(); }
+      });
+    });
+})();
 (function () {
   var live = document.getElementById('live');
   if (!live || !window.EventSource || !window.fetch || !window.DOMParser) {
@@ -138,7 +168,7 @@ struct WebDesk::LiveStream {
   absl::Time started;
 };
 
-const char* LiveScript() { return kLiveScript; }
+const char* DeskScript() { return kDeskScript; }
 
 void WebDesk::EventsGet(const httplib::Request& req, httplib::Response& res) {
   const auto plain = [&](int status, const std::string& text) {

@@ -21,12 +21,15 @@
 #include "pqtrack/v1/assembly.grpc.pb.h"
 #include "pqtrack/v1/workflow.grpc.pb.h"
 #include "services/common/crypto.h"
+#include "services/core/attachments.h"
 
 namespace pqtrack::web {
 namespace {
 
 // Queue entries per page.
 constexpr int kQueuePage = 50;
+// The largest request body taken: one attachment and the form around it.
+constexpr size_t kMaxPost = core::kMaxAttachmentBytes + (size_t{1} << 20);
 
 // The queue's views: the `view` parameter, its label, what it asks
 // ListInbox for and its count.
@@ -155,8 +158,8 @@ void WebDesk::Register(httplib::Server& server) {
   server.Get("/style.css", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(StyleSheet(), "text/css; charset=utf-8");
   });
-  server.Get("/live.js", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(LiveScript(), "text/javascript; charset=utf-8");
+  server.Get("/desk.js", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(DeskScript(), "text/javascript; charset=utf-8");
   });
   server.Get("/events",
              [this](const httplib::Request& req, httplib::Response& res) {
@@ -194,8 +197,29 @@ void WebDesk::Register(httplib::Server& server) {
                FileGet(req, res, std::stoll(req.matches[1]),
                        std::stoll(req.matches[2]));
              });
-  // A file of at most 20 MiB, with the form around it.
-  server.set_payload_max_length(size_t{21} << 20);
+  // A file of at most 20 MiB, with the form around it; a larger request
+  // is cut short by httplib with 413, and gets a page saying why.
+  server.set_payload_max_length(kMaxPost);
+  // Errors httplib answers by itself (a request too large, no such page)
+  // get a page of ours; those with a body of ours keep it.
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        const std::string lang = Lang(req);
+        const std::string what = res.status == 413 ? T(lang, "too_big")
+                                 : res.status == 404
+                                     ? T(lang, "no_page")
+                                     : absl::StrCat("HTTP ", res.status);
+        res.set_content(Page(lang, T(lang, "app"),
+                             absl::StrCat("<p class=\"error\" role=\"alert\">",
+                                          Escape(what), "</p><p><a href=\"/\">",
+                                          Escape(T(lang, "back")), "</a></p>"),
+                             ""),
+                        "text/html; charset=utf-8");
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   server.Post(
       R"(/items/(\d{1,18})/(draft|input|submit|approve|return|send|files))",
       [this](const httplib::Request& req, httplib::Response& res) {
@@ -386,7 +410,7 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
   std::map<int64_t, const v1::Session*> session_of;
   for (const v1::Session& x : sessions.sessions()) session_of[x.id()] = &x;
 
-  // What /live.js swaps in when something changes: #queue-summary (the
+  // What /desk.js swaps in when something changes: #queue-summary (the
   // total and the views' counts) and #queue-list.
   std::string body = absl::StrCat(
       "<div id=\"queue-summary\"><h2>", Escape(T(lang, "queue")),
@@ -507,7 +531,7 @@ void WebDesk::QueuePage(const httplib::Request& req, httplib::Response& res) {
                     q.Href(*q.view, inbox.next_page_token()), "\">",
                     Escape(T(lang, "next")), "</a>");
   }
-  absl::StrAppend(&body, "</p></div><script src=\"/live.js\" defer></script>");
+  absl::StrAppend(&body, "</p></div><script src=\"/desk.js\" defer></script>");
   res.set_content(Page(lang, T(lang, "queue"), body, HeaderBar(*s)),
                   "text/html; charset=utf-8");
 }

@@ -18,7 +18,7 @@
 // sent, the drafts and the history, and a form for each move the server
 // says the user may make now); POST /items/N/{draft,input,submit,approve,
 // return,send,files}; /items/N/files/F (a download); /logout and /lang
-// (POST); /events (see Live); /style.css and /live.js. Vietnamese by default,
+// (POST); /events (see Live); /style.css and /desk.js. Vietnamese by default,
 // English with one click; dates dd/mm/yyyy, times in Asia/Ho_Chi_Minh.
 //
 // Every move carries the item version the page showed. A draft saved over
@@ -26,7 +26,7 @@
 // user's still in the editor); any other refusal shows the server's reason
 // with what was typed kept.
 //
-// Live: the queue page's script (/live.js) listens on GET /events, which
+// Live: the pages' script (/desk.js) listens on GET /events, which
 // relays the user's WatchAlerts (their unit's alerts) as Server-Sent Events
 // and refreshes the queue when one arrives. A reconnecting browser sends
 // Last-Event-ID and resumes from that cursor; a new one starts from now

@@ -194,11 +194,19 @@ class WebDeskInTheBrowser(unittest.TestCase):
             os.path.join(SHOTS, f"{self.shot:02d}-{name}.png"))
 
     def click_and_load(self, element):
-        """Clicks something that loads a new page and waits for it."""
+        """Clicks something that loads a new page and waits for it (and,
+        on the queue, for its first live refresh, which swaps the list)."""
         old = self.browser.find_element(By.TAG_NAME, "html")
         element.click()
         WebDriverWait(self.browser, 30).until(
             expected_conditions.staleness_of(old))
+        self.settle()
+
+    def settle(self):
+        WebDriverWait(self.browser, 60).until(lambda b: b.execute_script(
+            "return !document.getElementById('live') ||"
+            " document.body.dataset.live === 'off' ||"
+            " Number(document.body.dataset.refreshed || 0) >= 1"))
 
     def press(self, text):
         """Clicks the button labelled `text` and waits for the next page."""
@@ -443,6 +451,19 @@ class WebDeskInTheBrowser(unittest.TestCase):
         self.assertIn("content_type: must be one of", self.page())
         self.assertNotIn("ghi-chu.txt",
                          b.find_element(By.CSS_SELECTOR, "table.files").text)
+        # A file over 20 MiB is refused in the page, before it is sent.
+        big = os.path.join(self.dir, "quá-lớn.pdf")
+        with open(big, "wb") as f:
+            f.write(b"%PDF-1.4\n")
+            f.truncate(20 * 1024 * 1024 + 1)
+        b.find_element(By.ID, "file-input").send_keys(big)
+        self.assertIn("Tệp quá lớn: tối đa 20 MB",
+                      b.find_element(By.CSS_SELECTOR, ".too-big").text)
+        self.assertTrue(b.execute_script("""
+            const form = document.getElementById('file-input').form;
+            const e = new Event('submit', {cancelable: true});
+            form.dispatchEvent(e);
+            return e.defaultPrevented;"""))
         answer = b.find_element(By.CSS_SELECTOR, "section.answer").text
         self.assertIn("456/BNV-TL", answer)
         self.assertIn("Thứ trưởng Nguyễn Văn X", answer)
@@ -469,8 +490,9 @@ class WebDeskInTheBrowser(unittest.TestCase):
         # Keyboard only: the user name field has the focus, Tab goes on to
         # the password, Enter signs in.
         b.get(self.base + "/login")
-        self.assertEqual(b.switch_to.active_element.get_attribute("id"),
-                         "user")
+        # (autofocus applies once the page has rendered)
+        WebDriverWait(b, 30).until(
+            lambda d: d.switch_to.active_element.get_attribute("id") == "user")
         b.switch_to.active_element.send_keys("tl.lead" + Keys.TAB)
         self.assertEqual(b.switch_to.active_element.get_attribute("id"),
                          "password")
@@ -509,6 +531,7 @@ class WebDeskInTheBrowser(unittest.TestCase):
         # the queue's rows as cards.
         self.zoom(200)
         b.refresh()
+        self.settle()
         self.check_accessible()
         self.save("queue-200-percent")
         self.click_and_load(b.find_element(

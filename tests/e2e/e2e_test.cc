@@ -539,6 +539,20 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   queue = http.Get("/?view=approval", signed_in);
   EXPECT_THAT(queue->body, ::testing::Not(HasSubstr("Hướng dẫn")));
   EXPECT_THAT(queue->body, HasSubstr("Không có việc nào đang chờ"));
+  // What httplib refuses by itself gets a page of ours.
+  auto none = http.Get("/no/such/page", signed_in);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404);
+  EXPECT_THAT(none->body, HasSubstr("Không có trang này"));
+  auto huge = http.Post("/items/1/files", signed_in,
+                        std::string((size_t{21} << 20) + 1, 'x'),
+                        "multipart/form-data; boundary=x");
+  // The desk may close the connection before the body is all sent (then
+  // the client has no response to read); when it answers, it says why.
+  if (huge) {
+    EXPECT_EQ(huge->status, 413);
+    EXPECT_THAT(huge->body, HasSubstr("Tệp quá lớn"));
+  }
   queue = http.Get("/?view=all&page=forged", signed_in);
   EXPECT_EQ(queue->status, 400);
   EXPECT_THAT(queue->body, HasSubstr("page_token"));
