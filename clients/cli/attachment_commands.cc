@@ -17,8 +17,6 @@
 namespace pqtrack::cli {
 namespace {
 
-constexpr size_t kChunk = size_t{1} << 20;
-
 std::string Uploaded(const v1::Attachment& a) {
   return absl::FormatTime("%Y-%m-%d %H:%M",
                           absl::FromUnixSeconds(a.upload_time().seconds()),
@@ -41,29 +39,21 @@ void Attach(Context& ctx, int64_t item, const std::string& path,
     ctx.exit_code = 2;
     return;
   }
-  v1::AttachmentService::Stub stub(ctx.conn().channel());
   auto call = ctx.conn().NewStreamContext();
+  v1::Attachment h;
+  h.set_item_id(item);
+  h.set_file_name(name);
+  h.set_content_type(type);
+  h.set_kind(kind == "supporting" ? v1::ATTACHMENT_KIND_SUPPORTING
+                                  : v1::ATTACHMENT_KIND_SIGNED_ANSWER);
   v1::UploadAttachmentResponse resp;
-  auto writer = stub.UploadAttachment(call.get(), &resp);
-  v1::UploadAttachmentRequest req;
-  v1::Attachment* h = req.mutable_header();
-  h->set_item_id(item);
-  h->set_file_name(name);
-  h->set_content_type(type);
-  h->set_kind(kind == "supporting" ? v1::ATTACHMENT_KIND_SUPPORTING
-                                   : v1::ATTACHMENT_KIND_SIGNED_ANSWER);
-  bool open = writer->Write(req);
-  std::string buf(kChunk, '\0');
-  while (open && in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    const auto n = static_cast<size_t>(in.gcount());
-    if (n == 0) break;
-    req.Clear();
-    req.set_chunk(buf.data(), n);
-    open = writer->Write(req);
-  }
-  writer->WritesDone();
-  const grpc::Status st = writer->Finish();
+  const grpc::Status st = client::UploadAttachment(
+      ctx.conn().channel(), call.get(), h,
+      [&in](char* buf, size_t size) {
+        in.read(buf, static_cast<std::streamsize>(size));
+        return static_cast<size_t>(in.gcount());
+      },
+      &resp);
   if (!st.ok()) {
     ctx.exit_code = client::PrintError(st);
     return;

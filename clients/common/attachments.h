@@ -1,5 +1,6 @@
-// Provides the client side of AttachmentService's download stream, shared
-// by pqtrack and pqtrack-web: the file's description and all its bytes.
+// Provides the client side of AttachmentService's streams, shared by
+// pqtrack and pqtrack-web: an upload in chunks of 1 MiB, and a download of
+// the file's description and all its bytes.
 #ifndef PQTRACK_CLIENTS_COMMON_ATTACHMENTS_H_
 #define PQTRACK_CLIENTS_COMMON_ATTACHMENTS_H_
 
@@ -10,9 +11,20 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "pqtrack/v1/attachment.grpc.pb.h"
 
 namespace pqtrack::client {
+
+// Uploads a file described by `header` (item, kind, name, type) over
+// `channel` with `ctx`: `read(buf, size)` fills `buf` with up to `size`
+// bytes and returns how many, 0 at the end. The stream's status; `*resp`
+// describes the file stored.
+grpc::Status UploadAttachment(const std::shared_ptr<grpc::Channel>& channel,
+                              grpc::ClientContext* ctx,
+                              const v1::Attachment& header,
+                              absl::FunctionRef<size_t(char*, size_t)> read,
+                              v1::UploadAttachmentResponse* resp);
 
 // Reads file `file` of item `item` whole (at most 20 MiB) over `channel`
 // with `ctx`; the stream's status.

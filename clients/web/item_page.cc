@@ -2,6 +2,7 @@
 // web_desk.h).
 #include <grpcpp/client_context.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -735,24 +736,22 @@ grpc::Status WebDesk::UploadFile(const Session& s, int64_t id,
     if (!by_name.empty()) type = by_name;
   }
   auto ctx = Context(s.secret);
+  v1::Attachment h;
+  h.set_item_id(id);
+  h.set_kind(kind);
+  h.set_file_name(file.filename);
+  h.set_content_type(type);
+  size_t at = 0;
   v1::UploadAttachmentResponse resp;
-  auto writer = v1::AttachmentService::NewStub(channel_)->UploadAttachment(
-      ctx.get(), &resp);
-  v1::UploadAttachmentRequest req;
-  v1::Attachment* h = req.mutable_header();
-  h->set_item_id(id);
-  h->set_kind(kind);
-  h->set_file_name(file.filename);
-  h->set_content_type(type);
-  bool open = writer->Write(req);
-  constexpr size_t kChunk = size_t{1} << 20;
-  for (size_t at = 0; open && at < file.content.size(); at += kChunk) {
-    req.Clear();
-    req.set_chunk(file.content.substr(at, kChunk));
-    open = writer->Write(req);
-  }
-  writer->WritesDone();
-  return writer->Finish();
+  return client::UploadAttachment(
+      channel_, ctx.get(), h,
+      [&](char* buf, size_t size) {
+        const size_t n = std::min(size, file.content.size() - at);
+        file.content.copy(buf, n, at);
+        at += n;
+        return n;
+      },
+      &resp);
 }
 
 void WebDesk::FileGet(const httplib::Request& req, httplib::Response& res,
