@@ -53,7 +53,11 @@ void PrintPeriodTable(const v1::PeriodReportResponse& r) {
         p.AddRow({session, "-", "none received yet", "", "", ""});
       }
       for (const auto& b : s.batches()) {
-        p.AddRow({session, absl::StrCat(b.batch_id()), b.phase(),
+        const std::string phase =
+            b.phase() == "BATCH_PHASE_BEFORE_SESSION"  ? "before session"
+            : b.phase() == "BATCH_PHASE_AFTER_SESSION" ? "after session"
+                                                       : b.phase();
+        p.AddRow({session, absl::StrCat(b.batch_id()), phase,
                   FormatDate(b.received_on()), absl::StrCat(b.petitions()),
                   absl::StrCat(b.answered())});
       }
@@ -72,6 +76,20 @@ void PrintPeriodTable(const v1::PeriodReportResponse& r) {
     }
     u.Print(std::cout);
   }
+  std::cout << "\n";
+  client::Table w({"OPEN ITEMS BY DUE WEEK", "OPEN"});
+  if (r.due_weeks_size() > 0) {
+    w.AddRow({absl::StrCat("due before ", FormatDate(r.due_weeks(0).week_of())),
+              absl::StrCat(r.open_due_earlier())});
+  }
+  for (const auto& x : r.due_weeks()) {
+    w.AddRow({absl::StrCat("week of ", FormatDate(x.week_of())),
+              absl::StrCat(x.open_items())});
+  }
+  w.AddRow({"due later", absl::StrCat(r.open_due_later())});
+  w.AddRow({"no due date", absl::StrCat(r.open_without_due_date())});
+  w.AddRow({"total open", absl::StrCat(r.open_total())});
+  w.Print(std::cout);
 }
 
 void PrintSessionTable(const v1::SessionReportResponse& r) {

@@ -235,9 +235,13 @@ std::string PeriodCsv(const v1::PeriodReportResponse& r) {
     add("units", u.unit_code(), "answered_on_time", u.answered_on_time());
     add("units", u.unit_code(), "overdue", u.overdue());
   }
+  add("open_by_due_week", unit, "earlier", r.open_due_earlier());
   for (const auto& w : r.due_weeks()) {
     add("open_by_due_week", unit, Iso(w.week_of()), w.open_items());
   }
+  add("open_by_due_week", unit, "later", r.open_due_later());
+  add("open_by_due_week", unit, "no_due_date", r.open_without_due_date());
+  add("open_by_due_week", unit, "total", r.open_total());
   return out;
 }
 
@@ -284,11 +288,19 @@ std::string PeriodHtml(const v1::PeriodReportResponse& r) {
                   rates.empty() ? "<p>—</p>" : Bars(rates, 100, "%"), "\n");
   std::vector<std::pair<std::string, double>> weeks;
   double most = 0;
-  for (const auto& w : r.due_weeks()) {
-    weeks.push_back({absl::StrCat("tuần / week of ", Iso(w.week_of())),
-                     static_cast<double>(w.open_items())});
-    most = std::max(most, static_cast<double>(w.open_items()));
+  const auto bar = [&](std::string label, int value) {
+    weeks.push_back({std::move(label), static_cast<double>(value)});
+    most = std::max(most, static_cast<double>(value));
+  };
+  if (r.due_weeks_size() > 0) {
+    bar(absl::StrCat("hạn trước / due before ", Iso(r.due_weeks(0).week_of())),
+        r.open_due_earlier());
   }
+  for (const auto& w : r.due_weeks()) {
+    bar(absl::StrCat("tuần / week of ", Iso(w.week_of())), w.open_items());
+  }
+  bar("hạn sau đó / due later", r.open_due_later());
+  bar("không có hạn / no due date", r.open_without_due_date());
   absl::StrAppend(&out,
                   "<h2>Việc đang mở theo tuần đến hạn / Open items by due "
                   "week</h2>\n",

@@ -9,15 +9,20 @@
 #include "services/common/dates.h"
 #include "services/common/status_macros.h"
 #include "services/core/access.h"
+#include "services/core/enums.h"
+#include "services/core/reports.h"
 
 namespace pqtrack::api {
 namespace {
 
-// completed / total in tenths of a percent, rounded half up.
-int Permille(int completed, int total) {
-  if (total <= 0) return 0;
-  return static_cast<int>((int64_t{completed} * 2000 + total) /
-                          (int64_t{total} * 2));
+using core::Permille;
+
+// The name report.proto spells a batch phase with (BATCH_PHASE_...), from
+// the store's.
+std::string PhaseName(const std::string& stored) {
+  const auto phase = core::ParseEnum<core::BatchPhase>(stored).value_or(
+      core::BatchPhase::kUnspecified);
+  return v1::BatchPhase_Name(static_cast<v1::BatchPhase>(phase));
 }
 
 // The last instant of a day in the ministry's time zone.
@@ -111,7 +116,7 @@ grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
       for (const auto& b : s.batches) {
         v1::BatchFigures* bo = out->add_batches();
         bo->set_batch_id(b.id);
-        bo->set_phase(b.phase);
+        bo->set_phase(PhaseName(b.phase));
         SetDate(b.received_on, bo->mutable_received_on());
         bo->set_petitions(b.petitions);
         bo->set_answered(b.answered);
@@ -130,11 +135,16 @@ grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
       out->set_answered_on_time(u.on_time);
       out->set_overdue(u.overdue);
     }
-    for (const auto& w : f.due_weeks) {
+    const core::DueWeeks due = core::BucketDueWeeks(q.as_of, f.open_by_due);
+    for (const auto& w : due.weeks) {
       v1::DueWeek* out = resp->add_due_weeks();
       SetDate(w.monday, out->mutable_week_of());
       out->set_open_items(w.open);
     }
+    resp->set_open_due_earlier(due.earlier);
+    resp->set_open_due_later(due.later);
+    resp->set_open_without_due_date(due.without_due_date);
+    resp->set_open_total(due.total);
     return absl::OkStatus();
   });
 }
@@ -262,7 +272,8 @@ grpc::Status ReportServiceImpl::SessionReport(
     for (auto& [key, figures] : units) *resp->add_units() = figures;
     for (const auto& p : f.carried_over) ToProto(p, resp->add_carried_over());
     if (f.next_session_opens) {
-      SetDate(*f.next_session_opens - 40, resp->mutable_report_due_on());
+      SetDate(core::SessionReportDueOn(*f.next_session_opens),
+              resp->mutable_report_due_on());
     }
     return absl::OkStatus();
   });

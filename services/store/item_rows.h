@@ -85,6 +85,11 @@
 #define PQTRACK_SQL_AWAITING_ANSWER \
   "('RECEIVED', 'ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
 
+// The statuses core::IsOpenAsOf lets through (an item not answered by the
+// day and recorded in one of them then was open), for `status IN ...`.
+#define PQTRACK_SQL_OPEN_AS_OF_STATUSES \
+  "('RECEIVED', 'ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL', 'ANSWERED')"
+
 // core::IsInboxStatus in SQL.
 #define PQTRACK_SQL_INBOX_STATUSES \
   "('ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"

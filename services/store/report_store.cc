@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
+#include "services/store/item_rows.h"
 #include "services/store/rows.h"
 
 namespace pqtrack::store {
@@ -73,10 +74,10 @@ constexpr Statement kState{"rp_state", R"sql(
      WHERE i.received_on <= $1
        AND ($3::text[] IS NULL OR snap->>'lead_unit_code' = ANY($3::text[])))sql"};
 
-// Owes (or owed) a reply as of the day: answered, or not closed otherwise.
-#define PQTRACK_OWES                           \
-  " (answered_on IS NOT NULL OR status NOT IN" \
-  " ('NO_RESPONSE_REQUIRED', 'TRANSFERRED_OUT', 'WITHDRAWN', 'DUPLICATE'))"
+// Owes (or owed) a reply as of the day: answered by then, or open then
+// (core::IsOpenAsOf).
+#define PQTRACK_OWES \
+  " (answered_on IS NOT NULL OR status IN " PQTRACK_SQL_OPEN_AS_OF_STATUSES ")"
 #define PQTRACK_IN_PERIOD " received_on BETWEEN $1 AND $2"
 #define PQTRACK_DOC_NEEDS                    \
   " kind = 'DOCUMENT' AND" PQTRACK_IN_PERIOD \
@@ -124,16 +125,12 @@ constexpr Statement kByLead{
     " AND lead_code IS NOT NULL"
     " GROUP BY lead_code"};
 
-// Open items by the Monday of their due week, from four weeks before the
-// as-of day's week to eleven after. $1 as-of day.
-constexpr Statement kDueWeeks{
-    "rp_due_weeks",
-    "SELECT date_trunc('week', due_on)::date AS week, count(*) FROM pq_asof"
-    " WHERE answered_on IS NULL AND due_on IS NOT NULL AND status IN"
-    " ('RECEIVED', 'ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
-    " AND due_on >= date_trunc('week', $1::date)::date - 28"
-    " AND due_on < date_trunc('week', $1::date)::date + 84"
-    " GROUP BY 1 ORDER BY 1"};
+// Items open as of the day (core::IsOpenAsOf), by due date.
+constexpr Statement kOpenByDue{
+    "rp_open_by_due",
+    "SELECT due_on, count(*) FROM pq_asof"
+    " WHERE answered_on IS NULL AND status IN " PQTRACK_SQL_OPEN_AS_OF_STATUSES
+    " GROUP BY due_on"};
 
 constexpr Statement kPetitions{
     "rp_petitions",
@@ -141,11 +138,15 @@ constexpr Statement kPetitions{
     " FROM pq_asof WHERE kind = 'PETITION' AND status <> 'DUPLICATE'"
     " GROUP BY batch_id"};
 
+// Regular sessions opened by the day, or with a batch received by then (a
+// "before session" batch arrives before its session opens). $1 as-of day.
 constexpr Statement kSessions{
     "rp_sessions",
     "SELECT s.id, t.code, s.number, s.opens_on FROM sessions s"
     " JOIN terms t ON t.id = s.term_id"
-    " WHERE s.kind = 'REGULAR' AND s.opens_on <= $1"
+    " WHERE s.kind = 'REGULAR' AND (s.opens_on <= $1 OR EXISTS"
+    "   (SELECT 1 FROM batches b WHERE b.session_id = s.id"
+    "     AND b.received_on <= $1))"
     " ORDER BY s.opens_on, s.id"};
 constexpr Statement kBatches{
     "rp_batches",
@@ -326,8 +327,9 @@ absl::StatusOr<PeriodFigures> ReportStore::Period(const PeriodQuery& q) {
         }
         for (auto& [code, u] : by_child) out.units.push_back(std::move(u));
 
-        for (const pqxx::row& r : tx.Run(kDueWeeks, q.as_of)) {
-          out.due_weeks.push_back({*DayOf(r[0]), static_cast<int>(Int(r[1]))});
+        for (const pqxx::row& r : tx.Run(kOpenByDue)) {
+          out.open_by_due.emplace_back(DayOf(r[0]),
+                                       static_cast<int>(Int(r[1])));
         }
 
         std::map<int64_t, std::pair<int, int>> per_batch;

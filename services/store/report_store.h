@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -35,11 +36,9 @@ struct PeriodFigures {
   };
   // Directly under the report's unit (or the ministry's root).
   std::vector<Unit> units;
-  struct Week {
-    absl::CivilDay monday;
-    int open = 0;
-  };
-  std::vector<Week> due_weeks;
+  // Items open as of the day (core::IsOpenAsOf), counted by due date
+  // (nullopt: none).
+  std::vector<std::pair<std::optional<absl::CivilDay>, int>> open_by_due;
   struct Batch {
     int64_t id = 0;
     std::string phase;

@@ -47,6 +47,32 @@ class ReportTest : public ApiFixture {
     return resp;
   }
 
+  // A regular session of term XV; its id.
+  int64_t Session(int number, v1::Date opens, v1::Date closes) {
+    v1::CreateSessionRequest req;
+    req.set_term_code("XV");
+    req.set_number(number);
+    req.set_kind(v1::SESSION_KIND_REGULAR);
+    *req.mutable_opens_on() = opens;
+    *req.mutable_closes_on() = closes;
+    v1::CreateSessionResponse resp;
+    EXPECT_TRUE(assembly_->CreateSession(As(kAdmin).get(), req, &resp).ok());
+    return resp.session().id();
+  }
+  // A petition batch of a session; its id.
+  int64_t Batch(int64_t session, v1::BatchPhase phase, v1::Date received,
+                const std::string& number) {
+    v1::CreateBatchRequest req;
+    req.set_session_id(session);
+    req.set_phase(phase);
+    req.set_forwarding_body("Ban Dân nguyện");
+    req.set_document_number(number);
+    *req.mutable_received_on() = received;
+    v1::CreateBatchResponse resp;
+    EXPECT_TRUE(assembly_->CreateBatch(As(kAdmin).get(), req, &resp).ok());
+    return resp.batch().id();
+  }
+
   v1::Item Get(int64_t id) {
     v1::GetItemRequest req;
     req.set_id(id);
@@ -245,6 +271,76 @@ TEST_F(ReportTest, LaterChangesDoNotMoveAReportAsOfAnEarlierDay) {
   EXPECT_EQ(now.petitions(0).answered(), 1);
 }
 
+// Figures as of a day, where imports and sessions make them easy to get
+// wrong: an item imported later with an answer dated after the day was
+// open on that day; a batch received before its session opens counts from
+// the day it was received; phases are spelled as report.proto says; and
+// open items fall into the due weeks, or the "earlier" and "later" rows,
+// or "without a due date", always adding up to the open total.
+TEST_F(ReportTest, AsOfTheDayWithImportsBatchesBeforeASessionAndTheWindow) {
+  // Session 8 opens after the as-of day; its "before" batch arrived before.
+  const int64_t s8 = Session(8, D(2024, 11, 20), D(2024, 12, 20));
+  const int64_t before =
+      Batch(s8, v1::BATCH_PHASE_BEFORE_SESSION, D(2024, 10, 25), "8/BDN");
+  v1::RecordItemRequest p = Petition("req-before-8", "TL");
+  *p.mutable_item()->mutable_received_on() = D(2024, 10, 25);
+  p.mutable_item()->mutable_petition()->set_batch_id(before);
+  ASSERT_TRUE(Record(p).ok());
+
+  // Imported on 20 November: one answered on 10 November, one due before
+  // the window (30 September .. 19 January), one due after it.
+  clock_.Set(kNow + absl::Hours(24 * 18));
+  Documents(
+      "Trả lời sau,2024-10-01,UBND A,1/A,2024-10-01,true,TL,2024-10-20,"
+      "2024-11-10,1/BNV,Vụ trưởng,Trả lời,EXPLAINED,EXPLANATION\n"
+      "Hạn sớm,2024-08-20,UBND A,2/A,2024-08-20,true,TL,2024-09-10,,,,,,\n"
+      "Hạn muộn,2024-10-15,UBND A,3/A,2024-10-15,true,CCVC,2025-03-01,,,,,,"
+      "\n");
+  clock_.Set(kNow);
+  const auto r = Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 11, 2));
+
+  // The document answered on 10 November was open and overdue on the 2nd.
+  EXPECT_EQ(r.documents().received(), 2);
+  EXPECT_EQ(r.documents().answered(), 0);
+  EXPECT_EQ(r.documents().overdue(), 1);
+  EXPECT_EQ(r.documents().not_yet_due(), 1);
+
+  // Sixteen weeks, each listed, from the Monday four weeks before the
+  // as-of day's week.
+  ASSERT_EQ(r.due_weeks_size(), 16);
+  EXPECT_EQ(r.due_weeks(0).week_of().month(), 9);
+  EXPECT_EQ(r.due_weeks(0).week_of().day(), 30);
+  EXPECT_EQ(r.due_weeks(15).week_of().month(), 1);
+  EXPECT_EQ(r.due_weeks(15).week_of().day(), 13);
+  int in_weeks = 0;
+  for (const auto& w : r.due_weeks()) {
+    in_weeks += w.open_items();
+    if (w.week_of().month() == 10 && w.week_of().day() == 14) {
+      EXPECT_EQ(w.open_items(), 1) << "due 20 October, answered later";
+    }
+  }
+  EXPECT_EQ(r.open_due_earlier(), 1);
+  EXPECT_EQ(r.open_due_later(), 1);
+  EXPECT_EQ(r.open_total(), r.open_due_earlier() + in_weeks +
+                                r.open_due_later() + r.open_without_due_date());
+  // The petition and the three documents.
+  EXPECT_EQ(r.open_total(), 4);
+
+  // The 8th session's batch counts from the day it was received, and
+  // the 7th's (the earlier one) gives way to it.
+  ASSERT_EQ(r.petitions_size(), 1);
+  EXPECT_EQ(r.petitions(0).session_number(), 8);
+  ASSERT_EQ(r.petitions(0).batches_size(), 1);
+  EXPECT_EQ(r.petitions(0).batches(0).phase(), "BATCH_PHASE_BEFORE_SESSION");
+  EXPECT_EQ(r.petitions(0).petitions(), 1);
+  // As of the day before it arrived, the 7th session's batch is the latest.
+  const auto earlier = Report(D(2024, 10, 1), D(2024, 10, 31), D(2024, 10, 24));
+  ASSERT_EQ(earlier.petitions_size(), 1);
+  EXPECT_EQ(earlier.petitions(0).session_number(), 7);
+  EXPECT_EQ(earlier.petitions(0).batches(0).phase(),
+            "BATCH_PHASE_AFTER_SESSION");
+}
+
 TEST_F(ReportTest, BadRequestsNameTheField) {
   grpc::Status st;
   Report(D(2024, 10, 31), D(2024, 10, 1), D(2024, 11, 2), "", kAdmin, &st);
@@ -307,31 +403,13 @@ TEST_F(ReportTest, TimelinessPerUnitAndKind) {
 TEST_F(ReportTest, SessionOutcomesCarriedOverAndTransferredOut) {
   // Session 6 (earlier) with one petition still IN_RESOLUTION, and the
   // next regular session known.
-  v1::CreateSessionRequest s6;
-  s6.set_term_code("XV");
-  s6.set_number(6);
-  s6.set_kind(v1::SESSION_KIND_REGULAR);
-  *s6.mutable_opens_on() = D(2023, 10, 23);
-  *s6.mutable_closes_on() = D(2023, 11, 29);
-  v1::CreateSessionResponse s6_resp;
-  ASSERT_TRUE(assembly_->CreateSession(As(kAdmin).get(), s6, &s6_resp).ok());
-  v1::CreateBatchRequest b6;
-  b6.set_session_id(s6_resp.session().id());
-  b6.set_phase(v1::BATCH_PHASE_AFTER_SESSION);
-  b6.set_forwarding_body("Ban Dân nguyện");
-  b6.set_document_number("6/BDN");
-  *b6.mutable_received_on() = D(2024, 1, 10);
-  v1::CreateBatchResponse b6_resp;
-  ASSERT_TRUE(assembly_->CreateBatch(As(kAdmin).get(), b6, &b6_resp).ok());
-  v1::CreateSessionRequest s8 = s6;
-  s8.set_number(8);
-  *s8.mutable_opens_on() = D(2024, 10, 21);
-  *s8.mutable_closes_on() = D(2024, 11, 30);
-  v1::CreateSessionResponse s8_resp;
-  ASSERT_TRUE(assembly_->CreateSession(As(kAdmin).get(), s8, &s8_resp).ok());
+  const int64_t s6 = Session(6, D(2023, 10, 23), D(2023, 11, 29));
+  const int64_t b6 =
+      Batch(s6, v1::BATCH_PHASE_AFTER_SESSION, D(2024, 1, 10), "6/BDN");
+  Session(8, D(2024, 10, 21), D(2024, 11, 30));
 
   const std::string b7 = absl::StrCat(batch_id_);
-  const std::string old = absl::StrCat(b6_resp.batch().id());
+  const std::string old = absl::StrCat(b6);
   v1::ImportItemsResponse imported;
   ASSERT_TRUE(
       ImportCsv(

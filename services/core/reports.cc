@@ -1,0 +1,50 @@
+#include "services/core/reports.h"
+
+#include <cstdint>
+
+#include "services/core/workflow.h"
+
+namespace pqtrack::core {
+
+bool IsOpenAsOf(ItemStatus status_then, bool answered_by_then) {
+  if (answered_by_then) return false;
+  return IsAwaitingAnswer(status_then) || status_then == ItemStatus::kAnswered;
+}
+
+int Permille(int part, int whole) {
+  if (whole <= 0) return 0;
+  return static_cast<int>((int64_t{part} * 2000 + whole) /
+                          (int64_t{whole} * 2));
+}
+
+DueWeeks BucketDueWeeks(
+    Day as_of,
+    const std::vector<std::pair<std::optional<Day>, int>>& open_by_due) {
+  DueWeeks out;
+  // absl::Weekday counts from Monday: days since this week's Monday.
+  const int since_monday = static_cast<int>(absl::GetWeekday(as_of));
+  const Day first = as_of - since_monday - 7 * DueWeeks::kWeeksBefore;
+  for (int w = 0; w < DueWeeks::kWeeks; ++w) {
+    out.weeks.push_back({first + 7 * w, 0});
+  }
+  const Day end = first + 7 * DueWeeks::kWeeks;  // the first day after
+  for (const auto& [due, count] : open_by_due) {
+    out.total += count;
+    if (!due) {
+      out.without_due_date += count;
+    } else if (*due < first) {
+      out.earlier += count;
+    } else if (*due >= end) {
+      out.later += count;
+    } else {
+      out.weeks[static_cast<size_t>((*due - first) / 7)].open += count;
+    }
+  }
+  return out;
+}
+
+Day SessionReportDueOn(Day next_session_opens) {
+  return next_session_opens - kSessionReportDaysBefore;
+}
+
+}  // namespace pqtrack::core

@@ -1,0 +1,57 @@
+// Provides the reports' arithmetic: what "open as of a day" means, the
+// open items by due week, shares in tenths of a percent rounded half up,
+// and the day a session's petition report is due. The store reads rows as
+// of the day; these rules turn them into the figures a ministry publishes.
+#ifndef PQTRACK_SERVICES_CORE_REPORTS_H_
+#define PQTRACK_SERVICES_CORE_REPORTS_H_
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "services/core/types.h"
+
+namespace pqtrack::core {
+
+// Whether an item was open at the end of a day, given the status its last
+// event recorded by then showed and whether an answer was sent by then. An
+// item whose recorded status is ANSWERED with no answer sent by the day
+// (an import recorded with an answer dated later) was open. The store
+// spells the statuses this lets through as PQTRACK_SQL_OPEN_AS_OF_STATUSES
+// (store/report_store.cc), tested equal.
+bool IsOpenAsOf(ItemStatus status_then, bool answered_by_then);
+
+// part / whole in tenths of a percent, rounded half up (137 of 149 is 919,
+// 91.9%); 0 when whole is 0.
+int Permille(int part, int whole);
+
+// Open items by the week they fall due, as of a day: kDueWeeks weeks from
+// the Monday kWeeksBefore weeks before the as-of day's week, and what
+// falls outside them.
+struct DueWeeks {
+  static constexpr int kWeeksBefore = 4;
+  static constexpr int kWeeks = 16;
+  struct Week {
+    Day monday;
+    int open = 0;
+  };
+  std::vector<Week> weeks;  // always kWeeks of them
+  int earlier = 0;
+  int later = 0;
+  int without_due_date = 0;
+  // earlier + every week + later + without_due_date.
+  int total = 0;
+};
+// `open_by_due`: counts of open items per due date (nullopt: none).
+DueWeeks BucketDueWeeks(
+    Day as_of,
+    const std::vector<std::pair<std::optional<Day>, int>>& open_by_due);
+
+// A session's petition report is due this many days before the next
+// regular session opens.
+inline constexpr int kSessionReportDaysBefore = 40;
+Day SessionReportDueOn(Day next_session_opens);
+
+}  // namespace pqtrack::core
+
+#endif  // PQTRACK_SERVICES_CORE_REPORTS_H_

@@ -1,0 +1,84 @@
+#include "services/core/reports.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/core/enums.h"
+#include "services/store/item_rows.h"
+
+namespace pqtrack::core {
+namespace {
+
+using S = ItemStatus;
+
+TEST(ReportsTest, OpenAsOfTheDay) {
+  EXPECT_TRUE(IsOpenAsOf(S::kReceived, false));
+  EXPECT_TRUE(IsOpenAsOf(S::kPendingApproval, false));
+  // Recorded as answered, but the answer was sent later.
+  EXPECT_TRUE(IsOpenAsOf(S::kAnswered, false));
+  EXPECT_FALSE(IsOpenAsOf(S::kAnswered, true));
+  EXPECT_FALSE(IsOpenAsOf(S::kInProgress, true));
+  for (S closed : {S::kNoResponseRequired, S::kTransferredOut, S::kWithdrawn,
+                   S::kDuplicate}) {
+    EXPECT_FALSE(IsOpenAsOf(closed, false)) << Name(closed);
+  }
+}
+
+// The store spells the statuses IsOpenAsOf lets through in SQL.
+TEST(ReportsTest, OpenAsOfSqlSpellingMatchesCore) {
+  const std::string sql = PQTRACK_SQL_OPEN_AS_OF_STATUSES;
+  for (int s = 1; s <= static_cast<int>(S::kDuplicate); ++s) {
+    const auto status = static_cast<S>(s);
+    const std::string quoted = std::string("'") + Name(status) + "'";
+    EXPECT_EQ(sql.find(quoted) != std::string::npos, IsOpenAsOf(status, false))
+        << quoted;
+  }
+}
+
+TEST(ReportsTest, PermilleRoundsHalfUp) {
+  EXPECT_EQ(Permille(137, 149), 919);  // 91.946...%
+  EXPECT_EQ(Permille(1, 16), 63);      // 6.25% -> 6.3%
+  EXPECT_EQ(Permille(1, 3), 333);
+  EXPECT_EQ(Permille(2, 3), 667);
+  EXPECT_EQ(Permille(5, 5), 1000);
+  EXPECT_EQ(Permille(0, 7), 0);
+  EXPECT_EQ(Permille(3, 0), 0);
+  EXPECT_EQ(Permille(2000000000, 2000000000), 1000);  // no overflow
+}
+
+TEST(ReportsTest, DueWeeksCoverSixteenWeeksAndAddUp) {
+  // Saturday 2 November 2024: its week starts Monday 28 October, the
+  // window on Monday 30 September and ends Sunday 19 January.
+  const DueWeeks w = BucketDueWeeks(Day(2024, 11, 2), {{Day(2024, 9, 29), 1},
+                                                       {Day(2024, 9, 30), 2},
+                                                       {Day(2024, 11, 3), 1},
+                                                       {Day(2024, 11, 4), 4},
+                                                       {Day(2025, 1, 19), 1},
+                                                       {Day(2025, 1, 20), 3},
+                                                       {std::nullopt, 5}});
+  ASSERT_EQ(w.weeks.size(), 16u);
+  EXPECT_EQ(w.weeks[0].monday, Day(2024, 9, 30));
+  EXPECT_EQ(w.weeks[15].monday, Day(2025, 1, 13));
+  EXPECT_EQ(w.earlier, 1);
+  EXPECT_EQ(w.weeks[0].open, 2);
+  EXPECT_EQ(w.weeks[4].open, 1);  // Sunday 3 November: the as-of week
+  EXPECT_EQ(w.weeks[5].open, 4);
+  EXPECT_EQ(w.weeks[15].open, 1);
+  EXPECT_EQ(w.later, 3);
+  EXPECT_EQ(w.without_due_date, 5);
+  int sum = w.earlier + w.later + w.without_due_date;
+  for (const auto& week : w.weeks) sum += week.open;
+  EXPECT_EQ(sum, w.total);
+  EXPECT_EQ(w.total, 17);
+  // On a Monday the window starts four Mondays before it.
+  EXPECT_EQ(BucketDueWeeks(Day(2024, 10, 28), {}).weeks[0].monday,
+            Day(2024, 9, 30));
+}
+
+TEST(ReportsTest, SessionReportIsDueFortyDaysBeforeTheNextSession) {
+  EXPECT_EQ(SessionReportDueOn(Day(2024, 10, 21)), Day(2024, 9, 11));
+}
+
+}  // namespace
+}  // namespace pqtrack::core
