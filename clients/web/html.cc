@@ -106,7 +106,8 @@ code.hash { font-size: .75rem; overflow-wrap: anywhere; }
 }
 @page { size: A4; margin: 18mm 15mm; }
 @media print {
-  header form, header a, .noprint { display: none; }
+  /* !important: "form.inline" and the like outrank these selectors. */
+  header form, header a, header button, .noprint { display: none !important; }
   body { background: #fff; font-size: 11pt; }
   main { max-width: none; margin: 0; padding: 0; }
   details { border: none; padding: 0; } details > summary { font-weight: 600; }

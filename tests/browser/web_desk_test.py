@@ -16,6 +16,7 @@ refused. Each page is saved as a PNG under the screenshot directory.
 Usage: web_desk_test.py SERVER_BIN WEB_BIN CLI_BIN SOURCE_DIR SCREENSHOT_DIR
 """
 
+import base64
 import datetime
 import hashlib
 import http.client
@@ -120,6 +121,8 @@ class WebDeskInTheBrowser(unittest.TestCase):
         cls.browser = webdriver.Chrome(
             service=Service("/usr/bin/chromedriver"), options=options)
         cls.browser.set_page_load_timeout(60)
+        # This run's pictures only.
+        shutil.rmtree(SHOTS, ignore_errors=True)
         pathlib.Path(SHOTS).mkdir(parents=True, exist_ok=True)
         cls.shot = 0
 
@@ -472,6 +475,28 @@ class WebDeskInTheBrowser(unittest.TestCase):
         self.assertIn("Đã trả lời", self.page())
         self.save("item-answered")
 
+        # Printed, the page is the item on A4 without its forms and buttons.
+        b.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        try:
+            shown = b.execute_script("""
+                return Array.from(document.querySelectorAll(
+                    'form, button, input, textarea, select, header a'))
+                  .filter(e => e.getClientRects().length > 0)
+                  .map(e => e.outerHTML.slice(0, 80));""")
+            self.save("item-print-media")
+        finally:
+            b.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        self.assertEqual(shown, [])
+        pdf = base64.b64decode(b.execute_cdp_cmd(
+            "Page.printToPDF", {"preferCSSPageSize": True})["data"])
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        # A4 is 595 x 842 points, give or take Skia's rounding.
+        box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+        self.assertIsNotNone(box, "the PDF has no page size")
+        self.assertAlmostEqual(float(box.group(1)), 595, delta=1)
+        self.assertAlmostEqual(float(box.group(2)), 842, delta=1)
+        pathlib.Path(SHOTS, "item-answered.pdf").write_bytes(pdf)
+
         # In English with one click.
         self.press("English")
         self.assertIn("The answer as sent", self.page())
@@ -505,7 +530,8 @@ class WebDeskInTheBrowser(unittest.TestCase):
         # submits a draft (an alert for the unit arrives over /events).
         self.click_and_load(b.find_element(By.LINK_TEXT, "Chờ duyệt (0)"))
         self.wait_live()
-        self.assertIn("Tự cập nhật khi có thay đổi", self.page())
+        self.assertIn("Tự cập nhật khi có thay đổi", self.page(),
+                      b.find_element(By.ID, "live").get_attribute("outerHTML"))
         before = int(b.execute_script("return document.body.dataset.refreshed"))
         today = datetime.date.today()
         out = self.cli("-o", "json", "item", "record", "document", "--sender",
