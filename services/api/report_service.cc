@@ -169,19 +169,18 @@ void ToProto(const store::TimelinessFigures::Row& r, v1::TimelinessRow* out) {
   out->set_transfers(r.transfers);
 }
 
-void Count(const store::SessionFigures::Petition& p, v1::OutcomeFigures* f) {
-  f->set_total(f->total() + 1);
-  if (!p.answered) return;
-  f->set_answered(f->answered() + 1);
-  if (p.outcome == "RESOLVED") f->set_resolved(f->resolved() + 1);
-  if (p.outcome == "IN_RESOLUTION") {
-    f->set_in_resolution(f->in_resolution() + 1);
+void ToProto(const core::OutcomeCounts& c, v1::OutcomeFigures* f) {
+  f->set_total(c.total);
+  f->set_answered(c.answered);
+  f->set_resolved(c.resolved);
+  f->set_in_resolution(c.in_resolution);
+  f->set_explained(c.explained);
+  for (const auto& [detail, n] : c.details) {
+    (*f->mutable_details())[core::Name(detail)] = n;
   }
-  if (p.outcome == "EXPLAINED") f->set_explained(f->explained() + 1);
-  if (!p.outcome_detail.empty()) (*f->mutable_details())[p.outcome_detail]++;
 }
 
-void ToProto(const store::SessionFigures::Petition& p, v1::InResolution* out) {
+void ToProto(const core::SessionPetition& p, v1::InResolution* out) {
   out->set_item_id(p.id);
   out->set_title(p.title);
   out->set_unit_code(p.unit_code);
@@ -246,21 +245,18 @@ grpc::Status ReportServiceImpl::SessionReport(
     resp->set_batch_id(q.batch_id);
     SetDate(as_of, resp->mutable_as_of());
     resp->set_unit_code(unit);
-    resp->mutable_total()->set_key("total");
-    std::map<std::string, v1::OutcomeFigures> fields, units;
-    for (const auto& p : f.petitions) {
-      Count(p, resp->mutable_total());
-      v1::OutcomeFigures& by_field = fields[p.field];
-      by_field.set_key(p.field);
-      Count(p, &by_field);
-      v1::OutcomeFigures& by_unit = units[p.unit_code];
-      by_unit.set_key(p.unit_code);
-      by_unit.set_name(p.unit_name);
-      Count(p, &by_unit);
-      if (p.answered && p.outcome == "IN_RESOLUTION") {
-        ToProto(p, resp->add_in_resolution());
-      }
-      if (p.status == "TRANSFERRED_OUT") {
+    core::OutcomeCounts total;
+    std::map<std::string, core::OutcomeCounts> fields;
+    // By unit code, with the unit's name.
+    std::map<std::string, std::pair<std::string, core::OutcomeCounts>> units;
+    for (const core::SessionPetition& p : f.petitions) {
+      total.Add(p);
+      fields[p.field].Add(p);
+      auto& unit = units[p.unit_code];
+      unit.first = p.unit_name;
+      unit.second.Add(p);
+      if (p.InResolution()) ToProto(p, resp->add_in_resolution());
+      if (p.TransferredOut()) {
         v1::TransferredOut* t = resp->add_transferred_out();
         t->set_item_id(p.id);
         t->set_title(p.title);
@@ -268,8 +264,19 @@ grpc::Status ReportServiceImpl::SessionReport(
         t->set_reason(p.out_reason);
       }
     }
-    for (auto& [key, figures] : fields) *resp->add_fields() = figures;
-    for (auto& [key, figures] : units) *resp->add_units() = figures;
+    resp->mutable_total()->set_key("total");
+    ToProto(total, resp->mutable_total());
+    for (const auto& [key, counts] : fields) {
+      v1::OutcomeFigures* out = resp->add_fields();
+      out->set_key(key);
+      ToProto(counts, out);
+    }
+    for (const auto& [key, unit] : units) {
+      v1::OutcomeFigures* out = resp->add_units();
+      out->set_key(key);
+      out->set_name(unit.first);
+      ToProto(unit.second, out);
+    }
     for (const auto& p : f.carried_over) ToProto(p, resp->add_carried_over());
     if (f.next_session_opens) {
       SetDate(core::SessionReportDueOn(*f.next_session_opens),

@@ -43,6 +43,26 @@ DueWeeks BucketDueWeeks(
   return out;
 }
 
+void OutcomeCounts::Add(const SessionPetition& p) {
+  ++total;
+  if (!p.answered) return;
+  ++answered;
+  switch (p.outcome) {
+    case Outcome::kResolved:
+      ++resolved;
+      break;
+    case Outcome::kInResolution:
+      ++in_resolution;
+      break;
+    case Outcome::kExplained:
+      ++explained;
+      break;
+    case Outcome::kUnspecified:
+      break;
+  }
+  if (p.detail != OutcomeDetail::kUnspecified) ++details[p.detail];
+}
+
 Day SessionReportDueOn(Day next_session_opens) {
   return next_session_opens - kSessionReportDaysBefore;
 }

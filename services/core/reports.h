@@ -5,10 +5,14 @@
 #ifndef PQTRACK_SERVICES_CORE_REPORTS_H_
 #define PQTRACK_SERVICES_CORE_REPORTS_H_
 
+#include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "services/core/enums.h"
 #include "services/core/types.h"
 
 namespace pqtrack::core {
@@ -46,6 +50,41 @@ struct DueWeeks {
 DueWeeks BucketDueWeeks(
     Day as_of,
     const std::vector<std::pair<std::optional<Day>, int>>& open_by_due);
+
+// A petition as a session report reads it, as of the day.
+struct SessionPetition {
+  int64_t id = 0;
+  std::string title, field, unit_code, unit_name;
+  ItemStatus status = ItemStatus::kUnspecified;
+  // An answer was sent by the day; its outcome is the latest one's.
+  bool answered = false;
+  Outcome outcome = Outcome::kUnspecified;
+  OutcomeDetail detail = OutcomeDetail::kUnspecified;
+  std::string roadmap;
+  std::optional<Day> expected_completion;
+  int session_number = 0;
+  // Transferred out: to whom, and why.
+  std::string out_to, out_reason;
+
+  // Answered IN_RESOLUTION: followed up until its roadmap is done.
+  bool InResolution() const {
+    return answered && outcome == Outcome::kInResolution;
+  }
+  bool TransferredOut() const { return status == ItemStatus::kTransferredOut; }
+};
+
+// The petitions of one group (a field, a unit, all of them) by outcome.
+struct OutcomeCounts {
+  int total = 0;
+  int answered = 0;
+  int resolved = 0;
+  int in_resolution = 0;
+  int explained = 0;
+  // Answered petitions by their outcome's detail.
+  std::map<OutcomeDetail, int> details;
+
+  void Add(const SessionPetition& p);
+};
 
 // A session's petition report is due this many days before the next
 // regular session opens.

@@ -433,16 +433,19 @@ absl::StatusOr<SessionFigures> ReportStore::Session(const SessionQuery& q) {
         BuildState(tx, q.as_of, q.as_of_end, tree.scope);
         for (const pqxx::row& r :
              tx.Run(kSessionPetitions, session_id, opens)) {
-          SessionFigures::Petition p;
+          core::SessionPetition p;
           p.id = Int(r[0]);
           p.title = Text(r[1]);
           p.field = Text(r[2]);
           p.unit_code = tree.ChildOf(Text(r[3]));
           p.unit_name = tree.name(p.unit_code);
-          p.status = Text(r[4]);
+          p.status = core::ParseEnum<core::ItemStatus>(Text(r[4]))
+                         .value_or(core::ItemStatus::kUnspecified);
           p.answered = Bool(r[5]);
-          p.outcome = Text(r[6]);
-          p.outcome_detail = Text(r[7]);
+          p.outcome = core::ParseEnum<core::Outcome>(Text(r[6]))
+                          .value_or(core::Outcome::kUnspecified);
+          p.detail = core::ParseEnum<core::OutcomeDetail>(Text(r[7]))
+                         .value_or(core::OutcomeDetail::kUnspecified);
           p.roadmap = Text(r[8]);
           p.expected_completion = DayOf(r[9]);
           p.session_number = static_cast<int>(Int(r[10]));

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "services/core/reports.h"
 #include "services/store/db.h"
 
 namespace pqtrack::store {
@@ -81,20 +82,11 @@ struct SessionFigures {
   int64_t session_id = 0;
   std::string term_code;
   int number = 0;
-  struct Petition {
-    int64_t id = 0;
-    std::string title, field, unit_code, unit_name, status;
-    bool answered = false;
-    std::string outcome, outcome_detail, roadmap;
-    std::optional<absl::CivilDay> expected_completion;
-    int session_number = 0;
-    std::string out_to, out_reason;
-  };
   // This session's petitions (of the batch, when one was asked for).
-  std::vector<Petition> petitions;
+  std::vector<core::SessionPetition> petitions;
   // Earlier regular sessions' petitions whose latest answer is
   // IN_RESOLUTION.
-  std::vector<Petition> carried_over;
+  std::vector<core::SessionPetition> carried_over;
   std::optional<absl::CivilDay> next_session_opens;
 };
 

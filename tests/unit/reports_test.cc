@@ -76,6 +76,36 @@ TEST(ReportsTest, DueWeeksCoverSixteenWeeksAndAddUp) {
             Day(2024, 9, 30));
 }
 
+TEST(ReportsTest, OutcomesAreCountedByTheirKindNotTheirSpelling) {
+  OutcomeCounts c;
+  SessionPetition p;
+  c.Add(p);  // not answered: counted, nothing else
+  p.answered = true;
+  p.outcome = Outcome::kInResolution;
+  p.detail = OutcomeDetail::kRoadmap;
+  c.Add(p);
+  EXPECT_TRUE(p.InResolution());
+  p.outcome = Outcome::kResolved;
+  p.detail = OutcomeDetail::kImplementation;
+  c.Add(p);
+  c.Add(p);
+  p.outcome = Outcome::kExplained;
+  p.detail = OutcomeDetail::kExplanation;
+  c.Add(p);
+  EXPECT_EQ(c.total, 5);
+  EXPECT_EQ(c.answered, 4);
+  EXPECT_EQ(c.resolved, 2);
+  EXPECT_EQ(c.in_resolution, 1);
+  EXPECT_EQ(c.explained, 1);
+  EXPECT_EQ(c.answered, c.resolved + c.in_resolution + c.explained);
+  EXPECT_EQ(c.details.at(OutcomeDetail::kImplementation), 2);
+  EXPECT_EQ(c.details.at(OutcomeDetail::kRoadmap), 1);
+  SessionPetition out;
+  out.status = ItemStatus::kTransferredOut;
+  EXPECT_TRUE(out.TransferredOut());
+  EXPECT_FALSE(out.InResolution());
+}
+
 TEST(ReportsTest, SessionReportIsDueFortyDaysBeforeTheNextSession) {
   EXPECT_EQ(SessionReportDueOn(Day(2024, 10, 21)), Day(2024, 9, 11));
 }
