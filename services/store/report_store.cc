@@ -17,11 +17,7 @@ constexpr Statement kUnits{"rp_units",
                            " LEFT JOIN units p ON p.id = u.parent_id"
                            " WHERE u.kind <> 'EXTERNAL_AGENCY'"};
 
-// Every item received by the as-of day, as it stood then: the snapshot of
-// its last event recorded by the end of that day, else of its first event
-// (an item recorded later with an earlier received date), and its first
-// answer sent by that day. $1 as-of day, $2 end of that day, $3 lead units
-// (NULL: every item).
+// The items as of the day, one row each (kState fills it).
 constexpr char kStateTable[] =
     "CREATE TEMP TABLE pq_asof (id bigint, kind text, received_on date,"
     " batch_id bigint, field text, title text, requires_response boolean,"
@@ -29,50 +25,31 @@ constexpr char kStateTable[] =
     " outcome text, outcome_detail text, roadmap text,"
     " expected_completion date, extensions int, transfers int,"
     " out_to text, out_reason text) ON COMMIT DROP";
-// Every item received by the as-of day, as it stood then: the snapshot of
-// its last event recorded by the end of that day, else of its first event
-// (an item recorded later with an earlier received date); its first answer
-// and its latest answer sent by that day; and the extensions and transfers
-// recorded by then. $1 as-of day, $2 end of that day, $3 lead units (NULL:
+// Every item received by the as-of day, as it stood then: its state
+// interval (item_states, migration 0014) holding the end of that day --
+// what its last event recorded by then said, or for an item recorded later
+// with an earlier received date what its first said -- with the extensions
+// and transfers recorded by then; its first answer and its latest answer
+// sent by that day. $1 as-of day, $2 end of that day, $3 lead units (NULL:
 // every item).
 constexpr Statement kState{"rp_state", R"sql(
     INSERT INTO pq_asof
     SELECT i.id, i.kind, i.received_on, i.batch_id, i.field, i.title,
-           coalesce(i.requires_response, true),
-           snap->>'status', (snap->>'due_on')::date, snap->>'lead_unit_code',
-           fa.first_sent, la.outcome, la.outcome_detail, la.roadmap,
-           la.expected_completion, coalesce(ev.extensions, 0),
-           coalesce(ev.transfers, 0), ev.out_to, ev.out_reason
-      FROM items i
-      CROSS JOIN LATERAL (
-        SELECT coalesce(
-          (SELECT e.after FROM events e
-            WHERE e.item_id = i.id AND e.at <= $2
-            ORDER BY e.id DESC LIMIT 1),
-          (SELECT e.after FROM events e
-            WHERE e.item_id = i.id ORDER BY e.id LIMIT 1)) AS snap) s
-      LEFT JOIN LATERAL (
-        SELECT min(a.sent_on) AS first_sent FROM answers a
-         WHERE a.item_id = i.id AND a.sent_on <= $1) fa ON true
-      LEFT JOIN LATERAL (
-        SELECT a.outcome, a.outcome_detail, a.roadmap, a.expected_completion
-          FROM answers a WHERE a.item_id = i.id AND a.sent_on <= $1
-         ORDER BY a.sent_on DESC, a.id DESC LIMIT 1) la ON true
+           coalesce(i.requires_response, true), s.status, s.due_on,
+           s.lead_code, a.first_sent, a.outcome, a.outcome_detail, a.roadmap,
+           a.expected_completion, s.extensions, s.transfers, s.out_to,
+           s.out_reason
+      FROM item_states s
+      JOIN items i ON i.id = s.item_id
       LEFT JOIN (
-        SELECT item_id,
-               count(*) FILTER (WHERE kind = 'DEADLINE_EXTENDED') AS extensions,
-               count(*) FILTER (WHERE kind IN ('TRANSFERRED', 'TRANSFERRED_OUT'))
-                 AS transfers,
-               (array_agg(detail->>'to_unit_code' ORDER BY id DESC)
-                  FILTER (WHERE kind = 'TRANSFERRED_OUT'))[1] AS out_to,
-               (array_agg(detail->>'reason' ORDER BY id DESC)
-                  FILTER (WHERE kind = 'TRANSFERRED_OUT'))[1] AS out_reason
-          FROM events
-         WHERE at <= $2
-           AND kind IN ('DEADLINE_EXTENDED', 'TRANSFERRED', 'TRANSFERRED_OUT')
-         GROUP BY item_id) ev ON ev.item_id = i.id
-     WHERE i.received_on <= $1
-       AND ($3::text[] IS NULL OR snap->>'lead_unit_code' = ANY($3::text[])))sql"};
+        SELECT DISTINCT ON (x.item_id) x.item_id, x.outcome, x.outcome_detail,
+               x.roadmap, x.expected_completion,
+               min(x.sent_on) OVER (PARTITION BY x.item_id) AS first_sent
+          FROM answers x WHERE x.sent_on <= $1
+         ORDER BY x.item_id, x.sent_on DESC, x.id DESC) a ON a.item_id = i.id
+     WHERE s.valid_from <= $2 AND (s.valid_to IS NULL OR s.valid_to > $2)
+       AND i.received_on <= $1
+       AND ($3::text[] IS NULL OR s.lead_code = ANY($3::text[])))sql"};
 
 // Owes (or owed) a reply as of the day: answered by then, or open then
 // (core::IsOpenAsOf).

@@ -1,6 +1,11 @@
 // PeriodReport on small hand-checked data: on-time and late answers, an
 // answer on the due day, a due date carried past a holiday, a transfer out,
 // an extension, an IN_RESOLUTION answer, the as-of rule, and unit scope.
+#include <random>
+#include <set>
+
+#include "services/common/dates.h"
+#include "services/store/db.h"
 #include "tests/db/api_fixture.h"
 
 namespace pqtrack::api {
@@ -339,6 +344,237 @@ TEST_F(ReportTest, AsOfTheDayWithImportsBatchesBeforeASessionAndTheWindow) {
   EXPECT_EQ(earlier.petitions(0).session_number(), 7);
   EXPECT_EQ(earlier.petitions(0).batches(0).phase(),
             "BATCH_PHASE_AFTER_SESSION");
+}
+
+// The reference for "as of": each item's state at an instant computed from
+// the events recorded by then alone -- its last event's snapshot, else its
+// first's; the extensions and transfers recorded by then; the latest
+// transfer out's agency and reason. Slow on purpose: a lookup per item.
+constexpr store::Statement kStateFromEvents{"test_state_from_events", R"sql(
+SELECT i.id, snap->>'status', snap->>'due_on', snap->>'lead_unit_code',
+       coalesce(ev.extensions, 0), coalesce(ev.transfers, 0), ev.out_to,
+       ev.out_reason
+  FROM items i
+  CROSS JOIN LATERAL (
+    SELECT coalesce(
+      (SELECT e.after FROM events e WHERE e.item_id = i.id AND e.at <= $1
+        ORDER BY e.id DESC LIMIT 1),
+      (SELECT e.after FROM events e WHERE e.item_id = i.id
+        ORDER BY e.id LIMIT 1)) AS snap) s
+  LEFT JOIN (
+    SELECT item_id,
+           count(*) FILTER (WHERE kind = 'DEADLINE_EXTENDED') AS extensions,
+           count(*) FILTER (WHERE kind IN ('TRANSFERRED', 'TRANSFERRED_OUT'))
+             AS transfers,
+           (array_agg(detail->>'to_unit_code' ORDER BY id DESC)
+              FILTER (WHERE kind = 'TRANSFERRED_OUT'))[1] AS out_to,
+           (array_agg(detail->>'reason' ORDER BY id DESC)
+              FILTER (WHERE kind = 'TRANSFERRED_OUT'))[1] AS out_reason
+      FROM events WHERE at <= $1 GROUP BY item_id) ev ON ev.item_id = i.id
+ ORDER BY i.id)sql"};
+// The same, from the state history the reports read.
+constexpr store::Statement kStateFromHistory{"test_state_from_history", R"sql(
+SELECT s.item_id, s.status, s.due_on::text, s.lead_code, s.extensions,
+       s.transfers, s.out_to, s.out_reason
+  FROM item_states s
+ WHERE s.valid_from <= $1 AND (s.valid_to IS NULL OR s.valid_to > $1)
+ ORDER BY s.item_id)sql"};
+
+// Property: for random histories -- recorded and imported items, drafts,
+// returns, approvals, answers, extensions, transfers inside and out, many
+// moves at one instant -- the state history gives, at every instant that
+// matters (each event's time, and just before it), exactly what the events
+// recorded by then give. Every report figure is computed from that state.
+TEST_F(ReportTest, StateHistoryAgreesWithTheEventsAtEveryInstant) {
+  const std::string responder = UserToken("tl.resp", v1::ROLE_RESPONDER, "TL");
+  const std::string leader = UserToken("tl.lead", v1::ROLE_LEADER, "TL");
+  for (const unsigned seed : {1u, 2u, 3u}) {
+    std::mt19937 rng(seed);
+    const auto pick = [&](int n) {
+      return std::uniform_int_distribution<int>(0, n - 1)(rng);
+    };
+    absl::Time now = kNow + absl::Hours(24 * 40 * seed);
+    std::vector<int64_t> ids;
+    for (int k = 0; k < 24; ++k) {
+      v1::RecordItemResponse r;
+      ASSERT_TRUE(Record(Petition(absl::StrCat("req-prop-", seed, "-", k),
+                                  k % 3 == 0 ? "" : "TL"),
+                         &r)
+                      .ok());
+      ids.push_back(r.item().id());
+    }
+    for (int step = 0; step < 300; ++step) {
+      // Often several moves at one instant, else minutes to days later.
+      if (pick(4) != 0) now += absl::Minutes(1 + pick(3 * 24 * 60));
+      clock_.Set(now);
+      if (step % 100 == 7) {
+        for (int64_t id : Documents(absl::StrCat(
+                 "Nhập ", seed, "-", step, ",2024-10-01,UBND A,", seed, step,
+                 "/A,2024-10-01,true,TL,2024-10-20,,,,,,\n"))) {
+          ids.push_back(id);
+        }
+        continue;
+      }
+      const int64_t id = ids[static_cast<size_t>(pick(ids.size()))];
+      const v1::Item it = Get(id);
+      grpc::Status st;
+      // Mostly a move the item's status allows, sometimes any move.
+      int move = pick(9);
+      if (pick(4) != 0) {
+        switch (it.status()) {
+          case v1::ITEM_STATUS_RECEIVED:
+            move = 0;
+            break;
+          case v1::ITEM_STATUS_ASSIGNED:
+            move = pick(3) == 0 ? 7 : 1;
+            break;
+          case v1::ITEM_STATUS_IN_PROGRESS:
+            move = pick(3) == 0 ? 6 : 2;
+            break;
+          case v1::ITEM_STATUS_PENDING_APPROVAL:
+            move = it.approved() ? 5 : 3 + pick(2);
+            break;
+          default:
+            break;
+        }
+      }
+      switch (move) {
+        case 0: {
+          v1::AssignItemRequest req;
+          req.set_item_id(id);
+          req.set_version(it.version());
+          req.set_lead_unit_code(pick(2) ? "TL" : "CCVC");
+          v1::AssignItemResponse resp;
+          st = workflow_->AssignItem(As(kAdmin).get(), req, &resp);
+          break;
+        }
+        case 1: {
+          v1::SaveDraftRequest req;
+          req.set_item_id(id);
+          req.set_version(it.version());
+          req.set_text(absl::StrCat("Dự thảo ", step));
+          v1::SaveDraftResponse resp;
+          st = workflow_->SaveDraft(As(responder).get(), req, &resp);
+          break;
+        }
+        case 2: {
+          v1::SubmitResponseRequest req;
+          req.set_item_id(id);
+          req.set_version(it.version());
+          v1::SubmitResponseResponse resp;
+          st = workflow_->SubmitResponse(As(responder).get(), req, &resp);
+          break;
+        }
+        case 3: {
+          v1::ReturnResponseRequest req;
+          req.set_item_id(id);
+          req.set_version(it.version());
+          req.set_comment("Sửa lại");
+          v1::ReturnResponseResponse resp;
+          st = workflow_->ReturnResponse(As(leader).get(), req, &resp);
+          break;
+        }
+        case 4: {
+          v1::ApproveResponseRequest req;
+          req.set_item_id(id);
+          req.set_version(it.version());
+          v1::ApproveResponseResponse resp;
+          st = workflow_->ApproveResponse(As(leader).get(), req, &resp);
+          break;
+        }
+        case 5: {
+          v1::SendResponseRequest req;
+          req.set_item_id(id);
+          req.set_version(it.version());
+          req.set_document_number(absl::StrCat(step, "/BNV"));
+          req.set_signer("Thứ trưởng");
+          const absl::CivilDay today =
+              absl::ToCivilDay(now, MinistryTimeZone());
+          *req.mutable_sent_on() = D(today.year(), today.month(), today.day());
+          req.set_text("Trả lời");
+          req.set_outcome(v1::OUTCOME_EXPLAINED);
+          req.set_outcome_detail(v1::OUTCOME_DETAIL_EXPLANATION);
+          v1::SendResponseResponse resp;
+          st = workflow_->SendResponse(As(responder).get(), req, &resp);
+          break;
+        }
+        case 6: {
+          v1::ExtendDeadlineRequest req;
+          req.set_item_id(id);
+          req.set_version(it.version());
+          *req.mutable_new_due_on() = D(2026, 1 + pick(12), 1 + pick(28));
+          req.set_reason("Chờ ý kiến");
+          req.set_approved_by("Thứ trưởng");
+          v1::ExtendDeadlineResponse resp;
+          st = workflow_->ExtendDeadline(As(kAdmin).get(), req, &resp);
+          break;
+        }
+        default: {
+          v1::TransferItemRequest req;
+          req.set_item_id(id);
+          req.set_version(it.version());
+          req.set_to_unit_code(pick(6) == 0                  ? "BTC"
+                               : it.lead_unit_code() == "TL" ? "CCVC"
+                                                             : "TL");
+          req.set_reason(absl::StrCat("lý do ", step));
+          v1::TransferItemResponse resp;
+          st = workflow_->TransferItem(As(kAdmin).get(), req, &resp);
+          break;
+        }
+      }
+      // A move the item's status refuses is part of a random history.
+      EXPECT_NE(st.error_code(), grpc::INTERNAL) << st.error_message();
+    }
+
+    std::set<absl::Time> instants = {kNow - absl::Hours(24 * 365)};
+    ASSERT_TRUE(db_->Transact([&](store::Tx& tx) -> absl::Status {
+                     for (const auto& r : tx.ExecScript(
+                              "SELECT (extract(epoch FROM at) * 1000000)"
+                              "::bigint FROM events")) {
+                       const absl::Time t =
+                           absl::FromUnixMicros(r[0].as<int64_t>());
+                       instants.insert(t);
+                       instants.insert(t - absl::Microseconds(1));
+                     }
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    int compared = 0;
+    // Twice: as the trigger kept it, then rebuilt from the events as the
+    // migration does for the events recorded before it.
+    for (const bool rebuilt : {false, true}) {
+      if (rebuilt) {
+        ASSERT_TRUE(db_->Transact([&](store::Tx& tx) -> absl::Status {
+                         tx.ExecScript("SELECT pq_rebuild_item_states()");
+                         return absl::OkStatus();
+                       })
+                        .ok());
+      }
+      for (const absl::Time t : instants) {
+        const auto rows = [&](const store::Statement& s) {
+          std::vector<std::string> out;
+          EXPECT_TRUE(db_->Transact([&](store::Tx& tx) -> absl::Status {
+                           for (const auto& r : tx.Run(s, t)) {
+                             std::string line;
+                             for (const auto& f : r) {
+                               absl::StrAppend(
+                                   &line, f.is_null() ? "-" : f.c_str(), "|");
+                             }
+                             out.push_back(line);
+                           }
+                           return absl::OkStatus();
+                         })
+                          .ok());
+          return out;
+        };
+        ASSERT_EQ(rows(kStateFromHistory), rows(kStateFromEvents))
+            << "seed " << seed << (rebuilt ? ", rebuilt," : "") << " at "
+            << absl::FormatTime(t);
+        ++compared;
+      }
+    }
+    EXPECT_GT(compared, 400);
+  }
 }
 
 TEST_F(ReportTest, BadRequestsNameTheField) {
