@@ -201,47 +201,91 @@ std::string PeriodText(const v1::PeriodReportResponse& r, Language lang) {
   return out + "\n";
 }
 
+// The UTF-8 byte-order mark: Excel on Windows reads the file as UTF-8 only
+// when it starts with one.
+constexpr char kBom[] = "\xEF\xBB\xBF";
+
+// A figure as a spreadsheet cell: tenths of a percent as a plain number
+// with one decimal (91.9), which every locale's spreadsheet reads.
+std::string PercentCell(int permille) {
+  return absl::StrCat(permille / 10, ".", permille % 10);
+}
+
 std::string PeriodCsv(const v1::PeriodReportResponse& r) {
-  std::string out = CsvLine({"section", "unit", "figure", "value"});
-  const auto add = [&](const std::string& section, const std::string& unit,
-                       const std::string& figure, int64_t value) {
-    out += CsvLine({section, unit, figure, absl::StrCat(value)});
+  std::string out = kBom;
+  const auto n = [](int64_t v) { return absl::StrCat(v); };
+  // Each table: a title line, a header line, its rows, a blank line.
+  const auto table = [&](const std::string& title,
+                         const std::vector<std::string>& header) {
+    out += CsvLine({title});
+    out += CsvLine(header);
   };
-  const std::string unit = r.unit_code();
+  out += CsvLine(
+      {absl::StrCat("Báo cáo / Report ", Iso(r.from()), " – ", Iso(r.to()),
+                    ", số liệu đến ngày / as of ", Iso(r.as_of())),
+       r.unit_code().empty()
+           ? std::string("Toàn Bộ / whole ministry")
+           : absl::StrCat(r.unit_code(), " ", r.unit_name())});
+  out += "\n";
   const v1::DocumentFigures& d = r.documents();
-  add("documents", unit, "received", d.received());
-  add("documents", unit, "needing_reply", d.needing_reply());
-  add("documents", unit, "answered", d.answered());
-  add("documents", unit, "answered_on_time", d.answered_on_time());
-  add("documents", unit, "answered_late", d.answered_late());
-  add("documents", unit, "not_yet_due", d.not_yet_due());
-  add("documents", unit, "overdue", d.overdue());
-  add("tasks", unit, "assigned", r.tasks().assigned());
-  add("tasks", unit, "completed", r.tasks().completed());
-  out += CsvLine({"tasks", unit, "completed_percent",
-                  Percent(r.tasks().completed_permille(), Language::kEnglish)});
-  add("questions", unit, "received", r.questions().received());
-  add("questions", unit, "answered", r.questions().answered());
-  for (const auto& s : r.petitions()) {
-    const std::string section =
-        absl::StrCat("petitions ", s.term_code(), "-", s.session_number());
-    add(section, unit, "petitions", s.petitions());
-    add(section, unit, "answered", s.answered());
-    add(section, unit, "batches_received", s.batches_size());
-  }
+  table("Văn bản / Documents",
+        {"Tiếp nhận / Received", "Cần trả lời / Needing a reply",
+         "Đã trả lời / Answered", "Đúng hạn / On time",
+         "Trả lời muộn / Answered late", "Chưa đến hạn / Not yet due",
+         "Quá hạn chưa trả lời / Overdue, not answered"});
+  out += CsvLine({n(d.received()), n(d.needing_reply()), n(d.answered()),
+                  n(d.answered_on_time()), n(d.answered_late()),
+                  n(d.not_yet_due()), n(d.overdue())});
+  out += "\n";
+  table("Nhiệm vụ và chất vấn / Tasks and questions",
+        {"Nhiệm vụ được giao / Tasks assigned", "Đã hoàn thành / Completed",
+         "Tỷ lệ hoàn thành (%) / Completed (%)",
+         "Chất vấn tiếp nhận / Questions received", "Đã trả lời / Answered"});
+  out += CsvLine({n(r.tasks().assigned()), n(r.tasks().completed()),
+                  PercentCell(r.tasks().completed_permille()),
+                  n(r.questions().received()), n(r.questions().answered())});
+  out += "\n";
+  table("Theo đơn vị / By unit",
+        {"Mã / Code", "Đơn vị / Unit", "Cần trả lời / Needing a reply",
+         "Đã trả lời / Answered", "Đúng hạn / On time",
+         "Quá hạn chưa trả lời / Overdue, not answered"});
   for (const auto& u : r.units()) {
-    add("units", u.unit_code(), "needing_reply", u.needing_reply());
-    add("units", u.unit_code(), "answered", u.answered());
-    add("units", u.unit_code(), "answered_on_time", u.answered_on_time());
-    add("units", u.unit_code(), "overdue", u.overdue());
+    out += CsvLine({u.unit_code(), u.unit_name(), n(u.needing_reply()),
+                    n(u.answered()), n(u.answered_on_time()), n(u.overdue())});
   }
-  add("open_by_due_week", unit, "earlier", r.open_due_earlier());
+  out += "\n";
+  table("Kiến nghị cử tri theo đợt / Voters' petitions by batch",
+        {"Khóa / Term", "Kỳ họp / Session", "Đợt / Batch", "Gửi / Forwarded",
+         "Ngày nhận / Received on", "Kiến nghị / Petitions",
+         "Đã trả lời / Answered"});
+  for (const auto& x : r.petitions()) {
+    if (x.batches_size() == 0) {
+      out +=
+          CsvLine({x.term_code(), n(x.session_number()), "", "", "", "0", "0"});
+    }
+    for (const auto& b : x.batches()) {
+      out += CsvLine({x.term_code(), n(x.session_number()), n(b.batch_id()),
+                      b.phase() == "BATCH_PHASE_BEFORE_SESSION"
+                          ? "trước kỳ họp / before the session"
+                          : "sau kỳ họp / after the session",
+                      Iso(b.received_on()), n(b.petitions()), n(b.answered())});
+    }
+  }
+  out += "\n";
+  table("Việc đang mở theo tuần đến hạn / Open items by due week",
+        {"Hạn / Due", "Đang mở / Open"});
+  if (r.due_weeks_size() > 0) {
+    out +=
+        CsvLine({absl::StrCat("trước / before ", Iso(r.due_weeks(0).week_of())),
+                 n(r.open_due_earlier())});
+  }
   for (const auto& w : r.due_weeks()) {
-    add("open_by_due_week", unit, Iso(w.week_of()), w.open_items());
+    out += CsvLine(
+        {absl::StrCat("tuần / week of ", Iso(w.week_of())), n(w.open_items())});
   }
-  add("open_by_due_week", unit, "later", r.open_due_later());
-  add("open_by_due_week", unit, "no_due_date", r.open_without_due_date());
-  add("open_by_due_week", unit, "total", r.open_total());
+  out += CsvLine({"sau đó / later", n(r.open_due_later())});
+  out += CsvLine({"không có hạn / no due date", n(r.open_without_due_date())});
+  out += CsvLine({"tổng / total", n(r.open_total())});
   return out;
 }
 
@@ -361,8 +405,8 @@ std::string SessionText(const v1::SessionReportResponse& r, Language lang) {
 }
 
 std::string SessionCsv(const v1::SessionReportResponse& r) {
-  std::string out = CsvLine({"group", "key", "name", "total", "answered",
-                             "resolved", "in_resolution", "explained"});
+  std::string out = kBom + CsvLine({"group", "key", "name", "total", "answered",
+                                    "resolved", "in_resolution", "explained"});
   const auto add = [&](const std::string& group, const v1::OutcomeFigures& f) {
     out +=
         CsvLine({group, f.key(), f.name(), absl::StrCat(f.total()),
@@ -377,6 +421,7 @@ std::string SessionCsv(const v1::SessionReportResponse& r) {
 
 std::string TimelinessCsv(const v1::TimelinessReportResponse& r) {
   std::string out =
+      kBom +
       CsvLine({"unit", "kind", "needing_reply", "answered", "answered_on_time",
                "on_time_percent", "median_days", "p90_days", "overdue_1_7",
                "overdue_8_30", "overdue_31_90", "overdue_over_90", "extensions",
@@ -386,8 +431,7 @@ std::string TimelinessCsv(const v1::TimelinessReportResponse& r) {
     out += CsvLine(
         {unit, kind, absl::StrCat(x.needing_reply()),
          absl::StrCat(x.answered()), absl::StrCat(x.answered_on_time()),
-         x.answered() == 0 ? ""
-                           : Percent(x.on_time_permille(), Language::kEnglish),
+         x.answered() == 0 ? "" : PercentCell(x.on_time_permille()),
          absl::StrCat(x.median_days()), absl::StrCat(x.p90_days()),
          absl::StrCat(x.overdue_1_7()), absl::StrCat(x.overdue_8_30()),
          absl::StrCat(x.overdue_31_90()), absl::StrCat(x.overdue_over_90()),

@@ -1,7 +1,8 @@
-// Provides the ways a report is printed besides the table: CSV (one figure
-// per line), a short text in Vietnamese or English that reads like the
-// ministry's own reports, and a self-contained HTML page with its charts
-// drawn as inline SVG (no network needed to open it).
+// Provides the ways a report is printed besides the table: CSV for a
+// spreadsheet (UTF-8 with a byte-order mark, tables laid out wide, one
+// after the other with a title line each), a short text in Vietnamese or
+// English that reads like the ministry's own reports, and a self-contained HTML
+// page with its charts drawn as inline SVG (no network needed to open it).
 #ifndef PQTRACK_CLIENTS_COMMON_REPORT_FORMAT_H_
 #define PQTRACK_CLIENTS_COMMON_REPORT_FORMAT_H_
 
@@ -19,7 +20,8 @@ std::string Number(int64_t n, Language lang);
 std::string Percent(int permille, Language lang);
 
 std::string PeriodText(const v1::PeriodReportResponse& r, Language lang);
-// section,unit,figure,value lines with a header.
+// Its tables: documents, tasks and questions, by unit, petitions by batch,
+// open items by due week.
 std::string PeriodCsv(const v1::PeriodReportResponse& r);
 std::string PeriodHtml(const v1::PeriodReportResponse& r);
 

@@ -1,5 +1,6 @@
 #include "clients/common/report_format.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -83,9 +84,22 @@ TEST(ReportFormat, TheTextReadsLikeTheSeed) {
 
 TEST(ReportFormat, CsvAndSelfContainedHtml) {
   const std::string csv = PeriodCsv(Seed());
-  EXPECT_THAT(csv, HasSubstr("section,unit,figure,value\n"));
-  EXPECT_THAT(csv, HasSubstr("documents,,needing_reply,287\n"));
-  EXPECT_THAT(csv, HasSubstr("tasks,,completed_percent,91.9%\n"));
+  // Excel on Windows needs the byte-order mark to read UTF-8.
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_THAT(csv, HasSubstr("Văn bản / Documents\n"));
+  // The documents' figures on one row, in the header's order.
+  const size_t header = csv.find("Tiếp nhận / Received,");
+  ASSERT_NE(header, std::string::npos);
+  const size_t row = csv.find("\n", header) + 1;
+  EXPECT_EQ(csv.substr(row, csv.find("\n", row) - row),
+            absl::StrCat(Seed().documents().received(), ",287,",
+                         Seed().documents().answered(), ",",
+                         Seed().documents().answered_on_time(), ",",
+                         Seed().documents().answered_late(), ",",
+                         Seed().documents().not_yet_due(), ",",
+                         Seed().documents().overdue()));
+  EXPECT_THAT(csv, HasSubstr(",91.9,"));  // a number any locale reads
+  EXPECT_THAT(csv, HasSubstr("tuần / week of 2024-11-04,60\n"));
   const std::string html = PeriodHtml(Seed());
   EXPECT_THAT(html, HasSubstr("<svg"));
   EXPECT_THAT(html, HasSubstr("TL (16/17)"));
