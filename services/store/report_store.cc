@@ -34,8 +34,8 @@ constexpr char kStateTable[] =
 // every item).
 constexpr Statement kState{"rp_state", R"sql(
     INSERT INTO pq_asof
-    SELECT i.id, i.kind, i.received_on, i.batch_id, i.field, i.title,
-           coalesce(i.requires_response, true), s.status, s.due_on,
+    SELECT i.id, s.kind, s.received_on, s.batch_id, i.field, i.title,
+           s.requires_response, s.status, s.due_on,
            s.lead_code, a.first_sent, a.outcome, a.outcome_detail, a.roadmap,
            a.expected_completion, s.extensions, s.transfers, s.out_to,
            s.out_reason
@@ -48,7 +48,7 @@ constexpr Statement kState{"rp_state", R"sql(
           FROM answers x WHERE x.sent_on <= $1
          ORDER BY x.item_id, x.sent_on DESC, x.id DESC) a ON a.item_id = i.id
      WHERE s.valid_from <= $2 AND (s.valid_to IS NULL OR s.valid_to > $2)
-       AND i.received_on <= $1
+       AND s.received_on <= $1
        AND ($3::text[] IS NULL OR s.lead_code = ANY($3::text[])))sql"};
 
 // Owes (or owed) a reply as of the day: answered by then, or open then
@@ -60,60 +60,75 @@ constexpr Statement kState{"rp_state", R"sql(
   " kind = 'DOCUMENT' AND" PQTRACK_IN_PERIOD \
   " AND requires_response AND" PQTRACK_OWES
 
-// $1 from, $2 to, $3 as-of day.
-constexpr Statement kTotals{
-    "rp_totals",
-    "SELECT"
-    " count(*) FILTER (WHERE kind = 'DOCUMENT' AND" PQTRACK_IN_PERIOD
-    "),"
-    " count(*) FILTER (WHERE" PQTRACK_DOC_NEEDS
-    "),"
-    " count(*) FILTER (WHERE" PQTRACK_DOC_NEEDS
-    " AND answered_on IS NOT NULL),"
-    " count(*) FILTER (WHERE" PQTRACK_DOC_NEEDS
-    " AND answered_on IS NOT NULL AND (due_on IS NULL OR answered_on <= "
-    "due_on)),"
-    " count(*) FILTER (WHERE" PQTRACK_DOC_NEEDS
-    " AND answered_on IS NULL AND (due_on IS NULL OR due_on >= $3)),"
-    " count(*) FILTER (WHERE" PQTRACK_DOC_NEEDS
-    " AND answered_on IS NULL AND due_on < $3),"
-    " count(*) FILTER (WHERE kind = 'TASK' AND" PQTRACK_IN_PERIOD
-    " AND" PQTRACK_OWES
-    "),"
-    " count(*) FILTER (WHERE kind = 'TASK' AND" PQTRACK_IN_PERIOD
-    " AND answered_on IS NOT NULL),"
-    " count(*) FILTER (WHERE kind = 'QUESTION' AND" PQTRACK_IN_PERIOD
-    " AND status <> 'DUPLICATE'),"
-    " count(*) FILTER (WHERE kind = 'QUESTION' AND" PQTRACK_IN_PERIOD
-    " AND answered_on IS NOT NULL)"
-    " FROM pq_asof"};
-
-// Documents and tasks of the period that needed a reply, by lead unit.
-constexpr Statement kByLead{
-    "rp_by_lead",
-    "SELECT lead_code, count(*),"
-    " count(*) FILTER (WHERE answered_on IS NOT NULL),"
-    " count(*) FILTER (WHERE answered_on IS NOT NULL"
-    "   AND (due_on IS NULL OR answered_on <= due_on)),"
-    " count(*) FILTER (WHERE answered_on IS NULL AND due_on < $3)"
-    " FROM pq_asof"
-    " WHERE kind IN ('DOCUMENT', 'TASK') AND" PQTRACK_IN_PERIOD
-    " AND requires_response AND" PQTRACK_OWES
-    " AND lead_code IS NOT NULL"
-    " GROUP BY lead_code"};
-
-// Items open as of the day (core::IsOpenAsOf), by due date.
-constexpr Statement kOpenByDue{
-    "rp_open_by_due",
-    "SELECT due_on, count(*) FROM pq_asof"
-    " WHERE answered_on IS NULL AND status IN " PQTRACK_SQL_OPEN_AS_OF_STATUSES
-    " GROUP BY due_on"};
-
-constexpr Statement kPetitions{
-    "rp_petitions",
-    "SELECT batch_id, count(*), count(*) FILTER (WHERE answered_on IS NOT NULL)"
-    " FROM pq_asof WHERE kind = 'PETITION' AND status <> 'DUPLICATE'"
-    " GROUP BY batch_id"};
+// The period report's figures in one statement: `asof` is every item as
+// of the day (as kState reads it, but only what these figures need, and
+// only the first answer), materialized once; each part of the UNION ALL
+// aggregates it, in one row shape: (part, key, day, ten counts). Part 0 the
+// totals; 1 documents and tasks of the period needing a reply, by lead
+// unit; 2 open items (core::IsOpenAsOf) by due date; 3 petitions per
+// batch. $1 from, $2 to, $3 as-of day, $4 end of that day, $5 lead units
+// (NULL: every item).
+constexpr Statement kPeriodFigures{
+    "rp_period", R"sql(
+WITH asof AS MATERIALIZED (
+  SELECT s.kind, s.received_on, s.batch_id, s.requires_response, s.status,
+         s.due_on, s.lead_code, a.first_sent AS answered_on
+    FROM item_states s
+    LEFT JOIN (SELECT x.item_id, min(x.sent_on) AS first_sent FROM answers x
+                WHERE x.sent_on <= $3 GROUP BY x.item_id) a
+           ON a.item_id = s.item_id
+   WHERE s.valid_from <= $4 AND (s.valid_to IS NULL OR s.valid_to > $4)
+     AND s.received_on <= $3
+     AND ($5::text[] IS NULL OR s.lead_code = ANY($5::text[])))
+SELECT 0, NULL::text, NULL::date,
+       count(*) FILTER (WHERE kind = 'DOCUMENT' AND)sql" PQTRACK_IN_PERIOD
+                 R"sql(),
+       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(),
+       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(
+                          AND answered_on IS NOT NULL),
+       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(
+                          AND answered_on IS NOT NULL
+                          AND (due_on IS NULL OR answered_on <= due_on)),
+       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(
+                          AND answered_on IS NULL
+                          AND (due_on IS NULL OR due_on >= $3)),
+       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(
+                          AND answered_on IS NULL AND due_on < $3),
+       count(*) FILTER (WHERE kind = 'TASK' AND)sql" PQTRACK_IN_PERIOD
+                 " AND" PQTRACK_OWES R"sql(),
+       count(*) FILTER (WHERE kind = 'TASK' AND)sql" PQTRACK_IN_PERIOD R"sql(
+                          AND answered_on IS NOT NULL),
+       count(*) FILTER (WHERE kind = 'QUESTION' AND)sql" PQTRACK_IN_PERIOD
+                 R"sql(
+                          AND status <> 'DUPLICATE'),
+       count(*) FILTER (WHERE kind = 'QUESTION' AND)sql" PQTRACK_IN_PERIOD
+                 R"sql(
+                          AND answered_on IS NOT NULL)
+  FROM asof
+UNION ALL
+SELECT 1, lead_code, NULL, count(*),
+       count(*) FILTER (WHERE answered_on IS NOT NULL),
+       count(*) FILTER (WHERE answered_on IS NOT NULL
+                          AND (due_on IS NULL OR answered_on <= due_on)),
+       count(*) FILTER (WHERE answered_on IS NULL AND due_on < $3),
+       0, 0, 0, 0, 0, 0
+  FROM asof
+ WHERE kind IN ('DOCUMENT', 'TASK') AND)sql" PQTRACK_IN_PERIOD
+                 " AND requires_response AND" PQTRACK_OWES R"sql(
+   AND lead_code IS NOT NULL
+ GROUP BY lead_code
+UNION ALL
+SELECT 2, NULL, due_on, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0
+  FROM asof
+ WHERE answered_on IS NULL AND status IN )sql" PQTRACK_SQL_OPEN_AS_OF_STATUSES
+                 R"sql(
+ GROUP BY due_on
+UNION ALL
+SELECT 3, batch_id::text, NULL, count(*),
+       count(*) FILTER (WHERE answered_on IS NOT NULL), 0, 0, 0, 0, 0, 0, 0, 0
+  FROM asof
+ WHERE kind = 'PETITION' AND status <> 'DUPLICATE'
+ GROUP BY batch_id)sql"};
 
 // Regular sessions opened by the day, or with a batch received by then (a
 // "before session" batch arrives before its session opens). $1 as-of day.
@@ -276,44 +291,48 @@ absl::StatusOr<PeriodFigures> ReportStore::Period(const PeriodQuery& q) {
         const auto child_of = [&](const std::string& code) {
           return tree.ChildOf(code);
         };
-        BuildState(tx, q.as_of, q.as_of_end, tree.scope);
-
-        const pqxx::row t = tx.Run(kTotals, q.from, q.to, q.as_of)[0];
-        out.docs_received = static_cast<int>(Int(t[0]));
-        out.docs_needing = static_cast<int>(Int(t[1]));
-        out.docs_answered = static_cast<int>(Int(t[2]));
-        out.docs_on_time = static_cast<int>(Int(t[3]));
-        out.docs_not_yet_due = static_cast<int>(Int(t[4]));
-        out.docs_overdue = static_cast<int>(Int(t[5]));
-        out.tasks_assigned = static_cast<int>(Int(t[6]));
-        out.tasks_completed = static_cast<int>(Int(t[7]));
-        out.questions_received = static_cast<int>(Int(t[8]));
-        out.questions_answered = static_cast<int>(Int(t[9]));
-
         std::map<std::string, PeriodFigures::Unit> by_child;
-        for (const pqxx::row& r : tx.Run(kByLead, q.from, q.to, q.as_of)) {
-          const std::string child = child_of(Text(r[0]));
-          if (child.empty()) continue;
-          PeriodFigures::Unit& u = by_child[child];
-          u.code = child;
-          u.name = tree.name(child);
-          u.needing += static_cast<int>(Int(r[1]));
-          u.answered += static_cast<int>(Int(r[2]));
-          u.on_time += static_cast<int>(Int(r[3]));
-          u.overdue += static_cast<int>(Int(r[4]));
+        std::map<int64_t, std::pair<int, int>> per_batch;
+        for (const pqxx::row& r : tx.Run(kPeriodFigures, q.from, q.to, q.as_of,
+                                         q.as_of_end, tree.scope)) {
+          const auto count = [&](int k) {
+            return static_cast<int>(Int(r[3 + k]));
+          };
+          switch (Int(r[0])) {
+            case 0:
+              out.docs_received = count(0);
+              out.docs_needing = count(1);
+              out.docs_answered = count(2);
+              out.docs_on_time = count(3);
+              out.docs_not_yet_due = count(4);
+              out.docs_overdue = count(5);
+              out.tasks_assigned = count(6);
+              out.tasks_completed = count(7);
+              out.questions_received = count(8);
+              out.questions_answered = count(9);
+              break;
+            case 1: {
+              const std::string child = child_of(Text(r[1]));
+              if (child.empty()) break;
+              PeriodFigures::Unit& u = by_child[child];
+              u.code = child;
+              u.name = tree.name(child);
+              u.needing += count(0);
+              u.answered += count(1);
+              u.on_time += count(2);
+              u.overdue += count(3);
+              break;
+            }
+            case 2:
+              out.open_by_due.emplace_back(DayOf(r[2]), count(0));
+              break;
+            case 3:
+              per_batch[r[1].is_null() ? 0 : std::stoll(Text(r[1]))] = {
+                  count(0), count(1)};
+              break;
+          }
         }
         for (auto& [code, u] : by_child) out.units.push_back(std::move(u));
-
-        for (const pqxx::row& r : tx.Run(kOpenByDue)) {
-          out.open_by_due.emplace_back(DayOf(r[0]),
-                                       static_cast<int>(Int(r[1])));
-        }
-
-        std::map<int64_t, std::pair<int, int>> per_batch;
-        for (const pqxx::row& r : tx.Run(kPetitions)) {
-          per_batch[Int(r[0])] = {static_cast<int>(Int(r[1])),
-                                  static_cast<int>(Int(r[2]))};
-        }
         std::vector<PeriodFigures::Session> sessions;
         std::map<int64_t, size_t> index;
         for (const pqxx::row& r : tx.Run(kSessions, q.as_of)) {

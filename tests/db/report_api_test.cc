@@ -351,7 +351,9 @@ TEST_F(ReportTest, AsOfTheDayWithImportsBatchesBeforeASessionAndTheWindow) {
 // first's; the extensions and transfers recorded by then; the latest
 // transfer out's agency and reason. Slow on purpose: a lookup per item.
 constexpr store::Statement kStateFromEvents{"test_state_from_events", R"sql(
-SELECT i.id, snap->>'status', snap->>'due_on', snap->>'lead_unit_code',
+SELECT i.id, snap->>'kind', snap->>'received_on', snap->>'batch_id',
+       coalesce((snap->>'requires_response')::boolean, true)::text,
+       snap->>'status', snap->>'due_on', snap->>'lead_unit_code',
        coalesce(ev.extensions, 0), coalesce(ev.transfers, 0), ev.out_to,
        ev.out_reason
   FROM items i
@@ -374,7 +376,9 @@ SELECT i.id, snap->>'status', snap->>'due_on', snap->>'lead_unit_code',
  ORDER BY i.id)sql"};
 // The same, from the state history the reports read.
 constexpr store::Statement kStateFromHistory{"test_state_from_history", R"sql(
-SELECT s.item_id, s.status, s.due_on::text, s.lead_code, s.extensions,
+SELECT s.item_id, s.kind, s.received_on::text, s.batch_id::text,
+       s.requires_response::text, s.status, s.due_on::text, s.lead_code,
+       s.extensions,
        s.transfers, s.out_to, s.out_reason
   FROM item_states s
  WHERE s.valid_from <= $1 AND (s.valid_to IS NULL OR s.valid_to > $1)

@@ -2,8 +2,8 @@
 -- the event's own transaction (trigger events_track_state), so that a
 -- report "as of" a day reads one row per item by a range condition instead
 -- of looking up each item's last event. An interval holds what the events
--- folded into it recorded: the status, lead unit and due date of the last
--- one's snapshot, the deadline extensions and transfers so far, and the
+-- folded into it recorded: the kind, received date, batch, whether a reply
+-- is needed, status, lead unit and due date of the last one's snapshot, the deadline extensions and transfers so far, and the
 -- latest transfer out's agency and reason. The first interval starts at
 -- -infinity: an item recorded later with an earlier received date (an
 -- import) reads, before it was recorded, as it was recorded. Events at one
@@ -13,6 +13,10 @@ CREATE TABLE item_states (
   item_id    bigint NOT NULL REFERENCES items (id),
   valid_from timestamptz NOT NULL,
   valid_to   timestamptz,
+  kind       text NOT NULL,
+  received_on date,
+  batch_id   bigint,
+  requires_response boolean NOT NULL,
   status     text NOT NULL,
   lead_code  text,
   due_on     date,
@@ -38,10 +42,14 @@ DECLARE
 BEGIN
   -- Items seen for the first time (an import writes thousands at once):
   -- their first event makes their first interval, in one statement.
-  INSERT INTO item_states (item_id, valid_from, valid_to, status, lead_code,
+  INSERT INTO item_states (item_id, valid_from, valid_to, kind, received_on,
+                           batch_id, requires_response, status, lead_code,
                            due_on, extensions, transfers, out_to, out_reason,
                            event_id)
-  SELECT f.item_id, '-infinity', NULL, f.after->>'status',
+  SELECT f.item_id, '-infinity', NULL, f.after->>'kind',
+         (f.after->>'received_on')::date, (f.after->>'batch_id')::bigint,
+         coalesce((f.after->>'requires_response')::boolean, true),
+         f.after->>'status',
          f.after->>'lead_unit_code', (f.after->>'due_on')::date,
          (f.kind = 'DEADLINE_EXTENDED')::int,
          (f.kind IN ('TRANSFERRED', 'TRANSFERRED_OUT'))::int,
@@ -62,6 +70,11 @@ BEGIN
     SELECT * INTO cur FROM item_states
      WHERE item_id = e.item_id AND valid_to IS NULL;
     nxt := cur;
+    nxt.kind := e.after->>'kind';
+    nxt.received_on := (e.after->>'received_on')::date;
+    nxt.batch_id := (e.after->>'batch_id')::bigint;
+    nxt.requires_response :=
+      coalesce((e.after->>'requires_response')::boolean, true);
     nxt.status := e.after->>'status';
     nxt.lead_code := e.after->>'lead_unit_code';
     nxt.due_on := (e.after->>'due_on')::date;
@@ -72,13 +85,18 @@ BEGIN
       nxt.out_to := e.detail->>'to_unit_code';
       nxt.out_reason := e.detail->>'reason';
     END IF;
-    IF (nxt.status, nxt.lead_code, nxt.due_on, nxt.extensions, nxt.transfers,
+    IF (nxt.kind, nxt.received_on, nxt.batch_id, nxt.requires_response,
+        nxt.status, nxt.lead_code, nxt.due_on, nxt.extensions, nxt.transfers,
         nxt.out_to, nxt.out_reason) IS NOT DISTINCT FROM
-       (cur.status, cur.lead_code, cur.due_on, cur.extensions, cur.transfers,
+       (cur.kind, cur.received_on, cur.batch_id, cur.requires_response,
+        cur.status, cur.lead_code, cur.due_on, cur.extensions, cur.transfers,
         cur.out_to, cur.out_reason)
        OR e.at <= cur.valid_from THEN
       UPDATE item_states
-         SET status = nxt.status, lead_code = nxt.lead_code,
+         SET kind = nxt.kind, received_on = nxt.received_on,
+             batch_id = nxt.batch_id,
+             requires_response = nxt.requires_response,
+             status = nxt.status, lead_code = nxt.lead_code,
              due_on = nxt.due_on, extensions = nxt.extensions,
              transfers = nxt.transfers, out_to = nxt.out_to,
              out_reason = nxt.out_reason, event_id = e.id
@@ -86,10 +104,12 @@ BEGIN
     ELSE
       UPDATE item_states SET valid_to = e.at
        WHERE item_id = e.item_id AND valid_from = cur.valid_from;
-      INSERT INTO item_states (item_id, valid_from, valid_to, status,
-                               lead_code, due_on, extensions, transfers,
-                               out_to, out_reason, event_id)
-      VALUES (e.item_id, e.at, NULL, nxt.status, nxt.lead_code, nxt.due_on,
+      INSERT INTO item_states (item_id, valid_from, valid_to, kind,
+                               received_on, batch_id, requires_response,
+                               status, lead_code, due_on, extensions,
+                               transfers, out_to, out_reason, event_id)
+      VALUES (e.item_id, e.at, NULL, nxt.kind, nxt.received_on, nxt.batch_id,
+              nxt.requires_response, nxt.status, nxt.lead_code, nxt.due_on,
               nxt.extensions, nxt.transfers, nxt.out_to, nxt.out_reason, e.id);
     END IF;
   END LOOP;
@@ -108,7 +128,8 @@ CREATE TRIGGER events_track_state AFTER INSERT ON events
 CREATE FUNCTION pq_rebuild_item_states() RETURNS void
 LANGUAGE sql AS $$
 DELETE FROM item_states;
-INSERT INTO item_states (item_id, valid_from, valid_to, status, lead_code,
+INSERT INTO item_states (item_id, valid_from, valid_to, kind, received_on,
+                         batch_id, requires_response, status, lead_code,
                          due_on, extensions, transfers, out_to, out_reason,
                          event_id)
 WITH numbered AS (
@@ -131,6 +152,9 @@ last_at AS (
   SELECT DISTINCT ON (item_id, at) * FROM ev ORDER BY item_id, at, id DESC)
 SELECT l.item_id, l.at,
        lead(l.at) OVER (PARTITION BY l.item_id ORDER BY l.at),
+       l.after->>'kind', (l.after->>'received_on')::date,
+       (l.after->>'batch_id')::bigint,
+       coalesce((l.after->>'requires_response')::boolean, true),
        l.after->>'status', l.after->>'lead_unit_code',
        (l.after->>'due_on')::date, l.extensions, l.transfers,
        o.detail->>'to_unit_code', o.detail->>'reason', l.id
