@@ -30,6 +30,7 @@ const char kDeskScript[] = R"js('use strict';
 (function () {
   document.querySelectorAll('input[type=file][data-max-bytes]')
     .forEach(function (input) {
+      if (!input.form) { return; }
       var max = Number(input.dataset.maxBytes);
       function tooBig() {
         return Array.prototype.some.call(input.files || [],
