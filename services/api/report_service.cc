@@ -92,20 +92,22 @@ grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
     SetDate(q.as_of, resp->mutable_as_of());
     resp->set_unit_code(q.unit_code);
     resp->set_unit_name(f.unit_name);
+    const core::PeriodTotals& t = f.totals;
     v1::DocumentFigures* d = resp->mutable_documents();
-    d->set_received(f.docs_received);
-    d->set_needing_reply(f.docs_needing);
-    d->set_answered(f.docs_answered);
-    d->set_answered_on_time(f.docs_on_time);
-    d->set_answered_late(f.docs_answered - f.docs_on_time);
-    d->set_not_yet_due(f.docs_not_yet_due);
-    d->set_overdue(f.docs_overdue);
-    v1::TaskFigures* t = resp->mutable_tasks();
-    t->set_assigned(f.tasks_assigned);
-    t->set_completed(f.tasks_completed);
-    t->set_completed_permille(Permille(f.tasks_completed, f.tasks_assigned));
-    resp->mutable_questions()->set_received(f.questions_received);
-    resp->mutable_questions()->set_answered(f.questions_answered);
+    d->set_received(t.docs_received);
+    d->set_needing_reply(t.docs_needing);
+    d->set_answered(t.docs_answered);
+    d->set_answered_on_time(t.docs_on_time);
+    d->set_answered_late(t.docs_answered - t.docs_on_time);
+    d->set_not_yet_due(t.docs_not_yet_due);
+    d->set_overdue(t.docs_overdue);
+    v1::TaskFigures* tasks = resp->mutable_tasks();
+    tasks->set_assigned(t.tasks_assigned);
+    tasks->set_completed(t.tasks_completed);
+    tasks->set_completed_permille(
+        Permille(t.tasks_completed, t.tasks_assigned));
+    resp->mutable_questions()->set_received(t.questions_received);
+    resp->mutable_questions()->set_answered(t.questions_answered);
     for (const auto& s : f.sessions) {
       v1::SessionPetitions* out = resp->add_petitions();
       out->set_session_id(s.id);
@@ -126,16 +128,16 @@ grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
       out->set_petitions(petitions);
       out->set_answered(answered);
     }
-    for (const auto& u : f.units) {
+    for (const auto& [code, u] : t.units) {
       v1::UnitFigures* out = resp->add_units();
-      out->set_unit_code(u.code);
-      out->set_unit_name(u.name);
+      out->set_unit_code(code);
+      out->set_unit_name(f.unit_names.at(code));
       out->set_needing_reply(u.needing);
       out->set_answered(u.answered);
       out->set_answered_on_time(u.on_time);
       out->set_overdue(u.overdue);
     }
-    const core::DueWeeks due = core::BucketDueWeeks(q.as_of, f.open_by_due);
+    const core::DueWeeks due = core::BucketDueWeeks(q.as_of, t.open_by_due);
     for (const auto& w : due.weeks) {
       v1::DueWeek* out = resp->add_due_weeks();
       SetDate(w.monday, out->mutable_week_of());

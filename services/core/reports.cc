@@ -43,6 +43,59 @@ DueWeeks BucketDueWeeks(
   return out;
 }
 
+PeriodTotals SumPeriod(const std::vector<PeriodRow>& rows, Day as_of) {
+  PeriodTotals t;
+  std::map<std::optional<Day>, int> open;
+  for (const PeriodRow& r : rows) {
+    const int n = r.count;
+    const bool owes = r.answered || IsOpenAsOf(r.status, false);
+    const bool overdue = !r.answered && r.due_on && *r.due_on < as_of;
+    if (!r.answered && IsOpenAsOf(r.status, false)) open[r.due_on] += n;
+    if (r.kind == ItemKind::kPetition && r.status != ItemStatus::kDuplicate) {
+      auto& b = t.per_batch[r.batch_id];
+      b.first += n;
+      if (r.answered) b.second += n;
+    }
+    if (!r.in_period) continue;
+    const bool needing = r.requires_response && owes;
+    switch (r.kind) {
+      case ItemKind::kDocument:
+        t.docs_received += n;
+        if (!needing) break;
+        t.docs_needing += n;
+        if (r.answered) {
+          t.docs_answered += n;
+          if (r.on_time) t.docs_on_time += n;
+        } else if (overdue) {
+          t.docs_overdue += n;
+        } else {
+          t.docs_not_yet_due += n;
+        }
+        break;
+      case ItemKind::kTask:
+        if (owes) t.tasks_assigned += n;
+        if (r.answered) t.tasks_completed += n;
+        break;
+      case ItemKind::kQuestion:
+        if (r.status != ItemStatus::kDuplicate) t.questions_received += n;
+        if (r.answered) t.questions_answered += n;
+        break;
+      default:
+        break;
+    }
+    if ((r.kind == ItemKind::kDocument || r.kind == ItemKind::kTask) &&
+        needing && !r.unit_code.empty()) {
+      PeriodTotals::Unit& u = t.units[r.unit_code];
+      u.needing += n;
+      if (r.answered) u.answered += n;
+      if (r.answered && r.on_time) u.on_time += n;
+      if (overdue) u.overdue += n;
+    }
+  }
+  for (const auto& [due, n] : open) t.open_by_due.emplace_back(due, n);
+  return t;
+}
+
 void OutcomeCounts::Add(const SessionPetition& p) {
   ++total;
   if (!p.answered) return;

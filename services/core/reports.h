@@ -51,6 +51,43 @@ DueWeeks BucketDueWeeks(
     Day as_of,
     const std::vector<std::pair<std::optional<Day>, int>>& open_by_due);
 
+// A group of items as the period report reads them as of the day: every
+// item of the group shares these facts; `count` is how many there are.
+struct PeriodRow {
+  ItemKind kind = ItemKind::kUnspecified;
+  bool in_period = false;  // received within the report's period
+  bool requires_response = true;
+  ItemStatus status = ItemStatus::kUnspecified;  // as recorded then
+  // The unit it counts under (the report unit's child on the way up from
+  // its lead unit); empty when none.
+  std::string unit_code;
+  bool answered = false;  // an answer was sent by the day
+  bool on_time = false;   // ... by its due date (or it had none)
+  std::optional<Day> due_on;
+  int64_t batch_id = 0;  // a petition's
+  int count = 0;
+};
+
+// The period report's figures, summed from its rows.
+struct PeriodTotals {
+  int docs_received = 0, docs_needing = 0, docs_answered = 0, docs_on_time = 0,
+      docs_not_yet_due = 0, docs_overdue = 0;
+  int tasks_assigned = 0, tasks_completed = 0;
+  int questions_received = 0, questions_answered = 0;
+  struct Unit {
+    int needing = 0, answered = 0, on_time = 0, overdue = 0;
+  };
+  // Documents and tasks of the period that needed a reply, by unit.
+  std::map<std::string, Unit> units;
+  // Open items (IsOpenAsOf) per due date, for BucketDueWeeks.
+  std::vector<std::pair<std::optional<Day>, int>> open_by_due;
+  // Petitions (not merged away) and those answered, per batch.
+  std::map<int64_t, std::pair<int, int>> per_batch;
+};
+// Needing a reply = answered by the day, or open then (not closed
+// otherwise); answered + not yet due + overdue = needing, always.
+PeriodTotals SumPeriod(const std::vector<PeriodRow>& rows, Day as_of);
+
 // A petition as a session report reads it, as of the day.
 struct SessionPetition {
   int64_t id = 0;

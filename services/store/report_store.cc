@@ -56,79 +56,27 @@ constexpr Statement kState{"rp_state", R"sql(
 #define PQTRACK_OWES \
   " (answered_on IS NOT NULL OR status IN " PQTRACK_SQL_OPEN_AS_OF_STATUSES ")"
 #define PQTRACK_IN_PERIOD " received_on BETWEEN $1 AND $2"
-#define PQTRACK_DOC_NEEDS                    \
-  " kind = 'DOCUMENT' AND" PQTRACK_IN_PERIOD \
-  " AND requires_response AND" PQTRACK_OWES
 
-// The period report's figures in one statement: `asof` is every item as
-// of the day (as kState reads it, but only what these figures need, and
-// only the first answer), materialized once; each part of the UNION ALL
-// aggregates it, in one row shape: (part, key, day, ten counts). Part 0 the
-// totals; 1 documents and tasks of the period needing a reply, by lead
-// unit; 2 open items (core::IsOpenAsOf) by due date; 3 petitions per
-// batch. $1 from, $2 to, $3 as-of day, $4 end of that day, $5 lead units
+// The period report's rows: every item as of the day (its interval of
+// item_states and its first answer by then), grouped by what its figures
+// depend on; core::SumPeriod makes the figures. The due date is kept only
+// where no answer was sent (open or overdue items), which keeps the groups
+// few. $1 from, $2 to, $3 as-of day, $4 end of that day, $5 lead units
 // (NULL: every item).
-constexpr Statement kPeriodFigures{
-    "rp_period", R"sql(
-WITH asof AS MATERIALIZED (
-  SELECT s.kind, s.received_on, s.batch_id, s.requires_response, s.status,
-         s.due_on, s.lead_code, a.first_sent AS answered_on
-    FROM item_states s
-    LEFT JOIN (SELECT x.item_id, min(x.sent_on) AS first_sent FROM answers x
-                WHERE x.sent_on <= $3 GROUP BY x.item_id) a
-           ON a.item_id = s.item_id
-   WHERE s.valid_from <= $4 AND (s.valid_to IS NULL OR s.valid_to > $4)
-     AND s.received_on <= $3
-     AND ($5::text[] IS NULL OR s.lead_code = ANY($5::text[])))
-SELECT 0, NULL::text, NULL::date,
-       count(*) FILTER (WHERE kind = 'DOCUMENT' AND)sql" PQTRACK_IN_PERIOD
-                 R"sql(),
-       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(),
-       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(
-                          AND answered_on IS NOT NULL),
-       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(
-                          AND answered_on IS NOT NULL
-                          AND (due_on IS NULL OR answered_on <= due_on)),
-       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(
-                          AND answered_on IS NULL
-                          AND (due_on IS NULL OR due_on >= $3)),
-       count(*) FILTER (WHERE)sql" PQTRACK_DOC_NEEDS R"sql(
-                          AND answered_on IS NULL AND due_on < $3),
-       count(*) FILTER (WHERE kind = 'TASK' AND)sql" PQTRACK_IN_PERIOD
-                 " AND" PQTRACK_OWES R"sql(),
-       count(*) FILTER (WHERE kind = 'TASK' AND)sql" PQTRACK_IN_PERIOD R"sql(
-                          AND answered_on IS NOT NULL),
-       count(*) FILTER (WHERE kind = 'QUESTION' AND)sql" PQTRACK_IN_PERIOD
-                 R"sql(
-                          AND status <> 'DUPLICATE'),
-       count(*) FILTER (WHERE kind = 'QUESTION' AND)sql" PQTRACK_IN_PERIOD
-                 R"sql(
-                          AND answered_on IS NOT NULL)
-  FROM asof
-UNION ALL
-SELECT 1, lead_code, NULL, count(*),
-       count(*) FILTER (WHERE answered_on IS NOT NULL),
-       count(*) FILTER (WHERE answered_on IS NOT NULL
-                          AND (due_on IS NULL OR answered_on <= due_on)),
-       count(*) FILTER (WHERE answered_on IS NULL AND due_on < $3),
-       0, 0, 0, 0, 0, 0
-  FROM asof
- WHERE kind IN ('DOCUMENT', 'TASK') AND)sql" PQTRACK_IN_PERIOD
-                 " AND requires_response AND" PQTRACK_OWES R"sql(
-   AND lead_code IS NOT NULL
- GROUP BY lead_code
-UNION ALL
-SELECT 2, NULL, due_on, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0
-  FROM asof
- WHERE answered_on IS NULL AND status IN )sql" PQTRACK_SQL_OPEN_AS_OF_STATUSES
-                 R"sql(
- GROUP BY due_on
-UNION ALL
-SELECT 3, batch_id::text, NULL, count(*),
-       count(*) FILTER (WHERE answered_on IS NOT NULL), 0, 0, 0, 0, 0, 0, 0, 0
-  FROM asof
- WHERE kind = 'PETITION' AND status <> 'DUPLICATE'
- GROUP BY batch_id)sql"};
+constexpr Statement kPeriodRows{"rp_period_rows", R"sql(
+SELECT s.kind, s.received_on BETWEEN $1 AND $2, s.requires_response, s.status,
+       s.lead_code, a.first_sent IS NOT NULL,
+       a.first_sent IS NOT NULL AND (s.due_on IS NULL OR a.first_sent <= s.due_on),
+       CASE WHEN a.first_sent IS NULL THEN s.due_on END,
+       CASE WHEN s.kind = 'PETITION' THEN s.batch_id END, count(*)
+  FROM item_states s
+  LEFT JOIN (SELECT x.item_id, min(x.sent_on) AS first_sent FROM answers x
+              WHERE x.sent_on <= $3 GROUP BY x.item_id) a
+         ON a.item_id = s.item_id
+ WHERE s.valid_from <= $4 AND (s.valid_to IS NULL OR s.valid_to > $4)
+   AND s.received_on <= $3
+   AND ($5::text[] IS NULL OR s.lead_code = ANY($5::text[]))
+ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9)sql"};
 
 // Regular sessions opened by the day, or with a batch received by then (a
 // "before session" batch arrives before its session opens). $1 as-of day.
@@ -291,48 +239,30 @@ absl::StatusOr<PeriodFigures> ReportStore::Period(const PeriodQuery& q) {
         const auto child_of = [&](const std::string& code) {
           return tree.ChildOf(code);
         };
-        std::map<std::string, PeriodFigures::Unit> by_child;
-        std::map<int64_t, std::pair<int, int>> per_batch;
-        for (const pqxx::row& r : tx.Run(kPeriodFigures, q.from, q.to, q.as_of,
+        std::vector<core::PeriodRow> rows;
+        for (const pqxx::row& r : tx.Run(kPeriodRows, q.from, q.to, q.as_of,
                                          q.as_of_end, tree.scope)) {
-          const auto count = [&](int k) {
-            return static_cast<int>(Int(r[3 + k]));
-          };
-          switch (Int(r[0])) {
-            case 0:
-              out.docs_received = count(0);
-              out.docs_needing = count(1);
-              out.docs_answered = count(2);
-              out.docs_on_time = count(3);
-              out.docs_not_yet_due = count(4);
-              out.docs_overdue = count(5);
-              out.tasks_assigned = count(6);
-              out.tasks_completed = count(7);
-              out.questions_received = count(8);
-              out.questions_answered = count(9);
-              break;
-            case 1: {
-              const std::string child = child_of(Text(r[1]));
-              if (child.empty()) break;
-              PeriodFigures::Unit& u = by_child[child];
-              u.code = child;
-              u.name = tree.name(child);
-              u.needing += count(0);
-              u.answered += count(1);
-              u.on_time += count(2);
-              u.overdue += count(3);
-              break;
-            }
-            case 2:
-              out.open_by_due.emplace_back(DayOf(r[2]), count(0));
-              break;
-            case 3:
-              per_batch[r[1].is_null() ? 0 : std::stoll(Text(r[1]))] = {
-                  count(0), count(1)};
-              break;
-          }
+          core::PeriodRow row;
+          row.kind = core::ParseEnum<core::ItemKind>(Text(r[0]))
+                         .value_or(core::ItemKind::kUnspecified);
+          row.in_period = Bool(r[1]);
+          row.requires_response = Bool(r[2]);
+          row.status = core::ParseEnum<core::ItemStatus>(Text(r[3]))
+                           .value_or(core::ItemStatus::kUnspecified);
+          row.unit_code = r[4].is_null() ? "" : child_of(Text(r[4]));
+          row.answered = Bool(r[5]);
+          row.on_time = Bool(r[6]);
+          row.due_on = DayOf(r[7]);
+          row.batch_id = Int(r[8]);
+          row.count = static_cast<int>(Int(r[9]));
+          rows.push_back(std::move(row));
         }
-        for (auto& [code, u] : by_child) out.units.push_back(std::move(u));
+        out.totals = core::SumPeriod(rows, q.as_of);
+        for (const auto& [code, u] : out.totals.units) {
+          out.unit_names[code] = tree.name(code);
+        }
+        std::map<int64_t, std::pair<int, int>>& per_batch =
+            out.totals.per_batch;
         std::vector<PeriodFigures::Session> sessions;
         std::map<int64_t, size_t> index;
         for (const pqxx::row& r : tx.Run(kSessions, q.as_of)) {

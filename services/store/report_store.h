@@ -6,6 +6,7 @@
 #ifndef PQTRACK_SERVICES_STORE_REPORT_STORE_H_
 #define PQTRACK_SERVICES_STORE_REPORT_STORE_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,19 +28,11 @@ struct PeriodQuery {
 };
 
 struct PeriodFigures {
-  int docs_received = 0, docs_needing = 0, docs_answered = 0, docs_on_time = 0,
-      docs_not_yet_due = 0, docs_overdue = 0;
-  int tasks_assigned = 0, tasks_completed = 0;
-  int questions_received = 0, questions_answered = 0;
-  struct Unit {
-    std::string code, name;
-    int needing = 0, answered = 0, on_time = 0, overdue = 0;
-  };
-  // Directly under the report's unit (or the ministry's root).
-  std::vector<Unit> units;
-  // Items open as of the day (core::IsOpenAsOf), counted by due date
-  // (nullopt: none).
-  std::vector<std::pair<std::optional<absl::CivilDay>, int>> open_by_due;
+  // Summed by core::SumPeriod; its units are those directly under the
+  // report's unit (or the ministry's root).
+  core::PeriodTotals totals;
+  // The names of those units.
+  std::map<std::string, std::string> unit_names;
   struct Batch {
     int64_t id = 0;
     std::string phase;

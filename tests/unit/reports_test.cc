@@ -76,6 +76,72 @@ TEST(ReportsTest, DueWeeksCoverSixteenWeeksAndAddUp) {
             Day(2024, 9, 30));
 }
 
+TEST(ReportsTest, PeriodFiguresAddUpFromTheirRows) {
+  const Day as_of(2024, 11, 2);
+  const auto row = [](ItemKind kind, S status, bool answered, bool on_time,
+                      std::optional<Day> due, int n) {
+    PeriodRow r;
+    r.kind = kind;
+    r.in_period = true;
+    r.status = status;
+    r.unit_code = "TL";
+    r.answered = answered;
+    r.on_time = on_time;
+    r.due_on = due;
+    r.count = n;
+    return r;
+  };
+  const ItemKind doc = ItemKind::kDocument;
+  std::vector<PeriodRow> rows = {
+      row(doc, S::kAnswered, true, true, std::nullopt, 5),
+      row(doc, S::kAnswered, true, false, std::nullopt, 2),
+      // Recorded as answered, answer dated later: open, and overdue.
+      row(doc, S::kAnswered, false, false, Day(2024, 10, 20), 1),
+      row(doc, S::kAssigned, false, false, Day(2024, 11, 2), 3),  // due today
+      row(doc, S::kInProgress, false, false, std::nullopt, 1),
+      row(doc, S::kTransferredOut, false, false, Day(2024, 10, 1), 4),
+      row(ItemKind::kTask, S::kAssigned, false, false, Day(2024, 10, 1), 2),
+      row(ItemKind::kTask, S::kAnswered, true, true, std::nullopt, 6),
+      row(ItemKind::kQuestion, S::kDuplicate, false, false, std::nullopt, 1),
+      row(ItemKind::kQuestion, S::kAnswered, true, true, std::nullopt, 1),
+  };
+  PeriodRow before = row(doc, S::kAssigned, false, false, Day(2024, 9, 1), 7);
+  before.in_period = false;  // received before the period: open, not counted
+  rows.push_back(before);
+  PeriodRow note =
+      row(doc, S::kNoResponseRequired, false, false, std::nullopt, 9);
+  note.requires_response = false;
+  note.unit_code = "";
+  rows.push_back(note);
+  PeriodRow petition =
+      row(ItemKind::kPetition, S::kAnswered, true, true, std::nullopt, 3);
+  petition.batch_id = 6;
+  rows.push_back(petition);
+
+  const PeriodTotals t = SumPeriod(rows, as_of);
+  EXPECT_EQ(t.docs_received, 5 + 2 + 1 + 3 + 1 + 4 + 9);
+  EXPECT_EQ(t.docs_needing, 12);  // not the transferred out, not the note
+  EXPECT_EQ(t.docs_answered, 7);
+  EXPECT_EQ(t.docs_on_time, 5);
+  EXPECT_EQ(t.docs_overdue, 1);
+  EXPECT_EQ(t.docs_not_yet_due, 4);
+  EXPECT_EQ(t.docs_needing,
+            t.docs_answered + t.docs_not_yet_due + t.docs_overdue);
+  EXPECT_EQ(t.tasks_assigned, 8);
+  EXPECT_EQ(t.tasks_completed, 6);
+  EXPECT_EQ(t.questions_received, 1);
+  EXPECT_EQ(t.questions_answered, 1);
+  const PeriodTotals::Unit& tl = t.units.at("TL");
+  EXPECT_EQ(tl.needing, 12 + 8);
+  EXPECT_EQ(tl.answered, 7 + 6);
+  EXPECT_EQ(tl.overdue, 1 + 2);
+  EXPECT_EQ(t.units.count(""), 0u);
+  EXPECT_EQ(t.per_batch.at(6), std::make_pair(3, 3));
+  int open = 0;
+  for (const auto& [due, n] : t.open_by_due) open += n;
+  EXPECT_EQ(open, 1 + 3 + 1 + 2 + 7);  // the transferred out are not open
+}
+
 TEST(ReportsTest, OutcomesAreCountedByTheirKindNotTheirSpelling) {
   OutcomeCounts c;
   SessionPetition p;
