@@ -1,7 +1,9 @@
 // Provides the reports' arithmetic: what "open as of a day" means, the
-// open items by due week, shares in tenths of a percent rounded half up,
-// and the day a session's petition report is due. The store reads rows as
-// of the day; these rules turn them into the figures a ministry publishes.
+// period report's figures from its rows, the open items by due week,
+// shares in tenths of a percent rounded half up, the session report's
+// outcome counts, and the day a session's petition report is due. The
+// store reads rows as of the day; these rules turn them into the figures a
+// ministry publishes.
 #ifndef PQTRACK_SERVICES_CORE_REPORTS_H_
 #define PQTRACK_SERVICES_CORE_REPORTS_H_
 
@@ -22,7 +24,7 @@ namespace pqtrack::core {
 // item whose recorded status is ANSWERED with no answer sent by the day
 // (an import recorded with an answer dated later) was open. The store
 // spells the statuses this lets through as PQTRACK_SQL_OPEN_AS_OF_STATUSES
-// (store/report_store.cc), tested equal.
+// (store/item_rows.h), tested equal.
 bool IsOpenAsOf(ItemStatus status_then, bool answered_by_then);
 
 // part / whole in tenths of a percent, rounded half up (137 of 149 is 919,

@@ -1,8 +1,10 @@
 // Provides ReportStore: the figures of the reports, read as of a date (see
-// proto/pqtrack/v1/report.proto for what "as of" means). Each report runs
-// in one transaction: the items' state as of the date goes into a
-// temporary table, and every figure is an aggregate over it. Thread-safe
-// (through Db).
+// proto/pqtrack/v1/report.proto for what "as of" means) from each item's
+// interval of the state history (item_states, migration 0014). Each report
+// runs in one transaction. The period report reads its items grouped in
+// one statement and core::SumPeriod makes the figures; the timeliness and
+// session reports put the items as of the date in a temporary table and
+// aggregate over it. Thread-safe (through Db).
 #ifndef PQTRACK_SERVICES_STORE_REPORT_STORE_H_
 #define PQTRACK_SERVICES_STORE_REPORT_STORE_H_
 
