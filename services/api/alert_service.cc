@@ -166,9 +166,14 @@ class Watcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     queue_.pop_front();
     writing_ = true;
     // More messages behind this one: let gRPC gather them into fewer
-    // frames and system calls; the last one of the queue flushes.
+    // frames and system calls; the last one of the queue flushes. Never
+    // the first message of the stream: gRPC holds it back, with the
+    // stream's headers, until a later write flushes, and the next write
+    // waits for this one to be done (a replay on a new connection never
+    // arrived).
     grpc::WriteOptions options;
-    if (!queue_.empty()) options.set_buffer_hint();
+    if (!queue_.empty() && wrote_) options.set_buffer_hint();
+    wrote_ = true;
     StartWrite(&current_, options);
   }
   void FinishLocked(std::optional<grpc::Status> status = std::nullopt)
@@ -184,6 +189,7 @@ class Watcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   std::deque<grpc::ByteBuffer> queue_ ABSL_GUARDED_BY(mu_);
   grpc::ByteBuffer current_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool wrote_ ABSL_GUARDED_BY(mu_) = false;  // a write has been started
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<grpc::Status> closing_ ABSL_GUARDED_BY(mu_);
 };

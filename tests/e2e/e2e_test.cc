@@ -820,6 +820,62 @@ TEST_F(E2eTest, KilledServerLosesNoAlertAndRepeatsNoneForAResumingClient) {
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
 }
 
+// Alerts that are all in the database before a client connects come as
+// one replay of several messages on a new TCP connection. gRPC holds back a
+// first message written with the buffer hint (and the stream's headers with
+// it) until a later write flushes, and the stream only writes the next one
+// once that write is done: the replay must still arrive.
+TEST_F(E2eTest, AReplayOfSeveralAlertsArrivesOnAFreshConnection) {
+  ASSERT_FALSE(StartServer().empty());
+  ASSERT_EQ(
+      Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
+      0);
+  // ASSIGNED at once, six ladder alerts at the scheduler's next round.
+  ASSERT_EQ(Run({"item", "record", "document", "--sender", "UBND", "--number",
+                 "1/UBND", "--dated", "2024-07-01", "--received", "2024-07-04",
+                 "--due", "2024-09-04", "--lead", "TL", "--title", "Công văn"})
+                .code,
+            0);
+  std::string token;
+  std::ifstream(dir_.path() + "/admin.token") >> token;
+  const auto watch = [&](int64_t after, size_t n) {
+    // A channel of its own: a connection nothing else has written on.
+    auto stub = v1::AlertService::NewStub(
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + token);
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(30));
+    v1::WatchAlertsRequest req;
+    req.set_after_cursor(after);
+    auto reader = stub->WatchAlerts(&ctx, req);
+    std::vector<int64_t> ids;
+    v1::WatchAlertsResponse r;
+    while (ids.size() < n && reader->Read(&r)) {
+      if (r.has_alert()) ids.push_back(r.alert().id());
+    }
+    if (ids.size() < n) {
+      ADD_FAILURE() << "after " << after << ": " << ids.size() << " of " << n
+                    << " alerts, then " << reader->Finish().error_message();
+    } else {
+      ctx.TryCancel();
+      while (reader->Read(&r)) {
+      }
+      reader->Finish();
+    }
+    return ids;
+  };
+  // Waits (on a live stream) until all seven are there.
+  const std::vector<int64_t> all = watch(0, 7);
+  ASSERT_EQ(all.size(), 7u);
+  // Now each of these is a replay only.
+  EXPECT_EQ(watch(0, 7), all);
+  EXPECT_EQ(watch(all[4], 2), std::vector<int64_t>(all.begin() + 5, all.end()));
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
+
 }  // namespace
 }  // namespace pqtrack
 
