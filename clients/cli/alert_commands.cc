@@ -28,14 +28,28 @@ std::string AlertLine(const v1::Alert& a) {
   return absl::StrCat(line, ": ", a.title());
 }
 
+// Every alert kind as the command line spells it: ALERT_KIND_DUE_SOON is
+// "due-soon".
+std::vector<std::string> KindNames() {
+  std::vector<std::string> names;
+  const auto* d = v1::AlertKind_descriptor();
+  for (int i = 0; i < d->value_count(); ++i) {
+    if (d->value(i)->number() == 0) continue;
+    std::string name = d->value(i)->name().substr(11);
+    for (char& ch : name) {
+      ch = ch == '_' ? '-' : static_cast<char>(tolower(ch));
+    }
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
 // --unit and --kind, shared by "alerts list" and "watch".
 void AddFilterOptions(CLI::App* c, std::vector<std::string>& units,
                       std::vector<std::string>& kinds) {
   c->add_option("--unit", units, "Only this unit's subtree (repeatable)");
   c->add_option("--kind", kinds, "Only this kind (repeatable)")
-      ->check(CLI::IsMember({"assigned", "due-soon", "due-today", "overdue",
-                             "escalated", "transferred",
-                             "returned-for-revision", "answered"}));
+      ->check(CLI::IsMember(KindNames()));
 }
 
 // "due-soon" -> ALERT_KIND_DUE_SOON (names already checked by CLI11).
