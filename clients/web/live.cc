@@ -114,12 +114,16 @@ const char kDeskScript[] = R"js('use strict';
       });
   }
   function soon() { if (!timer) { timer = setTimeout(refresh, 300); } }
-  var started = false;
+  // The first heartbeat of each connection reads the queue again: changes
+  // made while the page was not connected are not replayed.
+  var connected = false;
   var source = new EventSource('/events');
+  source.addEventListener('open', function () { connected = false; });
   source.addEventListener('alert', soon);
+  source.addEventListener('change', soon);
   source.addEventListener('heartbeat', function () {
     document.body.dataset.live = 'on';
-    if (!started) { started = true; say(live.dataset.on); soon(); }
+    if (!connected) { connected = true; say(live.dataset.on); soon(); }
   });
   source.addEventListener('ended', function () {
     source.close();
@@ -140,16 +144,24 @@ const char kDeskScript[] = R"js('use strict';
 
 // One event of the stream: `id` is the cursor to resume from, so the
 // browser's Last-Event-ID always names the last alert the page was told
-// of (or, for a heartbeat, the point up to which it missed none).
+// of (or, for a heartbeat, the point up to which it missed none). A change
+// has no id (the browser keeps the last one): changes are not replayed,
+// the page reads the queue again after each reconnection instead.
 std::string EventOf(const v1::WatchAlertsResponse& r) {
-  if (r.has_alert()) {
-    std::string json;
+  // One line: JSON escapes every newline inside strings.
+  const auto json = [](const google::protobuf::Message& m) {
+    std::string out;
     google::protobuf::util::JsonPrintOptions o;
     o.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(r.alert(), &json, o);
-    // One line: JSON escapes every newline inside strings.
-    return absl::StrCat("id: ", r.alert().id(), "\nevent: alert\ndata: ", json,
-                        "\n\n");
+    (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+    return out;
+  };
+  if (r.has_change()) {
+    return absl::StrCat("event: change\ndata: ", json(r.change()), "\n\n");
+  }
+  if (r.has_alert()) {
+    return absl::StrCat("id: ", r.alert().id(),
+                        "\nevent: alert\ndata: ", json(r.alert()), "\n\n");
   }
   return absl::StrCat("id: ", r.heartbeat().last_cursor(),
                       "\nevent: heartbeat\ndata: {\"last_cursor\":",
@@ -201,6 +213,9 @@ void WebDesk::EventsGet(const httplib::Request& req, httplib::Response& res) {
     watch.add_unit_codes(who.user().unit_code());
   }
   watch.set_heartbeat_seconds(options_.heartbeat_seconds);
+  // Moves that raise no alert (a draft saved, an approval, a coordinating
+  // unit's input...) change the queue too.
+  watch.set_changes(true);
 
   auto stream = std::make_shared<LiveStream>();
   {

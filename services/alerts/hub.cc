@@ -86,6 +86,13 @@ bool AlertHub::Wants(const Subscriber& s, const store::Alert& a) const {
   return !s.units || s.units->count(a.unit_code) > 0;
 }
 
+bool AlertHub::Wants(const Subscriber& s, const store::Change& c) const {
+  if (!s.sub.changes) return false;
+  if (!s.units) return true;
+  return std::any_of(c.unit_codes.begin(), c.unit_codes.end(),
+                     [&](const std::string& u) { return s.units->count(u); });
+}
+
 absl::Status AlertHub::Activate(AlertSink*, Subscriber& s) {
   // Units it may see: its scope's subtree, narrowed by its filters.
   if (s.sub.scope_unit || !s.sub.unit_codes.empty()) {
@@ -124,6 +131,8 @@ void AlertHub::Run() {
   std::unique_ptr<pqxx::connection> conn;
   std::unique_ptr<Receiver> receiver;
   bool notified = false;
+  // The last change read; -1 while nobody asks for changes.
+  int64_t last_seq = -1;
   for (;;) {
     {
       absl::MutexLock lock(&mu_);
@@ -153,17 +162,35 @@ void AlertHub::Run() {
 
     int64_t last_id;
     std::vector<std::pair<AlertSink*, Subscriber>> joining;
+    bool changes_wanted = false;
     {
       absl::MutexLock lock(&mu_);
       last_id = last_id_;
       for (auto& [sink, s] : subscribers_) {
         if (!s.live) joining.emplace_back(sink, s);
+        changes_wanted = changes_wanted || s.sub.changes;
       }
       notified = notified || wake_ || last_id_ < 0;
       wake_ = false;
     }
-    // Read new alerts once for everybody.
-    std::vector<store::Alert> fresh;
+    // Read new alerts (and changes) once for everybody.
+    News news;
+    std::vector<store::Alert>& fresh = news.alerts;
+    if (!changes_wanted) {
+      last_seq = -1;
+    } else if (last_seq < 0) {
+      // Changes start now: nothing before is handed out.
+      auto seq = store_.LastChangeSeq();
+      if (seq.ok()) last_seq = *seq;
+    } else if (notified) {
+      for (;;) {
+        auto page = store_.ListChanges(last_seq, kPage);
+        if (!page.ok() || page->empty()) break;
+        last_seq = page->back().seq;
+        news.changes.insert(news.changes.end(), page->begin(), page->end());
+        if (static_cast<int>(page->size()) < kPage) break;
+      }
+    }
     if (notified) {
       notified = false;
       store::AlertFilter f;
@@ -227,18 +254,18 @@ void AlertHub::Run() {
     for (auto& [sink, s] : subscribers_) {
       if (s.live) live.emplace_back(sink, &s);
     }
-    FanOut(live, fresh, clock_.Now());
+    FanOut(live, news, clock_.Now());
   }
 }
 
-void AlertHub::FanOut(const Live& live, const std::vector<store::Alert>& fresh,
-                      absl::Time now) {
+void AlertHub::FanOut(const Live& live, const News& news, absl::Time now) {
   // A write to a stream costs tens of microseconds inside gRPC: with
   // thousands of watchers one thread would make the last of them wait for
   // all the others.
   const unsigned threads = fan_out_threads_;
-  if (fresh.empty() || threads == 1 || live.size() < kParallelFrom) {
-    DeliverRange(live.begin(), live.end(), fresh, now);
+  if ((news.alerts.empty() && news.changes.empty()) || threads == 1 ||
+      live.size() < kParallelFrom) {
+    DeliverRange(live.begin(), live.end(), news, now);
     return;
   }
   std::vector<std::thread> helpers;
@@ -248,27 +275,27 @@ void AlertHub::FanOut(const Live& live, const std::vector<store::Alert>& fresh,
     const auto end = live.begin() + static_cast<std::ptrdiff_t>(
                                         std::min(from + chunk, live.size()));
     try {
-      helpers.emplace_back([this, begin, end, &fresh, now] {
-        DeliverRange(begin, end, fresh, now);
+      helpers.emplace_back([this, begin, end, &news, now] {
+        DeliverRange(begin, end, news, now);
       });
     } catch (const std::system_error&) {
       // No thread to be had: this thread delivers the range itself.
-      DeliverRange(begin, end, fresh, now);
+      DeliverRange(begin, end, news, now);
     }
   }
   DeliverRange(
       live.begin(),
       live.begin() + static_cast<std::ptrdiff_t>(std::min(chunk, live.size())),
-      fresh, now);
+      news, now);
   for (std::thread& t : helpers) t.join();
 }
 
 // The caller holds mu_ until every range is done, and each subscriber is
 // in one range only, so the subscribers' state needs no lock of its own.
 void AlertHub::DeliverRange(
-    Live::const_iterator begin, Live::const_iterator end,
-    const std::vector<store::Alert>& fresh,
+    Live::const_iterator begin, Live::const_iterator end, const News& news,
     absl::Time now) const ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  const std::vector<store::Alert>& fresh = news.alerts;
   for (auto it = begin; it != end; ++it) {
     AlertSink* sink = it->first;
     Subscriber& s = *it->second;
@@ -291,6 +318,13 @@ void AlertHub::DeliverRange(
     } else if (now >= s.next_heartbeat) {
       sink->Heartbeat(s.cursor, now);
       s.next_heartbeat = now + s.sub.heartbeat;
+    }
+    if (s.sub.changes && !news.changes.empty()) {
+      std::vector<store::Change> changed;
+      for (const store::Change& c : news.changes) {
+        if (Wants(s, c)) changed.push_back(c);
+      }
+      if (!changed.empty()) sink->Changed(changed);
     }
   }
 }

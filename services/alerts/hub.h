@@ -5,6 +5,9 @@
 // every alert after its cursor up to the last one the hub has read, then
 // the live ones — so the switch has no gap and no repeat. Every server
 // replica runs its own hub; alerts fired by any replica reach all of them.
+// Subscribers that ask for changes also get, from the round they go live,
+// each sealed workflow event of an item of their units (read once per
+// wake-up like the alerts); changes are never replayed.
 //
 // Thread-safety: all methods are thread-safe. Sinks are called on the hub's
 // threads (new alerts for many subscribers are handed out by a few threads
@@ -38,6 +41,8 @@ class AlertSink {
   // Alerts in cursor order.
   virtual void Deliver(const std::vector<store::Alert>& alerts) = 0;
   virtual void Heartbeat(int64_t last_cursor, absl::Time now) = 0;
+  // Changes of items of its units, in commit order (only when asked for).
+  virtual void Changed(const std::vector<store::Change>& changes) = 0;
   // The hub is done with this sink (shutdown or an error); no more calls.
   virtual void Close(const absl::Status& status) = 0;
 };
@@ -52,6 +57,8 @@ struct Subscription {
   std::vector<std::string> unit_codes;
   std::vector<core::AlertKind> kinds;
   absl::Duration heartbeat = absl::Seconds(15);
+  // Also hand over item changes (Subscription::units applies, kinds not).
+  bool changes = false;
 };
 
 class AlertHub {
@@ -89,14 +96,19 @@ class AlertHub {
   void Run();
   absl::Status Activate(AlertSink* sink, Subscriber& s)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Hands `fresh` (and heartbeats that are due) to the live subscribers,
+  // What one wake-up read: new alerts and, when someone asked, changes.
+  struct News {
+    std::vector<store::Alert> alerts;
+    std::vector<store::Change> changes;
+  };
+  // Hands `news` (and heartbeats that are due) to the live subscribers,
   // split across threads when there are many.
-  void FanOut(const Live& live, const std::vector<store::Alert>& fresh,
-              absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void FanOut(const Live& live, const News& news, absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void DeliverRange(Live::const_iterator begin, Live::const_iterator end,
-                    const std::vector<store::Alert>& fresh,
-                    absl::Time now) const;
+                    const News& news, absl::Time now) const;
   bool Wants(const Subscriber& s, const store::Alert& a) const;
+  bool Wants(const Subscriber& s, const store::Change& c) const;
 
   const std::string listen_url_;
   store::AlertStore& store_;

@@ -131,6 +131,16 @@ class Watcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     queue_.push_back(Encode(r));
     PumpLocked();
   }
+  void Changed(const std::vector<store::Change>& changes) override {
+    absl::MutexLock lock(&mu_);
+    for (const store::Change& c : changes) {
+      v1::WatchAlertsResponse r;
+      r.mutable_change()->set_item_id(c.item_id);
+      r.mutable_change()->set_event_kind(c.event_kind);
+      queue_.push_back(Encode(r));
+    }
+    PumpLocked();
+  }
   void Close(const absl::Status& status) override {
     absl::MutexLock lock(&mu_);
     closing_ = ToGrpcStatus(status);
@@ -230,6 +240,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::WatchAlerts(
   }
   sub.after_cursor = req->after_cursor();
   sub.from_now = req->from_now();
+  sub.changes = req->changes();
   sub.scope_unit = AlertScope(*who);
   sub.heartbeat = absl::Seconds(
       req->heartbeat_seconds() == 0 ? 15 : req->heartbeat_seconds());

@@ -77,6 +77,20 @@ constexpr Statement kMissing{
     "IN " PQTRACK_SQL_AWAITING_ANSWER
     " AND NOT EXISTS (SELECT 1 FROM alert_schedule s WHERE s.item_id = i.id"
     " AND s.deadline_version = i.deadline_version) ORDER BY i.id LIMIT $1"};
+constexpr Statement kChanges{"al_changes", R"sql(
+    SELECT c.seq, e.item_id, e.kind,
+           array_to_string(ARRAY(SELECT DISTINCT u FROM (
+                   SELECT e.before->>'lead_unit_code'
+                   UNION ALL SELECT e.after->>'lead_unit_code'
+                   UNION ALL SELECT jsonb_array_elements_text(
+                     coalesce(e.before->'coordinating_unit_codes', '[]'))
+                   UNION ALL SELECT jsonb_array_elements_text(
+                     coalesce(e.after->'coordinating_unit_codes', '[]'))
+                 ) AS t (u) WHERE u IS NOT NULL ORDER BY u), E'\x1f')
+      FROM event_chain c JOIN events e ON e.id = c.event_id
+     WHERE c.seq > $1 ORDER BY c.seq LIMIT $2)sql"};
+constexpr Statement kLastChange{"al_last_change",
+                                "SELECT last_seq FROM log_head"};
 constexpr Statement kList{
     "al_list",
     "WITH RECURSIVE scope AS ("
@@ -294,6 +308,24 @@ absl::StatusOr<std::vector<std::string>> AlertStore::SubtreeCodes(
         }
         return out;
       });
+}
+
+absl::StatusOr<std::vector<Change>> AlertStore::ListChanges(int64_t after_seq,
+                                                            int limit) {
+  return db_.Transact<std::vector<Change>>(
+      [&](Tx& tx) -> absl::StatusOr<std::vector<Change>> {
+        std::vector<Change> out;
+        for (const pqxx::row& r : tx.Run(kChanges, after_seq, limit)) {
+          out.push_back({Int(r[0]), Int(r[1]), Text(r[2]), ListOf(r[3])});
+        }
+        return out;
+      });
+}
+
+absl::StatusOr<int64_t> AlertStore::LastChangeSeq() {
+  return db_.Transact<int64_t>([&](Tx& tx) -> absl::StatusOr<int64_t> {
+    return Int(tx.Run(kLastChange)[0][0]);
+  });
 }
 
 absl::StatusOr<int64_t> AlertStore::AckedCursor(const std::string& subscriber) {

@@ -34,6 +34,16 @@ struct Alert {
   absl::Time create_time;
 };
 
+// A workflow event in commit order (its place in the audit chain), with
+// every unit whose queue it touches: the item's lead and coordinating units
+// before and after it.
+struct Change {
+  int64_t seq = 0;
+  int64_t item_id = 0;
+  std::string event_kind;
+  std::vector<std::string> unit_codes;
+};
+
 struct AlertFilter {
   // Only alerts after this cursor.
   int64_t after_cursor = 0;
@@ -73,6 +83,11 @@ class AlertStore {
   // Codes of `root` and every unit under it; NOT_FOUND for an unknown root.
   absl::StatusOr<std::vector<std::string>> SubtreeCodes(
       const std::string& root);
+
+  // Sealed events after `after_seq`, oldest first, at most `limit`.
+  absl::StatusOr<std::vector<Change>> ListChanges(int64_t after_seq, int limit);
+  // The last sealed event's place (0 when none).
+  absl::StatusOr<int64_t> LastChangeSeq();
 
   // The subscriber's acknowledged cursor (0 when unknown).
   absl::StatusOr<int64_t> AckedCursor(const std::string& subscriber);

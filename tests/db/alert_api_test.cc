@@ -305,6 +305,78 @@ TEST_F(WatchTest, ScopedWatcherGetsHeartbeatsButNotOtherUnitsAlerts) {
   s.reader->Finish();
 }
 
+TEST_F(WatchTest, ChangesReachTheItemsLeadAndCoordinatingUnitsOnly) {
+  const std::string tl = UserToken("tl.resp", v1::ROLE_RESPONDER, "TL");
+  const std::string ccvc = UserToken("ccvc.resp", v1::ROLE_RESPONDER, "CCVC");
+  CreateUnit("VP", "BNV", v1::UNIT_KIND_DEPARTMENT);
+  const std::string vp = UserToken("vp.resp", v1::ROLE_RESPONDER, "VP");
+  const auto watch = [&](const std::string& token, bool changes) {
+    Stream s;
+    s.ctx = As(token);
+    s.ctx->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(60));
+    v1::WatchAlertsRequest req;
+    req.set_from_now(true);
+    req.set_changes(changes);
+    req.set_heartbeat_seconds(1);
+    s.reader = alerts_->WatchAlerts(s.ctx.get(), req);
+    v1::WatchAlertsResponse r;
+    EXPECT_TRUE(s.reader->Read(&r) && r.has_heartbeat()) << r.DebugString();
+    return s;
+  };
+  // The next change of a stream, skipping heartbeats and alerts.
+  const auto next_change = [](Stream& s) {
+    v1::WatchAlertsResponse r;
+    while (s.reader->Read(&r)) {
+      if (r.has_change()) return r.change();
+    }
+    ADD_FAILURE() << "stream ended: " << s.reader->Finish().error_message();
+    return v1::ItemChange();
+  };
+  Stream lead = watch(tl, true), coord = watch(ccvc, true);
+  Stream other = watch(vp, true), plain = watch(tl, false);
+
+  // CCVC becomes a coordinating unit: both units hear of it.
+  v1::AssignItemRequest assign;
+  assign.set_item_id(item_.id());
+  assign.set_version(item_.version());
+  assign.set_lead_unit_code("TL");
+  assign.add_coordinating_units()->set_unit_code("CCVC");
+  v1::AssignItemResponse assigned;
+  ASSERT_TRUE(workflow_->AssignItem(As(kAdmin).get(), assign, &assigned).ok());
+  v1::ItemChange c = next_change(lead);
+  EXPECT_EQ(c.item_id(), item_.id());
+  EXPECT_EQ(c.event_kind(), "ASSIGNED");
+  EXPECT_EQ(next_change(coord).event_kind(), "ASSIGNED");
+
+  // A draft raises no alert, but it is a change of both units' item.
+  v1::SaveDraftRequest draft;
+  draft.set_item_id(item_.id());
+  draft.set_version(assigned.item().version());
+  draft.set_text("Dự thảo");
+  v1::SaveDraftResponse drafted;
+  ASSERT_TRUE(workflow_->SaveDraft(As(tl).get(), draft, &drafted).ok());
+  EXPECT_EQ(next_change(lead).event_kind(), "DRAFT_SAVED");
+  EXPECT_EQ(next_change(coord).event_kind(), "DRAFT_SAVED");
+
+  // Both changes were handed out before this heartbeat: VP got neither,
+  // and a stream that did not ask for changes got only the alert.
+  clock_.Advance(absl::Seconds(2));
+  v1::WatchAlertsResponse r;
+  ASSERT_TRUE(other.reader->Read(&r));
+  EXPECT_TRUE(r.has_heartbeat()) << r.DebugString();
+  ASSERT_TRUE(plain.reader->Read(&r));
+  EXPECT_EQ(r.alert().kind(), v1::ALERT_KIND_ASSIGNED) << r.DebugString();
+  ASSERT_TRUE(plain.reader->Read(&r));
+  EXPECT_TRUE(r.has_heartbeat()) << r.DebugString();
+  for (Stream* s : {&lead, &coord, &other, &plain}) {
+    s->ctx->TryCancel();
+    while (s->reader->Read(&r)) {
+    }
+    s->reader->Finish();
+  }
+}
+
 TEST_F(WatchTest, BadRequestAndShutdownEndTheStream) {
   Stream bad = Watch("", 0);
   v1::WatchAlertsResponse r;
@@ -459,6 +531,7 @@ class CollectingSink : public alerts::AlertSink {
     for (const auto& a : alerts) ids_.push_back(a.id);
   }
   void Heartbeat(int64_t, absl::Time) override {}
+  void Changed(const std::vector<store::Change>&) override {}
   void Close(const absl::Status&) override {}
   std::vector<int64_t> Wait(size_t n) {
     absl::MutexLock lock(&mu_);

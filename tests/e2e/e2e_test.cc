@@ -583,6 +583,18 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   ASSERT_TRUE(live.WaitFor("Tuyển dụng viên chức")) << live.data();
   EXPECT_THAT(live.data(), HasSubstr("event: alert"));
   EXPECT_THAT(live.data(), HasSubstr("\"kind\":\"ALERT_KIND_ASSIGNED\""));
+  // A move that raises no alert comes as a change (no id: not replayed).
+  const std::string data = live.data();
+  const size_t at = data.find("\"item_id\":\"") + 11;
+  const std::string item = data.substr(at, data.find('"', at) - at);
+  ASSERT_EQ(Run({"item", "extend", item, "--to", "2024-12-20", "--reason",
+                 "Chờ ý kiến Bộ Tài chính", "--approved-by", "Thứ trưởng"})
+                .code,
+            0);
+  ASSERT_TRUE(live.WaitFor("\"event_kind\":\"DEADLINE_EXTENDED\""))
+      << live.data();
+  EXPECT_THAT(live.data(),
+              HasSubstr("\nevent: change\ndata: {\"item_id\":\"" + item));
 
   // Another unit's responder does not see TL's item.
   r = sign_in("ccvc.tran", "Mật khẩu khác đủ dài", login_csrf);
