@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "clients/cli/cli.h"
+#include "clients/common/report_document.h"
 #include "clients/common/report_format.h"
 #include "pqtrack/v1/report.grpc.pb.h"
 
@@ -216,6 +217,58 @@ void PeriodRange(const std::string& month, const std::string& from,
   *out_to = ParseDateOption("--to", to);
 }
 
+// The heading and signature of the signed document (--format html).
+struct DocumentOpts {
+  std::string lang = "vi", date;
+  client::DocumentHeading heading;
+};
+
+void AddDocumentOptions(CLI::App* c, DocumentOpts& d) {
+  auto* g = c->add_option_group(
+      "Document",
+      "--format html: an A4 document as Decree 30/2020/ND-CP lays it out; "
+      "what is not given is left blank to fill in by hand");
+  g->add_option("--lang", d.lang, "The document's language: vi or en")
+      ->check(CLI::IsMember({"vi", "en"}))
+      ->capture_default_str();
+  g->add_option("--issuer", d.heading.issuer,
+                "The issuing body, e.g. \"Bộ Nội vụ\" (printed in capitals)");
+  g->add_option("--parent-body", d.heading.parent_body,
+                "The body above the issuer, when there is one");
+  g->add_option("--number", d.heading.number,
+                "The document's number and symbol, e.g. 125/BC-BNV");
+  d.heading.place = "Hà Nội";
+  g->add_option("--place", d.heading.place, "The place of issue")
+      ->capture_default_str();
+  g->add_option("--date", d.date, "The date of issue, YYYY-MM-DD")
+      ->check(DateValidator());
+  g->add_option("--subject", d.heading.subject,
+                "What the report is about, under its title (default: from "
+                "the report)");
+  g->add_option("--recipient", d.heading.recipients,
+                "One line of \"Nơi nhận\" (repeatable); \"Lưu: VT\" always "
+                "ends them");
+  g->add_option("--signer-authority", d.heading.signer_authority,
+                "Above the signer's title, e.g. \"KT. Bộ trưởng\"");
+  g->add_option("--signer-title", d.heading.signer_title,
+                "The signer's title, e.g. \"Thứ trưởng\"");
+  g->add_option("--signer", d.heading.signer_name, "The signer's full name");
+}
+
+client::DocumentHeading Heading(const DocumentOpts& d) {
+  client::DocumentHeading h = d.heading;
+  if (!d.date.empty()) {
+    const v1::Date day = ParseDateOption("--date", d.date);
+    h.date = absl::CivilDay(day.year(), day.month(), day.day());
+  }
+  return h;
+}
+
+client::Language LanguageOf(const DocumentOpts& d) {
+  return d.lang == "en" ? client::Language::kEnglish
+                        : client::Language::kVietnamese;
+}
+
 }  // namespace
 
 void AddReportCommands(CLI::App& app, Context& ctx) {
@@ -224,6 +277,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   report->require_subcommand(1);
   struct Opts {
     std::string month, from, to, as_of, unit, format = "table", out;
+    DocumentOpts doc;
   };
   auto o = std::make_shared<Opts>();
   auto* c = report->add_subcommand(
@@ -244,11 +298,13 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
                 "This unit and the units under it (default: the ministry, or "
                 "your own unit)");
   c->add_option("--format", o->format,
-                "table, json, csv, text-vi, text-en or html")
+                "table, json, csv, text-vi, text-en or html (a document to "
+                "sign, see below)")
       ->check(
           CLI::IsMember({"table", "json", "csv", "text-vi", "text-en", "html"}))
       ->capture_default_str();
   c->add_option("--out", o->out, "Write to this file (default: stdout)");
+  AddDocumentOptions(c, o->doc);
   c->callback([&ctx, o] {
     v1::PeriodReportRequest req;
     PeriodRange(o->month, o->from, o->to, req.mutable_from(), req.mutable_to());
@@ -269,7 +325,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     } else if (f == "text-en") {
       Emit(ctx, o->out, client::PeriodText(resp, client::Language::kEnglish));
     } else if (f == "html") {
-      Emit(ctx, o->out, client::PeriodHtml(resp));
+      Emit(ctx, o->out,
+           client::PeriodDocument(resp, Heading(o->doc), LanguageOf(o->doc)));
     } else {
       PrintPeriodTable(resp);
     }
@@ -279,6 +336,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     struct SessionOpts {
       int64_t session = 0, batch = 0;
       std::string as_of, unit, format = "table", out;
+      DocumentOpts doc;
     };
     auto so = std::make_shared<SessionOpts>();
     auto* sc = report->add_subcommand(
@@ -292,10 +350,13 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
         ->check(DateValidator());
     sc->add_option("--unit", so->unit, "This unit and the units under it");
     sc->add_option("--format", so->format,
-                   "table, json, csv, text-vi or text-en")
-        ->check(CLI::IsMember({"table", "json", "csv", "text-vi", "text-en"}))
+                   "table, json, csv, text-vi, text-en or html (a document "
+                   "to sign, see below)")
+        ->check(CLI::IsMember(
+            {"table", "json", "csv", "text-vi", "text-en", "html"}))
         ->capture_default_str();
     sc->add_option("--out", so->out, "Write to this file (default: stdout)");
+    AddDocumentOptions(sc, so->doc);
     sc->callback([&ctx, so] {
       v1::SessionReportRequest req;
       if (so->batch != 0) {
@@ -318,6 +379,10 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
         Emit(ctx, so->out, Json(resp));
       } else if (f == "csv") {
         Emit(ctx, so->out, client::SessionCsv(resp));
+      } else if (f == "html") {
+        Emit(ctx, so->out,
+             client::SessionDocument(resp, Heading(so->doc),
+                                     LanguageOf(so->doc)));
       } else if (f == "text-vi" || f == "text-en") {
         Emit(ctx, so->out,
              client::SessionText(resp, f == "text-en"
@@ -331,6 +396,7 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
   {
     struct TimelinessOpts {
       std::string month, from, to, as_of, unit, format = "table", out;
+      DocumentOpts doc;
     };
     auto to = std::make_shared<TimelinessOpts>();
     auto* tc = report->add_subcommand(
@@ -347,10 +413,13 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
         ->check(DateValidator());
     tc->add_option("--unit", to->unit, "This unit and the units under it");
     tc->add_option("--format", to->format,
-                   "table, json, csv, text-vi or text-en")
-        ->check(CLI::IsMember({"table", "json", "csv", "text-vi", "text-en"}))
+                   "table, json, csv, text-vi, text-en or html (a document "
+                   "to sign, see below)")
+        ->check(CLI::IsMember(
+            {"table", "json", "csv", "text-vi", "text-en", "html"}))
         ->capture_default_str();
     tc->add_option("--out", to->out, "Write to this file (default: stdout)");
+    AddDocumentOptions(tc, to->doc);
     tc->callback([&ctx, to] {
       v1::TimelinessReportRequest req;
       PeriodRange(to->month, to->from, to->to, req.mutable_from(),
@@ -368,6 +437,10 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
         Emit(ctx, to->out, Json(resp));
       } else if (f == "csv") {
         Emit(ctx, to->out, client::TimelinessCsv(resp));
+      } else if (f == "html") {
+        Emit(ctx, to->out,
+             client::TimelinessDocument(resp, Heading(to->doc),
+                                        LanguageOf(to->doc)));
       } else if (f == "text-vi" || f == "text-en") {
         Emit(ctx, to->out,
              client::TimelinessText(resp, f == "text-en"

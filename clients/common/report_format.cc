@@ -64,12 +64,13 @@ std::string Ordinal(int n) {
   return absl::StrCat(n, suffix);
 }
 
+}  // namespace
+
 std::string Html(const std::string& s) {
   return absl::StrReplaceAll(
       s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
-// A horizontal bar chart: one row per (label, value of max).
 std::string Bars(const std::vector<std::pair<std::string, double>>& rows,
                  double max, const std::string& unit_suffix) {
   const int row_h = 24, label_w = 220, bar_w = 360;
@@ -93,8 +94,6 @@ std::string Bars(const std::vector<std::pair<std::string, double>>& rows,
   svg += "</svg>";
   return svg;
 }
-
-}  // namespace
 
 std::string Number(int64_t n, Language lang) {
   std::string digits = absl::StrCat(n < 0 ? -n : n);
@@ -120,15 +119,17 @@ std::string PeriodText(const v1::PeriodReportResponse& r, Language lang) {
                     n(d.needing_reply()),
                     " required a reply: ", n(d.answered()), " answered");
     if (d.answered() > 0) {
-      absl::StrAppend(&out, " (", n(d.answered_on_time()), " on time",
-                      d.answered_late() > 0
-                          ? absl::StrCat(", ", n(d.answered_late()), " late")
-                          : "",
-                      ")");
+      absl::StrAppend(
+          &out, " (", n(d.answered_on_time()), " on time",
+          d.answered_late() > 0
+              ? absl::StrCat(", ", n(d.answered_late()), " answered late")
+              : "",
+          ")");
     }
     absl::StrAppend(&out, ", ", n(d.not_yet_due()), " not yet due, ",
                     d.overdue() == 0 ? "none overdue"
-                                     : absl::StrCat(n(d.overdue()), " overdue"),
+                                     : absl::StrCat(n(d.overdue()),
+                                                    " overdue, not answered"),
                     ".");
     if (r.tasks().assigned() > 0) {
       absl::StrAppend(&out, " Of ", n(r.tasks().assigned()),
@@ -163,15 +164,15 @@ std::string PeriodText(const v1::PeriodReportResponse& r, Language lang) {
                     n(d.answered()), " văn bản");
     if (d.answered() > 0) {
       absl::StrAppend(&out, " (đúng hạn ", n(d.answered_on_time()),
-                      d.answered_late() > 0
-                          ? absl::StrCat(", quá hạn ", n(d.answered_late()))
-                          : "",
+                      d.answered_late() > 0 ? absl::StrCat(", trả lời muộn ",
+                                                           n(d.answered_late()))
+                                            : "",
                       ")");
     }
     absl::StrAppend(&out, ", chưa đến hạn ", n(d.not_yet_due()), " văn bản, ",
-                    d.overdue() == 0
-                        ? "không có văn bản quá hạn"
-                        : absl::StrCat("quá hạn ", n(d.overdue()), " văn bản"),
+                    d.overdue() == 0 ? "không có văn bản quá hạn"
+                                     : absl::StrCat("quá hạn chưa trả lời ",
+                                                    n(d.overdue()), " văn bản"),
                     ".");
     if (r.tasks().assigned() > 0) {
       absl::StrAppend(&out, " Được giao ", n(r.tasks().assigned()),
@@ -286,71 +287,6 @@ std::string PeriodCsv(const v1::PeriodReportResponse& r) {
   out += CsvLine({"sau đó / later", n(r.open_due_later())});
   out += CsvLine({"không có hạn / no due date", n(r.open_without_due_date())});
   out += CsvLine({"tổng / total", n(r.open_total())});
-  return out;
-}
-
-std::string PeriodHtml(const v1::PeriodReportResponse& r) {
-  const Language vi = Language::kVietnamese;
-  std::string out = absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-      "<title>pqtrack — ",
-      Html(PeriodPhrase(r, Language::kEnglish)),
-      "</title><style>body{font-family:sans-serif;max-width:60em;margin:2em "
-      "auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid "
-      "#bbb;padding:.25em .6em;text-align:right}th:first-child,td:first-child"
-      "{text-align:left}</style></head><body>\n<h1>",
-      Html(PeriodPhrase(r, vi)), " — ", Html(Who(r, vi)), "</h1>\n<p>",
-      Html(PeriodText(r, vi)), "</p>\n<p>",
-      Html(PeriodText(r, Language::kEnglish)), "</p>\n");
-  const v1::DocumentFigures& d = r.documents();
-  absl::StrAppend(
-      &out, "<h2>Văn bản / Documents</h2><table><tr><th></th><th>số</th></tr>",
-      "<tr><td>tiếp nhận / received</td><td>", Number(d.received(), vi),
-      "</td></tr><tr><td>cần trả lời / needing a reply</td><td>",
-      Number(d.needing_reply(), vi),
-      "</td></tr><tr><td>đã trả lời / answered</td><td>",
-      Number(d.answered(), vi),
-      "</td></tr><tr><td>— đúng hạn / on time</td><td>",
-      Number(d.answered_on_time(), vi),
-      "</td></tr><tr><td>— quá hạn / late</td><td>",
-      Number(d.answered_late(), vi),
-      "</td></tr><tr><td>chưa đến hạn / not yet due</td><td>",
-      Number(d.not_yet_due(), vi),
-      "</td></tr><tr><td>quá hạn / overdue</td><td>", Number(d.overdue(), vi),
-      "</td></tr></table>\n");
-  std::vector<std::pair<std::string, double>> rates;
-  for (const auto& u : r.units()) {
-    if (u.answered() == 0) continue;
-    rates.push_back(
-        {absl::StrCat(u.unit_code(), " (", u.answered_on_time(), "/",
-                      u.answered(), ")"),
-         std::round(1000.0 * u.answered_on_time() / u.answered()) / 10.0});
-  }
-  absl::StrAppend(&out,
-                  "<h2>Tỷ lệ trả lời đúng hạn theo đơn vị / On-time rate per "
-                  "unit</h2>\n",
-                  rates.empty() ? "<p>—</p>" : Bars(rates, 100, "%"), "\n");
-  std::vector<std::pair<std::string, double>> weeks;
-  double most = 0;
-  const auto bar = [&](std::string label, int value) {
-    weeks.push_back({std::move(label), static_cast<double>(value)});
-    most = std::max(most, static_cast<double>(value));
-  };
-  if (r.due_weeks_size() > 0) {
-    bar(absl::StrCat("hạn trước / due before ", Iso(r.due_weeks(0).week_of())),
-        r.open_due_earlier());
-  }
-  for (const auto& w : r.due_weeks()) {
-    bar(absl::StrCat("tuần / week of ", Iso(w.week_of())), w.open_items());
-  }
-  bar("hạn sau đó / due later", r.open_due_later());
-  bar("không có hạn / no due date", r.open_without_due_date());
-  absl::StrAppend(&out,
-                  "<h2>Việc đang mở theo tuần đến hạn / Open items by due "
-                  "week</h2>\n",
-                  weeks.empty() ? "<p>—</p>" : Bars(weeks, most, ""),
-                  "\n<p><small>pqtrack, as of ", Iso(r.as_of()),
-                  "</small></p>\n</body></html>\n");
   return out;
 }
 

@@ -1,12 +1,14 @@
-// Provides the ways a report is printed besides the table: CSV for a
-// spreadsheet (UTF-8 with a byte-order mark, tables laid out wide, one
-// after the other with a title line each), a short text in Vietnamese or
-// English that reads like the ministry's own reports, and a self-contained HTML
-// page with its charts drawn as inline SVG (no network needed to open it).
+// Provides the ways a report is printed besides the table and the signed
+// document (report_document.h): CSV for a spreadsheet (UTF-8 with a
+// byte-order mark, tables laid out wide, one after the other with a title
+// line each) and a short text in Vietnamese or English that reads like the
+// ministry's own reports; and the HTML pieces the documents are made of.
 #ifndef PQTRACK_CLIENTS_COMMON_REPORT_FORMAT_H_
 #define PQTRACK_CLIENTS_COMMON_REPORT_FORMAT_H_
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pqtrack/v1/report.pb.h"
 
@@ -23,7 +25,13 @@ std::string PeriodText(const v1::PeriodReportResponse& r, Language lang);
 // Its tables: documents, tasks and questions, by unit, petitions by batch,
 // open items by due week.
 std::string PeriodCsv(const v1::PeriodReportResponse& r);
-std::string PeriodHtml(const v1::PeriodReportResponse& r);
+
+// Escapes text for HTML.
+std::string Html(const std::string& s);
+// A horizontal bar chart as inline SVG: one bar per (label, value), scaled
+// to `max`, the value printed after it with `unit_suffix`.
+std::string Bars(const std::vector<std::pair<std::string, double>>& rows,
+                 double max, const std::string& unit_suffix);
 
 std::string SessionText(const v1::SessionReportResponse& r, Language lang);
 std::string SessionCsv(const v1::SessionReportResponse& r);

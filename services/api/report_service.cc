@@ -135,6 +135,7 @@ grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
       out->set_needing_reply(u.needing);
       out->set_answered(u.answered);
       out->set_answered_on_time(u.on_time);
+      out->set_on_time_permille(Permille(u.on_time, u.answered));
       out->set_overdue(u.overdue);
     }
     const core::DueWeeks due = core::BucketDueWeeks(q.as_of, t.open_by_due);

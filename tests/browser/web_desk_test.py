@@ -606,6 +606,72 @@ class WebDeskInTheBrowser(unittest.TestCase):
             self.assertEqual(got.status, status)
             conn.close()
 
+    def test_c_the_reports_are_documents_to_sign_on_a4(self):
+        # A session with a batch and a petition, for the session report.
+        today = datetime.date.today()
+        year = today.year
+        self.cli("term", "create", "--code", "XV", "--number", "15",
+                 "--start-year", str(year - 4), "--end-year", str(year + 1))
+        self.cli("session", "create", "--term", "XV", "--number", "9",
+                 "--opens", (today - datetime.timedelta(days=60)).isoformat(),
+                 "--closes", (today - datetime.timedelta(days=30)).isoformat())
+        self.cli("batch", "create", "--session", "1", "--phase", "after",
+                 "--from", "Ban Dân nguyện", "--document", "590/BDN",
+                 "--received", (today - datetime.timedelta(days=20))
+                 .isoformat())
+        self.cli("item", "record", "petition", "--batch", "1", "--title",
+                 "Sớm ban hành chế độ tiền lương mới", "--received",
+                 (today - datetime.timedelta(days=20)).isoformat(),
+                 "--delegation", "Nghệ An", "--field", "Tiền lương",
+                 "--lead", "TL")
+        month = today.strftime("%Y-%m")
+        heading = ["--issuer", "Bộ Nội vụ", "--number", "125/BC-BNV",
+                   "--date", today.isoformat(), "--recipient",
+                   "Văn phòng Chính phủ", "--signer-authority",
+                   "KT. Bộ trưởng", "--signer-title", "Thứ trưởng",
+                   "--signer", "Nguyễn Văn A"]
+        b = self.browser
+        for name, args in [
+                ("period", ["period", "--month", month]),
+                ("session", ["session", "--session", "1"]),
+                ("timeliness", ["timeliness", "--month", month])]:
+            for lang in ["vi", "en"]:
+                path = os.path.join(SHOTS, f"report-{name}-{lang}.html")
+                self.cli("report", *args, "--format", "html", "--lang", lang,
+                         *heading, "--out", path)
+                b.get(pathlib.Path(path).as_uri())
+                text = b.find_element(By.TAG_NAME, "body").text
+                # The national heading (in capitals, by the style) and the
+                # signature block, in the document's one language.
+                self.assertIn("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+                              if lang == "vi" else
+                              "SOCIALIST REPUBLIC OF VIET NAM", text)
+                self.assertIn("125/BC-BNV", text)
+                self.assertIn("Nguyễn Văn A", text)
+                self.assertIn("THỨ TRƯỞNG", text)
+                if lang == "en":
+                    self.assertNotIn("Đã trả lời", text)
+                # Nothing sticks out sideways on an A4 page's width.
+                self.assertLessEqual(b.execute_script(
+                    "return document.documentElement.scrollWidth"),
+                    b.execute_script(
+                        "return document.documentElement.clientWidth"))
+                self.save(f"report-{name}-{lang}")
+                pdf = base64.b64decode(b.execute_cdp_cmd(
+                    "Page.printToPDF", {"preferCSSPageSize": True})["data"])
+                box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]",
+                                pdf)
+                self.assertIsNotNone(box, "the PDF has no page size")
+                self.assertAlmostEqual(float(box.group(1)), 595, delta=1)
+                self.assertAlmostEqual(float(box.group(2)), 842, delta=1)
+                pathlib.Path(SHOTS, f"report-{name}-{lang}.pdf").write_bytes(
+                    pdf)
+        # "Answered late" and "overdue, not answered" are told apart.
+        period = pathlib.Path(SHOTS, "report-period-vi.html").read_text()
+        self.assertIn("trả lời muộn", period)
+        self.assertIn("Quá hạn, chưa trả lời", period)
+        self.assertIn("Vụ Tiền lương", period)
+
 
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)
