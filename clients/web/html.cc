@@ -135,6 +135,39 @@ const std::map<std::string, std::pair<std::string, std::string>>& Words() {
         "Request refused (the form's protection code is "
         "missing)."}},
       {"queue", {"Việc của đơn vị", "My unit's queue"}},
+      {"reports", {"Báo cáo", "Reports"}},
+      {"reports_intro",
+       {"Tải về báo cáo dưới dạng văn bản để ký (khổ A4, theo Nghị định "
+        "30/2020/NĐ-CP), bằng ngôn ngữ của trang. Phần nào để trống sẽ được "
+        "chừa chỗ để điền tay.",
+        "Download a report as a document to sign (A4, laid out as Decree "
+        "30/2020/ND-CP asks), in this page's language. What you leave "
+        "empty is left blank to fill in by hand."}},
+      {"report_kind", {"Báo cáo", "Report"}},
+      {"report_period",
+       {"Báo cáo định kỳ (văn bản, nhiệm vụ, chất vấn, kiến nghị)",
+        "Monthly review (documents, tasks, questions, petitions)"}},
+      {"report_timeliness",
+       {"Tình hình trả lời đúng hạn", "Timeliness of replies"}},
+      {"report_session",
+       {"Kết quả trả lời kiến nghị cử tri của một kỳ họp",
+        "Voters' petitions of a session"}},
+      {"report_month",
+       {"Tháng (báo cáo định kỳ, đúng hạn)", "Month (review, timeliness)"}},
+      {"report_session_pick",
+       {"Kỳ họp (báo cáo kiến nghị)", "Session (petitions report)"}},
+      {"heading", {"Thể thức văn bản", "Heading and signature"}},
+      {"issuer", {"Cơ quan ban hành", "Issuing body"}},
+      {"doc_number", {"Số, ký hiệu", "Number and symbol"}},
+      {"issue_date", {"Ngày ban hành", "Date of issue"}},
+      {"recipients",
+       {"Nơi nhận (mỗi dòng một nơi)", "Recipients (one per line)"}},
+      {"signer_authority",
+       {"Thẩm quyền ký (ví dụ KT. Bộ trưởng)",
+        "Signing on behalf of (e.g. KT. Bộ trưởng)"}},
+      {"signer_title", {"Chức vụ người ký", "Signer's title"}},
+      {"signer", {"Họ tên người ký", "Signer's name"}},
+      {"download", {"Tải về", "Download"}},
       {"due", {"Hạn trả lời", "Due"}},
       {"left", {"Còn lại", "Time left"}},
       {"state", {"Tình trạng", "Standing"}},
@@ -473,6 +506,17 @@ std::string LangForm(const std::string& lang, const std::string& csrf,
       "\"><input type=\"hidden\" name=\"back\" value=\"", Escape(back),
       "\"><button class=\"link\" type=\"submit\">", Escape(T(lang, "other")),
       "</button></form>");
+}
+
+// "Kỳ họp thứ 8 khóa XV" / "Session 8 of term XV".
+std::string SessionLabel(const std::string& lang, const v1::Session& s) {
+  const bool extra = s.kind() == v1::SESSION_KIND_EXTRAORDINARY;
+  if (lang == "en") {
+    return absl::StrCat(extra ? "Extraordinary session " : "Session ",
+                        s.number(), " of term ", s.term_code());
+  }
+  return absl::StrCat("Kỳ họp ", extra ? "bất thường " : "", "thứ ", s.number(),
+                      " khóa ", s.term_code());
 }
 
 std::string Date(const v1::Date& d) {

@@ -14,6 +14,7 @@
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "pqtrack/v1/assembly.pb.h"
 #include "pqtrack/v1/common.pb.h"
 
 namespace pqtrack::web {
@@ -62,6 +63,8 @@ std::string LangForm(const std::string& lang, const std::string& csrf,
 
 // dd/mm/yyyy; empty for an unset date.
 std::string Date(const v1::Date& d);
+// "Kỳ họp thứ 8 khóa XV" / "Session 8 of term XV".
+std::string SessionLabel(const std::string& lang, const v1::Session& s);
 // dd/mm/yyyy hh:mm in Asia/Ho_Chi_Minh; empty for an unset time.
 std::string LocalTime(const google::protobuf::Timestamp& t);
 

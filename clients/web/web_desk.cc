@@ -117,17 +117,6 @@ QueueAsk ParseQueueAsk(const httplib::Request& req) {
   return a;
 }
 
-// "Kỳ họp thứ 8 khóa XV" / "Session 8 of term XV".
-std::string SessionLabel(const std::string& lang, const v1::Session& s) {
-  const bool extra = s.kind() == v1::SESSION_KIND_EXTRAORDINARY;
-  if (lang == "en") {
-    return absl::StrCat(extra ? "Extraordinary session " : "Session ",
-                        s.number(), " of term ", s.term_code());
-  }
-  return absl::StrCat("Kỳ họp ", extra ? "bất thường " : "", "thứ ", s.number(),
-                      " khóa ", s.term_code());
-}
-
 std::string DaysLeft(const std::string& lang, const v1::InboxEntry& e) {
   if (e.due_on().year() == 0) return "";
   const int d = e.days_left();
@@ -180,6 +169,14 @@ void WebDesk::Register(httplib::Server& server) {
   server.Get("/", [this](const httplib::Request& req, httplib::Response& res) {
     QueuePage(req, res);
   });
+  server.Get("/reports",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               ReportsPage(req, res);
+             });
+  server.Get("/reports/document",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               ReportDocumentGet(req, res);
+             });
   server.Get(R"(/items/(\d{1,18}))",
              [this](const httplib::Request& req, httplib::Response& res) {
                const std::optional<Session> s = SignedIn(req, res);
@@ -361,8 +358,8 @@ void WebDesk::SessionEnded(const httplib::Request& req,
 std::string WebDesk::HeaderBar(const Session& s) const {
   return absl::StrCat(
       "<span>", Escape(s.who.user().display_name()), " · ",
-      Escape(s.who.user().unit_code()), "</span>",
-      LangForm(s.lang, s.csrf, s.path),
+      Escape(s.who.user().unit_code()), "</span><a href=\"/reports\">",
+      Escape(T(s.lang, "reports")), "</a>", LangForm(s.lang, s.csrf, s.path),
       "<form class=\"inline\" method=\"post\" action=\"/logout\">"
       "<input type=\"hidden\" name=\"csrf\" value=\"",
       Escape(s.csrf), "\"><button type=\"submit\">",

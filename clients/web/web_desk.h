@@ -17,7 +17,9 @@
 // sources, due date with its explanation, coordination, the answer as
 // sent, the drafts and the history, and a form for each move the server
 // says the user may make now); POST /items/N/{draft,input,submit,approve,
-// return,send,files}; /items/N/files/F (a download); /logout and /lang
+// return,send,files}; /items/N/files/F (a download); /reports (a form)
+// and /reports/document (a report as a document to sign, downloaded in the
+// page's language, for the user's scope); /logout and /lang
 // (POST); /events (see Live); /style.css and /desk.js. Vietnamese by default,
 // English with one click; dates dd/mm/yyyy, times in Asia/Ho_Chi_Minh.
 //
@@ -91,6 +93,10 @@ class WebDesk {
   void LogoutPost(const httplib::Request& req, httplib::Response& res);
   void LangPost(const httplib::Request& req, httplib::Response& res);
   void QueuePage(const httplib::Request& req, httplib::Response& res);
+  // /reports: the form; /reports/document: the document, downloaded.
+  void ReportsPage(const httplib::Request& req, httplib::Response& res,
+                   const std::string& error = "");
+  void ReportDocumentGet(const httplib::Request& req, httplib::Response& res);
 
   // A signed-in user, as the session cookie says.
   struct Session {

@@ -596,6 +596,32 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   EXPECT_THAT(live.data(),
               HasSubstr("\nevent: change\ndata: {\"item_id\":\"" + item));
 
+  // The reports as documents to sign, in the page's language (English
+  // since the switch above), for the user's own unit.
+  auto reports = http.Get("/reports", english);
+  ASSERT_TRUE(reports);
+  EXPECT_EQ(reports->status, 200);
+  EXPECT_THAT(reports->body, HasSubstr("action=\"/reports/document\""));
+  auto doc = http.Get(
+      "/reports/document?report=period&month=2024-10&issuer=B%E1%BB%99%20"
+      "N%E1%BB%99i%20v%E1%BB%A5&number=12%2FBC-TL&date=2024-11-05&recipients="
+      "V%C4%83n%20ph%C3%B2ng%0ABan%20D%C3%A2n%20nguy%E1%BB%87n",
+      english);
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(doc->status, 200) << doc->body;
+  EXPECT_THAT(doc->get_header_value("Content-Disposition"),
+              HasSubstr("attachment; filename=\"bao-cao-period-2024-10-en"));
+  EXPECT_THAT(doc->body, HasSubstr("Socialist Republic of Viet Nam"));
+  EXPECT_THAT(doc->body, HasSubstr("<b>Bộ Nội vụ</b>"));
+  EXPECT_THAT(doc->body, HasSubstr("No.: 12/BC-TL"));
+  EXPECT_THAT(doc->body, HasSubstr("Hà Nội, 5 November 2024"));
+  EXPECT_THAT(doc->body, HasSubstr("- Văn phòng;<br>- Ban Dân nguyện;"));
+  EXPECT_THAT(doc->body, HasSubstr(" of Vụ Tiền lương (TL)"));
+  doc = http.Get("/reports/document?report=timeliness&month=2024-13", english);
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(doc->status, 400);
+  EXPECT_THAT(doc->body, HasSubstr("2024-13"));
+
   // Another unit's responder does not see TL's item.
   r = sign_in("ccvc.tran", "Mật khẩu khác đủ dài", login_csrf);
   ASSERT_EQ(r->status, 303);
