@@ -155,21 +155,22 @@ grpc::Status ReportServiceImpl::PeriodReport(grpc::ServerContext* ctx,
 namespace {
 
 void ToProto(const store::TimelinessFigures::Row& r, v1::TimelinessRow* out) {
+  const core::TimelinessCounts& c = r.counts;
   out->set_unit_code(r.unit_code);
   out->set_unit_name(r.unit_name);
   out->set_kind(r.kind);
-  out->set_needing_reply(r.needing);
-  out->set_answered(r.answered);
-  out->set_answered_on_time(r.on_time);
-  out->set_on_time_permille(Permille(r.on_time, r.answered));
-  out->set_median_days(r.median_days);
-  out->set_p90_days(r.p90_days);
-  out->set_overdue_1_7(r.overdue_1_7);
-  out->set_overdue_8_30(r.overdue_8_30);
-  out->set_overdue_31_90(r.overdue_31_90);
-  out->set_overdue_over_90(r.overdue_over_90);
-  out->set_extensions(r.extensions);
-  out->set_transfers(r.transfers);
+  out->set_needing_reply(c.needing);
+  out->set_answered(c.answered);
+  out->set_answered_on_time(c.on_time);
+  out->set_on_time_permille(Permille(c.on_time, c.answered));
+  out->set_median_days(c.median_days);
+  out->set_p90_days(c.p90_days);
+  out->set_overdue_1_7(c.overdue_1_7);
+  out->set_overdue_8_30(c.overdue_8_30);
+  out->set_overdue_31_90(c.overdue_31_90);
+  out->set_overdue_over_90(c.overdue_over_90);
+  out->set_extensions(c.extensions);
+  out->set_transfers(c.transfers);
 }
 
 void ToProto(const core::OutcomeCounts& c, v1::OutcomeFigures* f) {

@@ -43,6 +43,56 @@ DueWeeks BucketDueWeeks(
   return out;
 }
 
+int Percentile(const std::map<int, int>& histogram, int percent) {
+  int64_t total = 0;
+  for (const auto& [value, n] : histogram) total += n;
+  if (total == 0) return 0;
+  int64_t seen = 0;
+  for (const auto& [value, n] : histogram) {
+    seen += n;
+    // seen / total >= percent / 100, in integers.
+    if (seen * 100 >= total * percent) return value;
+  }
+  return histogram.rbegin()->first;
+}
+
+TimelinessTotals SumTimeliness(const std::vector<TimelinessRow>& rows) {
+  TimelinessTotals t;
+  std::map<std::pair<std::string, ItemKind>, std::map<int, int>> days;
+  std::map<int, int> all_days;
+  const auto add = [](TimelinessCounts& c, const TimelinessRow& r) {
+    const int n = r.count;
+    c.needing += n;
+    if (r.days_to_answer) {
+      c.answered += n;
+      if (r.on_time) c.on_time += n;
+    } else if (r.days_overdue && *r.days_overdue >= 1) {
+      const int d = *r.days_overdue;
+      (d <= 7    ? c.overdue_1_7
+       : d <= 30 ? c.overdue_8_30
+       : d <= 90 ? c.overdue_31_90
+                 : c.overdue_over_90) += n;
+    }
+    c.extensions += r.extensions * n;
+    c.transfers += r.transfers * n;
+  };
+  for (const TimelinessRow& r : rows) {
+    add(t.total, r);
+    if (r.days_to_answer) all_days[*r.days_to_answer] += r.count;
+    if (r.unit_code.empty()) continue;
+    const auto key = std::make_pair(r.unit_code, r.kind);
+    add(t.rows[key], r);
+    if (r.days_to_answer) days[key][*r.days_to_answer] += r.count;
+  }
+  for (auto& [key, c] : t.rows) {
+    c.median_days = Percentile(days[key], 50);
+    c.p90_days = Percentile(days[key], 90);
+  }
+  t.total.median_days = Percentile(all_days, 50);
+  t.total.p90_days = Percentile(all_days, 90);
+  return t;
+}
+
 PeriodTotals SumPeriod(const std::vector<PeriodRow>& rows, Day as_of) {
   PeriodTotals t;
   std::map<std::optional<Day>, int> open;

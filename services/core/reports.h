@@ -1,5 +1,6 @@
 // Provides the reports' arithmetic: what "open as of a day" means, the
-// period report's figures from its rows, the open items by due week,
+// period and timeliness reports' figures from their rows (with medians and
+// percentiles), the open items by due week,
 // shares in tenths of a percent rounded half up, the session report's
 // outcome counts, and the day a session's petition report is due. The
 // store reads rows as of the day; these rules turn them into the figures a
@@ -89,6 +90,45 @@ struct PeriodTotals {
 // Needing a reply = answered by the day, or open then (not closed
 // otherwise); answered + not yet due + overdue = needing, always.
 PeriodTotals SumPeriod(const std::vector<PeriodRow>& rows, Day as_of);
+
+// A group of items of the period that needed a reply (received in the
+// period, requiring a response, answered by the day or open then), as the
+// timeliness report reads them as of the day; `count` items share these.
+struct TimelinessRow {
+  // The unit it counts under (as in PeriodRow); empty when none.
+  std::string unit_code;
+  ItemKind kind = ItemKind::kUnspecified;
+  // Answered by the day: days from received to its first answer.
+  std::optional<int> days_to_answer;
+  bool on_time = false;  // answered by its due date (or it had none)
+  // Not answered, its due date before the day: days since the due date.
+  std::optional<int> days_overdue;
+  int extensions = 0, transfers = 0;  // each item's, recorded by the day
+  int count = 0;
+};
+
+struct TimelinessCounts {
+  int needing = 0, answered = 0, on_time = 0;
+  // Days to answer: the median and the 90th percentile of the answered
+  // items (the smallest number of days within which that share was
+  // answered); 0 when none was.
+  int median_days = 0, p90_days = 0;
+  // Overdue, not answered, by days overdue: 1-7, 8-30, 31-90, over 90.
+  int overdue_1_7 = 0, overdue_8_30 = 0, overdue_31_90 = 0, overdue_over_90 = 0;
+  int extensions = 0, transfers = 0;
+};
+
+struct TimelinessTotals {
+  // Per unit and kind (units with no unit_code only count in the total).
+  std::map<std::pair<std::string, ItemKind>, TimelinessCounts> rows;
+  TimelinessCounts total;
+};
+TimelinessTotals SumTimeliness(const std::vector<TimelinessRow>& rows);
+
+// The smallest value v such that at least `percent`% of the counted values
+// are <= v (`histogram`: value -> how many); 0 when it is empty. Median:
+// 50; the same as PostgreSQL's percentile_disc.
+int Percentile(const std::map<int, int>& histogram, int percent);
 
 // A petition as a session report reads it, as of the day.
 struct SessionPetition {

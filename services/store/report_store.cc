@@ -51,32 +51,47 @@ constexpr Statement kState{"rp_state", R"sql(
        AND s.received_on <= $1
        AND ($3::text[] IS NULL OR s.lead_code = ANY($3::text[])))sql"};
 
-// Owes (or owed) a reply as of the day: answered by then, or open then
-// (core::IsOpenAsOf).
-#define PQTRACK_OWES \
-  " (answered_on IS NOT NULL OR status IN " PQTRACK_SQL_OPEN_AS_OF_STATUSES ")"
-#define PQTRACK_IN_PERIOD " received_on BETWEEN $1 AND $2"
+// Every item received by the as-of day, in its state interval holding the
+// end of that day (item_states), with its first answer sent by then
+// (a.first_sent). $3 as-of day, $4 end of that day, $5 lead units (NULL:
+// every item).
+#define PQTRACK_AS_OF_ROWS                                                    \
+  " FROM item_states s"                                                       \
+  " LEFT JOIN (SELECT x.item_id, min(x.sent_on) AS first_sent FROM answers x" \
+  "   WHERE x.sent_on <= $3 GROUP BY x.item_id) a ON a.item_id = s.item_id"   \
+  " WHERE s.valid_from <= $4 AND (s.valid_to IS NULL OR s.valid_to > $4)"     \
+  "   AND s.received_on <= $3"                                                \
+  "   AND ($5::text[] IS NULL OR s.lead_code = ANY($5::text[]))"
 
-// The period report's rows: every item as of the day (its interval of
-// item_states and its first answer by then), grouped by what its figures
-// depend on; core::SumPeriod makes the figures. The due date is kept only
-// where no answer was sent (open or overdue items), which keeps the groups
-// few. $1 from, $2 to, $3 as-of day, $4 end of that day, $5 lead units
-// (NULL: every item).
-constexpr Statement kPeriodRows{"rp_period_rows", R"sql(
-SELECT s.kind, s.received_on BETWEEN $1 AND $2, s.requires_response, s.status,
-       s.lead_code, a.first_sent IS NOT NULL,
-       a.first_sent IS NOT NULL AND (s.due_on IS NULL OR a.first_sent <= s.due_on),
-       CASE WHEN a.first_sent IS NULL THEN s.due_on END,
-       CASE WHEN s.kind = 'PETITION' THEN s.batch_id END, count(*)
-  FROM item_states s
-  LEFT JOIN (SELECT x.item_id, min(x.sent_on) AS first_sent FROM answers x
-              WHERE x.sent_on <= $3 GROUP BY x.item_id) a
-         ON a.item_id = s.item_id
- WHERE s.valid_from <= $4 AND (s.valid_to IS NULL OR s.valid_to > $4)
-   AND s.received_on <= $3
-   AND ($5::text[] IS NULL OR s.lead_code = ANY($5::text[]))
- GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9)sql"};
+// The period report's rows: every item as of the day, grouped by what its
+// figures depend on; core::SumPeriod makes the figures. The due date is
+// kept only where no answer was sent (open or overdue items), which keeps
+// the groups few. $1 from, $2 to, then as PQTRACK_AS_OF_ROWS.
+constexpr Statement kPeriodRows{
+    "rp_period_rows",
+    "SELECT s.kind, s.received_on BETWEEN $1 AND $2, s.requires_response,"
+    " s.status, s.lead_code, a.first_sent IS NOT NULL,"
+    " a.first_sent IS NOT NULL AND (s.due_on IS NULL OR a.first_sent <="
+    " s.due_on), CASE WHEN a.first_sent IS NULL THEN s.due_on END,"
+    " CASE WHEN s.kind = 'PETITION' THEN s.batch_id END, "
+    "count(*)" PQTRACK_AS_OF_ROWS " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"};
+
+// The timeliness report's rows: the items of the period that needed a
+// reply (answered by the day, or open then: core::IsOpenAsOf), grouped by
+// what its figures depend on; core::SumTimeliness makes the figures. $1
+// from, $2 to, then as PQTRACK_AS_OF_ROWS.
+constexpr Statement kTimelinessRows{
+    "rp_timeliness_rows",
+    "SELECT s.lead_code, s.kind, a.first_sent - s.received_on,"
+    " a.first_sent IS NOT NULL AND (s.due_on IS NULL OR a.first_sent <="
+    " s.due_on),"
+    " CASE WHEN a.first_sent IS NULL AND s.due_on < $3 THEN $3 - s.due_on END,"
+    " s.extensions, s.transfers, count(*)" PQTRACK_AS_OF_ROWS
+    " AND s.received_on BETWEEN $1 AND $2 AND s.requires_response"
+    " AND (a.first_sent IS NOT NULL OR s.status "
+    "IN " PQTRACK_SQL_OPEN_AS_OF_STATUSES
+    ")"
+    " GROUP BY 1, 2, 3, 4, 5, 6, 7"};
 
 // Regular sessions opened by the day, or with a batch received by then (a
 // "before session" batch arrives before its session opens). $1 as-of day.
@@ -92,38 +107,6 @@ constexpr Statement kBatches{
     "rp_batches",
     "SELECT id, session_id, phase, received_on FROM batches"
     " WHERE received_on <= $1 ORDER BY received_on, id"};
-
-// Timeliness: the items of the period that needed a reply. $1 from, $2 to,
-// $3 as-of day; the grouped form maps lead units to the report's units
-// with $4 codes and $5 the unit each counts under.
-#define PQTRACK_TIMELINESS_FIGURES                                             \
-  " count(*),"                                                                 \
-  " count(*) FILTER (WHERE answered_on IS NOT NULL),"                          \
-  " count(*) FILTER (WHERE answered_on IS NOT NULL"                            \
-  "   AND (due_on IS NULL OR answered_on <= due_on)),"                         \
-  " coalesce(percentile_disc(0.5) WITHIN GROUP"                                \
-  "   (ORDER BY answered_on - received_on), 0),"                               \
-  " coalesce(percentile_disc(0.9) WITHIN GROUP"                                \
-  "   (ORDER BY answered_on - received_on), 0),"                               \
-  " count(*) FILTER (WHERE answered_on IS NULL AND $3 - due_on BETWEEN 1 AND " \
-  "7),"                                                                        \
-  " count(*) FILTER (WHERE answered_on IS NULL AND $3 - due_on BETWEEN 8 AND " \
-  "30),"                                                                       \
-  " count(*) FILTER (WHERE answered_on IS NULL AND $3 - due_on BETWEEN 31 "    \
-  "AND 90),"                                                                   \
-  " count(*) FILTER (WHERE answered_on IS NULL AND $3 - due_on > 90),"         \
-  " coalesce(sum(extensions), 0), coalesce(sum(transfers), 0)"
-#define PQTRACK_TIMELINESS_WHERE \
-  " WHERE" PQTRACK_IN_PERIOD " AND requires_response AND" PQTRACK_OWES
-constexpr Statement kTimelinessByUnit{
-    "rp_timeliness_by_unit",
-    "SELECT m.child, a.kind," PQTRACK_TIMELINESS_FIGURES
-    " FROM pq_asof a JOIN unnest($4::text[], $5::text[]) AS m(code, child)"
-    " ON m.code = a.lead_code" PQTRACK_TIMELINESS_WHERE
-    " GROUP BY m.child, a.kind ORDER BY m.child, a.kind"};
-constexpr Statement kTimelinessTotal{"rp_timeliness_total",
-                                     "SELECT '', ''," PQTRACK_TIMELINESS_FIGURES
-                                     " FROM pq_asof" PQTRACK_TIMELINESS_WHERE};
 
 constexpr Statement kFindSession{
     "rp_find_session",
@@ -181,18 +164,6 @@ struct Tree {
       if (top == path.size()) return "";
     }
     return top == 0 ? path[0] : path[top - 1];
-  }
-  // Every code with the child it counts under, as two arrays for SQL.
-  std::pair<std::vector<std::string>, std::vector<std::string>> Mapping()
-      const {
-    std::vector<std::string> codes, children;
-    for (const auto& [code, unit] : units) {
-      const std::string child = ChildOf(code);
-      if (child.empty()) continue;
-      codes.push_back(code);
-      children.push_back(child);
-    }
-    return {codes, children};
   }
 };
 
@@ -301,31 +272,35 @@ absl::StatusOr<TimelinessFigures> ReportStore::Timeliness(
   return db_.Transact<TimelinessFigures>(
       [&](Tx& tx) -> absl::StatusOr<TimelinessFigures> {
         PQ_ASSIGN_OR_RETURN(const Tree tree, LoadTree(tx, q.unit_code));
-        BuildState(tx, q.as_of, q.as_of_end, tree.scope);
-        const auto read = [&](const pqxx::row& r) {
-          TimelinessFigures::Row row;
-          row.unit_code = Text(r[0]);
-          row.unit_name = tree.name(row.unit_code);
-          row.kind = Text(r[1]);
-          int* fields[] = {
-              &row.needing,      &row.answered,      &row.on_time,
-              &row.median_days,  &row.p90_days,      &row.overdue_1_7,
-              &row.overdue_8_30, &row.overdue_31_90, &row.overdue_over_90,
-              &row.extensions,   &row.transfers};
-          for (size_t i = 0; i < std::size(fields); ++i) {
-            *fields[i] = static_cast<int>(Int(r[static_cast<int>(i) + 2]));
-          }
-          return row;
-        };
-        TimelinessFigures out;
-        const auto [codes, children] = tree.Mapping();
-        for (const pqxx::row& r : tx.Run(kTimelinessByUnit, q.from, q.to,
-                                         q.as_of, codes, children)) {
-          out.rows.push_back(read(r));
+        std::vector<core::TimelinessRow> rows;
+        for (const pqxx::row& r : tx.Run(kTimelinessRows, q.from, q.to, q.as_of,
+                                         q.as_of_end, tree.scope)) {
+          core::TimelinessRow row;
+          row.unit_code = r[0].is_null() ? "" : tree.ChildOf(Text(r[0]));
+          row.kind = core::ParseEnum<core::ItemKind>(Text(r[1]))
+                         .value_or(core::ItemKind::kUnspecified);
+          if (!r[2].is_null()) row.days_to_answer = static_cast<int>(Int(r[2]));
+          row.on_time = Bool(r[3]);
+          if (!r[4].is_null()) row.days_overdue = static_cast<int>(Int(r[4]));
+          row.extensions = static_cast<int>(Int(r[5]));
+          row.transfers = static_cast<int>(Int(r[6]));
+          row.count = static_cast<int>(Int(r[7]));
+          rows.push_back(std::move(row));
         }
-        out.total = read(tx.Run(kTimelinessTotal, q.from, q.to, q.as_of)[0]);
-        out.total.unit_code = q.unit_code;
-        out.total.unit_name = tree.name(q.unit_code);
+        const core::TimelinessTotals t = core::SumTimeliness(rows);
+        TimelinessFigures out;
+        for (const auto& [key, counts] : t.rows) {
+          out.rows.push_back({key.first, tree.name(key.first),
+                              core::Name(key.second), counts});
+        }
+        // By unit, then kind as spelled (the order the report always had).
+        std::sort(out.rows.begin(), out.rows.end(),
+                  [](const TimelinessFigures::Row& a,
+                     const TimelinessFigures::Row& b) {
+                    return std::tie(a.unit_code, a.kind) <
+                           std::tie(b.unit_code, b.kind);
+                  });
+        out.total = {q.unit_code, tree.name(q.unit_code), "", t.total};
         return out;
       });
 }

@@ -1,10 +1,11 @@
 // Provides ReportStore: the figures of the reports, read as of a date (see
 // proto/pqtrack/v1/report.proto for what "as of" means) from each item's
 // interval of the state history (item_states, migration 0014). Each report
-// runs in one transaction. The period report reads its items grouped in
-// one statement and core::SumPeriod makes the figures; the timeliness and
-// session reports put the items as of the date in a temporary table and
-// aggregate over it. Thread-safe (through Db).
+// runs in one transaction. The period and timeliness reports read their
+// items grouped in one statement each and core::SumPeriod /
+// core::SumTimeliness make the figures (medians and percentiles too); the
+// session report puts the items as of the date in a temporary table and
+// reads them one by one for core. Thread-safe (through Db).
 #ifndef PQTRACK_SERVICES_STORE_REPORT_STORE_H_
 #define PQTRACK_SERVICES_STORE_REPORT_STORE_H_
 
@@ -55,11 +56,7 @@ struct PeriodFigures {
 struct TimelinessFigures {
   struct Row {
     std::string unit_code, unit_name, kind;
-    int needing = 0, answered = 0, on_time = 0;
-    int median_days = 0, p90_days = 0;
-    int overdue_1_7 = 0, overdue_8_30 = 0, overdue_31_90 = 0,
-        overdue_over_90 = 0;
-    int extensions = 0, transfers = 0;
+    core::TimelinessCounts counts;
   };
   std::vector<Row> rows;
   Row total;

@@ -1,10 +1,13 @@
 // PeriodReport on small hand-checked data: on-time and late answers, an
 // answer on the due day, a due date carried past a holiday, a transfer out,
 // an extension, an IN_RESOLUTION answer, the as-of rule, and unit scope.
+#include <algorithm>
+#include <map>
 #include <random>
 #include <set>
 
 #include "services/common/dates.h"
+#include "services/core/reports.h"
 #include "services/store/db.h"
 #include "tests/db/api_fixture.h"
 
@@ -384,6 +387,110 @@ SELECT s.item_id, s.kind, s.received_on::text, s.batch_id::text,
  WHERE s.valid_from <= $1 AND (s.valid_to IS NULL OR s.valid_to > $1)
  ORDER BY s.item_id)sql"};
 
+// A slow reference for the reports' figures as of a day: the items as the
+// events recorded by the end of that day left them (kStateFromEvents),
+// their first answers sent by then, and the rules written out once more
+// here, item by item. Figures for the ministry (`units` empty) or for the
+// lead units in `units`.
+struct ReferenceFigures {
+  int docs_received = 0, docs_needing = 0, docs_answered = 0, docs_on_time = 0,
+      docs_late = 0, docs_not_yet_due = 0, docs_overdue = 0, open_total = 0;
+  std::map<int64_t, std::pair<int, int>> per_batch;
+  // Timeliness over every kind.
+  int t_needing = 0, t_answered = 0, t_on_time = 0, t_median = 0, t_p90 = 0;
+  int t_overdue[4] = {0, 0, 0, 0};
+  int t_extensions = 0, t_transfers = 0;
+};
+
+ReferenceFigures Reference(store::Db& db, absl::CivilDay from,
+                           absl::CivilDay day,
+                           const std::set<std::string>& units) {
+  ReferenceFigures f;
+  const absl::Time end =
+      absl::FromCivil(absl::CivilSecond(day + 1), MinistryTimeZone()) -
+      absl::Microseconds(1);
+  const auto parse = [](const pqxx::field& v) -> std::optional<absl::CivilDay> {
+    absl::CivilDay d;
+    if (v.is_null() || !absl::ParseCivilTime(v.c_str(), &d)) return {};
+    return d;
+  };
+  std::vector<int> days;
+  EXPECT_TRUE(
+      db.Transact([&](store::Tx& tx) -> absl::Status {
+          std::map<int64_t, absl::CivilDay> first;
+          for (const auto& r : tx.ExecScript(absl::StrCat(
+                   "SELECT item_id, min(sent_on)::text FROM answers "
+                   "WHERE sent_on <= '",
+                   absl::FormatCivilTime(day), "' GROUP BY item_id"))) {
+            first[r[0].as<int64_t>()] = *parse(r[1]);
+          }
+          for (const auto& r : tx.Run(kStateFromEvents, end)) {
+            const auto received = parse(r[2]);
+            if (!received || *received > day) continue;
+            const std::string lead = r[7].is_null() ? "" : r[7].c_str();
+            if (!units.empty() && !units.count(lead)) continue;
+            const std::string kind = r[1].c_str();
+            const bool needs_reply = std::string(r[4].c_str()) == "true";
+            const auto status = core::ParseEnum<core::ItemStatus>(r[5].c_str());
+            const auto due = parse(r[6]);
+            const auto sent = first.find(r[0].as<int64_t>());
+            const bool answered = sent != first.end();
+            const bool open =
+                !answered && status && core::IsOpenAsOf(*status, false);
+            const bool owes = answered || open;
+            const bool on_time = answered && (!due || sent->second <= *due);
+            const bool overdue = open && due && *due < day;
+            if (open) ++f.open_total;
+            if (kind == "PETITION" && status != core::ItemStatus::kDuplicate) {
+              auto& b = f.per_batch[r[3].as<int64_t>()];
+              ++b.first;
+              if (answered) ++b.second;
+            }
+            if (*received < from) continue;
+            if (kind == "DOCUMENT") {
+              ++f.docs_received;
+              if (needs_reply && owes) {
+                ++f.docs_needing;
+                if (answered) {
+                  ++f.docs_answered;
+                  ++(on_time ? f.docs_on_time : f.docs_late);
+                } else if (overdue) {
+                  ++f.docs_overdue;
+                } else {
+                  ++f.docs_not_yet_due;
+                }
+              }
+            }
+            if (!needs_reply || !owes) continue;
+            ++f.t_needing;
+            f.t_extensions += r[8].as<int>();
+            f.t_transfers += r[9].as<int>();
+            if (answered) {
+              ++f.t_answered;
+              if (on_time) ++f.t_on_time;
+              days.push_back(static_cast<int>(sent->second - *received));
+            } else if (overdue) {
+              const int late = static_cast<int>(day - *due);
+              ++f.t_overdue[late <= 7    ? 0
+                            : late <= 30 ? 1
+                            : late <= 90 ? 2
+                                         : 3];
+            }
+          }
+          return absl::OkStatus();
+        }).ok());
+  // percentile_disc: the value at position ceil(p * n) of the sorted list.
+  std::sort(days.begin(), days.end());
+  const auto at = [&](int percent) {
+    if (days.empty()) return 0;
+    const size_t n = days.size();
+    return days[(n * static_cast<size_t>(percent) + 99) / 100 - 1];
+  };
+  f.t_median = at(50);
+  f.t_p90 = at(90);
+  return f;
+}
+
 // Property: for random histories -- recorded and imported items, drafts,
 // returns, approvals, answers, extensions, transfers inside and out, many
 // moves at one instant -- the state history gives, at every instant that
@@ -578,6 +685,103 @@ TEST_F(ReportTest, StateHistoryAgreesWithTheEventsAtEveryInstant) {
       }
     }
     EXPECT_GT(compared, 400);
+
+    // Every report figure as of a day, for the ministry and for TL, equals
+    // the reference computed from the events alone.
+    std::vector<absl::CivilDay> report_days;
+    for (const absl::Time t : instants) {
+      const absl::CivilDay d = absl::ToCivilDay(t, MinistryTimeZone());
+      if (report_days.empty() || d - report_days.back() >= 20) {
+        report_days.push_back(d);
+      }
+    }
+    const absl::CivilDay from(2024, 1, 1);
+    // (Instants of earlier seeds' histories may lie after this one's today.)
+    const absl::CivilDay today =
+        absl::ToCivilDay(clock_.Now(), MinistryTimeZone());
+    int reports = 0;
+    for (const absl::CivilDay d : report_days) {
+      if (d < from || d > today) continue;
+      const v1::Date as_of = D(d.year(), d.month(), d.day());
+      const ReferenceFigures tl_ref = Reference(*db_, from, d, {"TL", "TL1"});
+      for (const std::string unit : {"", "TL"}) {
+        const ReferenceFigures ref =
+            unit.empty() ? Reference(*db_, from, d, {}) : tl_ref;
+        const std::string where =
+            absl::StrCat("seed ", seed, " as of ", absl::FormatCivilTime(d),
+                         unit.empty() ? " (ministry)" : " (TL)");
+        const v1::PeriodReportResponse p =
+            Report(D(2024, 1, 1), as_of, as_of, unit);
+        const v1::DocumentFigures& docs = p.documents();
+        EXPECT_EQ(docs.received(), ref.docs_received) << where;
+        EXPECT_EQ(docs.needing_reply(), ref.docs_needing) << where;
+        EXPECT_EQ(docs.answered(), ref.docs_answered) << where;
+        EXPECT_EQ(docs.answered_on_time(), ref.docs_on_time) << where;
+        EXPECT_EQ(docs.answered_late(), ref.docs_late) << where;
+        EXPECT_EQ(docs.not_yet_due(), ref.docs_not_yet_due) << where;
+        EXPECT_EQ(docs.overdue(), ref.docs_overdue) << where;
+        EXPECT_EQ(p.open_total(), ref.open_total) << where;
+        // TL's row (TL and TL1 count under it; no tasks in these histories).
+        int tl_rows = 0;
+        for (const auto& u : p.units()) {
+          if (u.unit_code() != "TL") continue;
+          ++tl_rows;
+          EXPECT_EQ(u.needing_reply(), tl_ref.docs_needing) << where;
+          EXPECT_EQ(u.answered(), tl_ref.docs_answered) << where;
+          EXPECT_EQ(u.answered_on_time(), tl_ref.docs_on_time) << where;
+          EXPECT_EQ(u.overdue(), tl_ref.docs_overdue) << where;
+        }
+        EXPECT_EQ(tl_rows, tl_ref.docs_needing > 0 ? 1 : 0) << where;
+        for (const auto& session : p.petitions()) {
+          for (const auto& b : session.batches()) {
+            const auto it = ref.per_batch.find(b.batch_id());
+            const std::pair<int, int> want = it == ref.per_batch.end()
+                                                 ? std::pair<int, int>{0, 0}
+                                                 : it->second;
+            EXPECT_EQ(b.petitions(), want.first) << where;
+            EXPECT_EQ(b.answered(), want.second) << where;
+          }
+        }
+        v1::TimelinessReportRequest tq;
+        *tq.mutable_from() = D(2024, 1, 1);
+        *tq.mutable_to() = as_of;
+        *tq.mutable_as_of() = as_of;
+        tq.set_unit_code(unit);
+        v1::TimelinessReportResponse t;
+        ASSERT_TRUE(reports_->TimelinessReport(As(kAdmin).get(), tq, &t).ok());
+        const v1::TimelinessRow& total = t.total();
+        EXPECT_EQ(total.needing_reply(), ref.t_needing) << where;
+        EXPECT_EQ(total.answered(), ref.t_answered) << where;
+        EXPECT_EQ(total.answered_on_time(), ref.t_on_time) << where;
+        EXPECT_EQ(total.median_days(), ref.t_median) << where;
+        EXPECT_EQ(total.p90_days(), ref.t_p90) << where;
+        EXPECT_EQ(total.overdue_1_7(), ref.t_overdue[0]) << where;
+        EXPECT_EQ(total.overdue_8_30(), ref.t_overdue[1]) << where;
+        EXPECT_EQ(total.overdue_31_90(), ref.t_overdue[2]) << where;
+        EXPECT_EQ(total.overdue_over_90(), ref.t_overdue[3]) << where;
+        EXPECT_EQ(total.extensions(), ref.t_extensions) << where;
+        EXPECT_EQ(total.transfers(), ref.t_transfers) << where;
+        // The session's petitions (every answer here is EXPLAINED).
+        v1::SessionReportRequest sq;
+        sq.set_session_id(session_id_);
+        *sq.mutable_as_of() = as_of;
+        sq.set_unit_code(unit);
+        v1::SessionReportResponse sr;
+        ASSERT_TRUE(reports_->SessionReport(As(kAdmin).get(), sq, &sr).ok());
+        int petitions = 0, answered = 0;
+        for (const auto& [batch, counts] : ref.per_batch) {
+          petitions += counts.first;
+          answered += counts.second;
+        }
+        EXPECT_EQ(sr.total().total(), petitions) << where;
+        EXPECT_EQ(sr.total().answered(), answered) << where;
+        EXPECT_EQ(sr.total().explained(), answered) << where;
+        EXPECT_EQ(sr.total().resolved() + sr.total().in_resolution(), 0)
+            << where;
+        ++reports;
+      }
+    }
+    EXPECT_GE(reports, 6);
   }
 }
 

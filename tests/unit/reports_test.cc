@@ -142,6 +142,62 @@ TEST(ReportsTest, PeriodFiguresAddUpFromTheirRows) {
   EXPECT_EQ(open, 1 + 3 + 1 + 2 + 7);  // the transferred out are not open
 }
 
+TEST(ReportsTest, PercentilesAreTheSmallestValueReachingTheShare) {
+  EXPECT_EQ(Percentile({}, 50), 0);
+  // As PostgreSQL's percentile_disc: of 3 and 5 the median is 3.
+  EXPECT_EQ(Percentile({{3, 1}, {5, 1}}, 50), 3);
+  EXPECT_EQ(Percentile({{3, 1}, {5, 1}}, 90), 5);
+  // Ten items: 1 day (x4), 2 (x4), 9 (x1), 40 (x1).
+  const std::map<int, int> days = {{1, 4}, {2, 4}, {9, 1}, {40, 1}};
+  EXPECT_EQ(Percentile(days, 40), 1);
+  EXPECT_EQ(Percentile(days, 50), 2);
+  EXPECT_EQ(Percentile(days, 90), 9);
+  EXPECT_EQ(Percentile(days, 91), 40);
+  EXPECT_EQ(Percentile(days, 100), 40);
+}
+
+TEST(ReportsTest, TimelinessFiguresAddUpFromTheirRows) {
+  std::vector<TimelinessRow> rows;
+  const auto row = [&](const char* unit, ItemKind kind, std::optional<int> days,
+                       bool on_time, std::optional<int> overdue, int count) {
+    TimelinessRow r;
+    r.unit_code = unit;
+    r.kind = kind;
+    r.days_to_answer = days;
+    r.on_time = on_time;
+    r.days_overdue = overdue;
+    r.extensions = 1;
+    r.count = count;
+    rows.push_back(r);
+  };
+  row("TL", ItemKind::kDocument, 3, true, std::nullopt, 6);
+  row("TL", ItemKind::kDocument, 20, false, std::nullopt, 4);
+  row("TL", ItemKind::kDocument, std::nullopt, false, 7, 1);   // 1-7
+  row("TL", ItemKind::kDocument, std::nullopt, false, 8, 2);   // 8-30
+  row("TL", ItemKind::kDocument, std::nullopt, false, 91, 1);  // over 90
+  row("TL", ItemKind::kDocument, std::nullopt, false, {}, 3);  // not yet due
+  row("CCVC", ItemKind::kTask, 10, true, std::nullopt, 1);
+  row("", ItemKind::kDocument, 1, true, std::nullopt, 2);  // no lead unit
+  const TimelinessTotals t = SumTimeliness(rows);
+  const TimelinessCounts& tl = t.rows.at({"TL", ItemKind::kDocument});
+  EXPECT_EQ(tl.needing, 17);
+  EXPECT_EQ(tl.answered, 10);
+  EXPECT_EQ(tl.on_time, 6);
+  EXPECT_EQ(tl.median_days, 3);  // 6 of 10 within 3 days
+  EXPECT_EQ(tl.p90_days, 20);
+  EXPECT_EQ(tl.overdue_1_7, 1);
+  EXPECT_EQ(tl.overdue_8_30, 2);
+  EXPECT_EQ(tl.overdue_31_90, 0);
+  EXPECT_EQ(tl.overdue_over_90, 1);
+  EXPECT_EQ(tl.extensions, 17);
+  EXPECT_EQ(t.rows.size(), 2u);  // the row without a unit is in the total
+  EXPECT_EQ(t.total.needing, 20);
+  EXPECT_EQ(t.total.answered, 13);
+  EXPECT_EQ(t.total.on_time, 9);
+  EXPECT_EQ(t.total.median_days, 3);  // 1 (x2), 3 (x6), 10, 20 (x4)
+  EXPECT_EQ(t.total.p90_days, 20);
+}
+
 TEST(ReportsTest, OutcomesAreCountedByTheirKindNotTheirSpelling) {
   OutcomeCounts c;
   SessionPetition p;
