@@ -54,13 +54,11 @@ void PrintPeriodTable(const v1::PeriodReportResponse& r) {
         p.AddRow({session, "-", "none received yet", "", "", ""});
       }
       for (const auto& b : s.batches()) {
-        const std::string phase =
-            b.phase() == "BATCH_PHASE_BEFORE_SESSION"  ? "before session"
-            : b.phase() == "BATCH_PHASE_AFTER_SESSION" ? "after session"
-                                                       : b.phase();
-        p.AddRow({session, absl::StrCat(b.batch_id()), phase,
-                  FormatDate(b.received_on()), absl::StrCat(b.petitions()),
-                  absl::StrCat(b.answered())});
+        p.AddRow(
+            {session, absl::StrCat(b.batch_id()),
+             client::BatchPhaseWords(b.phase(), client::Language::kEnglish),
+             FormatDate(b.received_on()), absl::StrCat(b.petitions()),
+             absl::StrCat(b.answered())});
       }
     }
     p.Print(std::cout);

@@ -292,9 +292,7 @@ std::string PeriodDocument(const v1::PeriodReportResponse& r,
     }
     for (const auto& b : x.batches()) {
       petitions.Text(session)
-          .Text(b.phase() == "BATCH_PHASE_BEFORE_SESSION"
-                    ? W(l, "trước kỳ họp", "before the session")
-                    : W(l, "sau kỳ họp", "after the session"))
+          .Text(BatchPhaseWords(b.phase(), l))
           .Text(Date(b.received_on(), l))
           .Num(n(b.petitions()))
           .Num(n(b.answered()))

@@ -66,6 +66,16 @@ std::string Ordinal(int n) {
 
 }  // namespace
 
+std::string BatchPhaseWords(const std::string& phase, Language lang) {
+  if (phase == "BATCH_PHASE_BEFORE_SESSION") {
+    return En(lang) ? "before the session" : "trước kỳ họp";
+  }
+  if (phase == "BATCH_PHASE_AFTER_SESSION") {
+    return En(lang) ? "after the session" : "sau kỳ họp";
+  }
+  return phase;
+}
+
 std::string Html(const std::string& s) {
   return absl::StrReplaceAll(
       s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
@@ -265,11 +275,11 @@ std::string PeriodCsv(const v1::PeriodReportResponse& r) {
           CsvLine({x.term_code(), n(x.session_number()), "", "", "", "0", "0"});
     }
     for (const auto& b : x.batches()) {
-      out += CsvLine({x.term_code(), n(x.session_number()), n(b.batch_id()),
-                      b.phase() == "BATCH_PHASE_BEFORE_SESSION"
-                          ? "trước kỳ họp / before the session"
-                          : "sau kỳ họp / after the session",
-                      Iso(b.received_on()), n(b.petitions()), n(b.answered())});
+      out += CsvLine(
+          {x.term_code(), n(x.session_number()), n(b.batch_id()),
+           absl::StrCat(BatchPhaseWords(b.phase(), Language::kVietnamese),
+                        " / ", BatchPhaseWords(b.phase(), Language::kEnglish)),
+           Iso(b.received_on()), n(b.petitions()), n(b.answered())});
     }
   }
   out += "\n";

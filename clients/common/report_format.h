@@ -26,6 +26,10 @@ std::string PeriodText(const v1::PeriodReportResponse& r, Language lang);
 // open items by due week.
 std::string PeriodCsv(const v1::PeriodReportResponse& r);
 
+// A batch's phase (BATCH_PHASE_BEFORE_SESSION / _AFTER_SESSION, by name)
+// in words: "trước kỳ họp" / "before the session"; another name as it is.
+std::string BatchPhaseWords(const std::string& phase, Language lang);
+
 // Escapes text for HTML.
 std::string Html(const std::string& s);
 // A horizontal bar chart as inline SVG: one bar per (label, value), scaled
