@@ -65,11 +65,15 @@ std::map<std::string, std::string> Query(const httplib::Request& req) {
   return out;
 }
 
-std::string Field(const std::string& lang, const char* name, const char* key,
-                  const std::string& type = "text") {
+// A labelled input, holding what the form last sent (a refused form comes
+// back as it was typed).
+std::string Field(const std::string& lang,
+                  std::map<std::string, std::string>& sent, const char* name,
+                  const char* key, const std::string& type = "text") {
   return absl::StrCat("<label for=\"r-", name, "\">", Escape(T(lang, key)),
                       "</label><input id=\"r-", name, "\" name=\"", name,
-                      "\" type=\"", type, "\">");
+                      "\" type=\"", type, "\" value=\"", Escape(sent[name]),
+                      "\">");
 }
 
 }  // namespace
@@ -83,8 +87,11 @@ void WebDesk::ReportsPage(const httplib::Request& req, httplib::Response& res,
   const grpc::Status st = v1::AssemblyService::NewStub(channel_)->ListSessions(
       Context(s->secret).get(), {}, &sessions);
   if (!st.ok()) return ServerError(res, *s, T(lang, "reports"), st);
+  std::map<std::string, std::string> sent = Query(req);
   const std::string month =
-      absl::FormatTime("%Y-%m", absl::Now(), MinistryTimeZone());
+      sent["month"].empty()
+          ? absl::FormatTime("%Y-%m", absl::Now(), MinistryTimeZone())
+          : sent["month"];
   std::string body =
       absl::StrCat("<p><a href=\"/\">", Escape(T(lang, "back")), "</a></p><h2>",
                    Escape(T(lang, "reports")), "</h2><p>",
@@ -100,7 +107,8 @@ void WebDesk::ReportsPage(const httplib::Request& req, httplib::Response& res,
       Escape(T(lang, "report_kind")),
       "</label><select id=\"r-report\" name=\"report\">");
   for (const char* kind : {"period", "timeliness", "session"}) {
-    absl::StrAppend(&body, "<option value=\"", kind, "\">",
+    absl::StrAppend(&body, "<option value=\"", kind, "\"",
+                    sent["report"] == kind ? " selected" : "", ">",
                     Escape(T(lang, absl::StrCat("report_", kind))),
                     "</option>");
   }
@@ -113,19 +121,22 @@ void WebDesk::ReportsPage(const httplib::Request& req, httplib::Response& res,
                   "</label><select id=\"r-session\" name=\"session\">");
   for (auto it = sessions.sessions().rbegin(); it != sessions.sessions().rend();
        ++it) {
-    absl::StrAppend(&body, "<option value=\"", it->id(), "\">",
+    const std::string id = absl::StrCat(it->id());
+    absl::StrAppend(&body, "<option value=\"", id, "\"",
+                    sent["session"] == id ? " selected" : "", ">",
                     Escape(SessionLabel(lang, *it)), "</option>");
   }
   absl::StrAppend(
       &body, "</select><fieldset><legend>", Escape(T(lang, "heading")),
-      "</legend>", Field(lang, "issuer", "issuer"),
-      Field(lang, "number", "doc_number"),
-      Field(lang, "date", "issue_date", "date"),
-      Field(lang, "signer_authority", "signer_authority"),
-      Field(lang, "signer_title", "signer_title"),
-      Field(lang, "signer", "signer"), "<label for=\"r-recipients\">",
+      "</legend>", Field(lang, sent, "issuer", "issuer"),
+      Field(lang, sent, "number", "doc_number"),
+      Field(lang, sent, "date", "issue_date", "date"),
+      Field(lang, sent, "signer_authority", "signer_authority"),
+      Field(lang, sent, "signer_title", "signer_title"),
+      Field(lang, sent, "signer", "signer"), "<label for=\"r-recipients\">",
       Escape(T(lang, "recipients")),
-      "</label><textarea id=\"r-recipients\" name=\"recipients\" rows=\"3\">"
+      "</label><textarea id=\"r-recipients\" name=\"recipients\" rows=\"3\">",
+      Escape(sent["recipients"]),
       "</textarea></fieldset><button type=\"submit\">",
       Escape(T(lang, "download")), "</button></form>");
   res.set_content(Page(lang, T(lang, "reports"), body, HeaderBar(*s)),

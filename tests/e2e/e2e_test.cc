@@ -617,10 +617,16 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   EXPECT_THAT(doc->body, HasSubstr("Hà Nội, 5 November 2024"));
   EXPECT_THAT(doc->body, HasSubstr("- Văn phòng;<br>- Ban Dân nguyện;"));
   EXPECT_THAT(doc->body, HasSubstr(" of Vụ Tiền lương (TL)"));
-  doc = http.Get("/reports/document?report=timeliness&month=2024-13", english);
+  doc = http.Get(
+      "/reports/document?report=timeliness&month=2024-13&signer=Nguy%E1%BB%85n"
+      "%20V%C4%83n%20A",
+      english);
   ASSERT_TRUE(doc);
   EXPECT_EQ(doc->status, 400);
   EXPECT_THAT(doc->body, HasSubstr("2024-13"));
+  // The refused form keeps what was typed.
+  EXPECT_THAT(doc->body, HasSubstr("value=\"Nguyễn Văn A\""));
+  EXPECT_THAT(doc->body, HasSubstr("<option value=\"timeliness\" selected>"));
 
   // Another unit's responder does not see TL's item.
   r = sign_in("ccvc.tran", "Mật khẩu khác đủ dài", login_csrf);
