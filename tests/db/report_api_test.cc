@@ -392,19 +392,29 @@ SELECT s.item_id, s.kind, s.received_on::text, s.batch_id::text,
 // their first answers sent by then, and the rules written out once more
 // here, item by item. Figures for the ministry (`units` empty) or for the
 // lead units in `units`.
+struct ReferenceTimeliness {
+  int needing = 0, answered = 0, on_time = 0, median = 0, p90 = 0;
+  int overdue[4] = {0, 0, 0, 0};
+  int extensions = 0, transfers = 0;
+  std::vector<int> days;  // to answer, of each answered item
+};
 struct ReferenceFigures {
   int docs_received = 0, docs_needing = 0, docs_answered = 0, docs_on_time = 0,
       docs_late = 0, docs_not_yet_due = 0, docs_overdue = 0, open_total = 0;
+  // Open items by the Monday of their due week, and without a due date.
+  std::map<absl::CivilDay, int> open_by_week;
+  int open_without_due = 0;
   std::map<int64_t, std::pair<int, int>> per_batch;
-  // Timeliness over every kind.
-  int t_needing = 0, t_answered = 0, t_on_time = 0, t_median = 0, t_p90 = 0;
-  int t_overdue[4] = {0, 0, 0, 0};
-  int t_extensions = 0, t_transfers = 0;
+  // Timeliness: every kind, and per (unit counted under, kind).
+  ReferenceTimeliness total;
+  std::map<std::pair<std::string, std::string>, ReferenceTimeliness> rows;
 };
 
+// `units`: lead unit -> the unit it counts under in the report.
 ReferenceFigures Reference(store::Db& db, absl::CivilDay from,
                            absl::CivilDay day,
-                           const std::set<std::string>& units) {
+                           const std::map<std::string, std::string>& units,
+                           bool whole_ministry) {
   ReferenceFigures f;
   const absl::Time end =
       absl::FromCivil(absl::CivilSecond(day + 1), MinistryTimeZone()) -
@@ -414,7 +424,6 @@ ReferenceFigures Reference(store::Db& db, absl::CivilDay from,
     if (v.is_null() || !absl::ParseCivilTime(v.c_str(), &d)) return {};
     return d;
   };
-  std::vector<int> days;
   EXPECT_TRUE(
       db.Transact([&](store::Tx& tx) -> absl::Status {
           std::map<int64_t, absl::CivilDay> first;
@@ -428,7 +437,8 @@ ReferenceFigures Reference(store::Db& db, absl::CivilDay from,
             const auto received = parse(r[2]);
             if (!received || *received > day) continue;
             const std::string lead = r[7].is_null() ? "" : r[7].c_str();
-            if (!units.empty() && !units.count(lead)) continue;
+            const auto under = units.find(lead);
+            if (!whole_ministry && under == units.end()) continue;
             const std::string kind = r[1].c_str();
             const bool needs_reply = std::string(r[4].c_str()) == "true";
             const auto status = core::ParseEnum<core::ItemStatus>(r[5].c_str());
@@ -440,7 +450,15 @@ ReferenceFigures Reference(store::Db& db, absl::CivilDay from,
             const bool owes = answered || open;
             const bool on_time = answered && (!due || sent->second <= *due);
             const bool overdue = open && due && *due < day;
-            if (open) ++f.open_total;
+            if (open) {
+              ++f.open_total;
+              if (due) {
+                ++f.open_by_week[*due -
+                                 static_cast<int>(absl::GetWeekday(*due))];
+              } else {
+                ++f.open_without_due;
+              }
+            }
             if (kind == "PETITION" && status != core::ItemStatus::kDuplicate) {
               auto& b = f.per_batch[r[3].as<int64_t>()];
               ++b.first;
@@ -462,32 +480,40 @@ ReferenceFigures Reference(store::Db& db, absl::CivilDay from,
               }
             }
             if (!needs_reply || !owes) continue;
-            ++f.t_needing;
-            f.t_extensions += r[8].as<int>();
-            f.t_transfers += r[9].as<int>();
-            if (answered) {
-              ++f.t_answered;
-              if (on_time) ++f.t_on_time;
-              days.push_back(static_cast<int>(sent->second - *received));
-            } else if (overdue) {
-              const int late = static_cast<int>(day - *due);
-              ++f.t_overdue[late <= 7    ? 0
+            const auto count = [&](ReferenceTimeliness& t) {
+              ++t.needing;
+              t.extensions += r[8].as<int>();
+              t.transfers += r[9].as<int>();
+              if (answered) {
+                ++t.answered;
+                if (on_time) ++t.on_time;
+                t.days.push_back(static_cast<int>(sent->second - *received));
+              } else if (overdue) {
+                const int late = static_cast<int>(day - *due);
+                ++t.overdue[late <= 7    ? 0
                             : late <= 30 ? 1
                             : late <= 90 ? 2
                                          : 3];
-            }
+              }
+            };
+            count(f.total);
+            if (under != units.end()) count(f.rows[{under->second, kind}]);
           }
           return absl::OkStatus();
         }).ok());
   // percentile_disc: the value at position ceil(p * n) of the sorted list.
-  std::sort(days.begin(), days.end());
-  const auto at = [&](int percent) {
-    if (days.empty()) return 0;
-    const size_t n = days.size();
-    return days[(n * static_cast<size_t>(percent) + 99) / 100 - 1];
+  const auto percentiles = [](ReferenceTimeliness& t) {
+    std::sort(t.days.begin(), t.days.end());
+    const auto at = [&](int percent) {
+      if (t.days.empty()) return 0;
+      const size_t n = t.days.size();
+      return t.days[(n * static_cast<size_t>(percent) + 99) / 100 - 1];
+    };
+    t.median = at(50);
+    t.p90 = at(90);
   };
-  f.t_median = at(50);
-  f.t_p90 = at(90);
+  percentiles(f.total);
+  for (auto& [key, t] : f.rows) percentiles(t);
   return f;
 }
 
@@ -703,10 +729,19 @@ TEST_F(ReportTest, StateHistoryAgreesWithTheEventsAtEveryInstant) {
     for (const absl::CivilDay d : report_days) {
       if (d < from || d > today) continue;
       const v1::Date as_of = D(d.year(), d.month(), d.day());
-      const ReferenceFigures tl_ref = Reference(*db_, from, d, {"TL", "TL1"});
+      // Where each lead unit counts: under the ministry's departments, or
+      // (for TL's report) under TL's own units.
+      const ReferenceFigures tl_ref =
+          Reference(*db_, from, d, {{"TL", "TL"}, {"TL1", "TL1"}}, false);
       for (const std::string unit : {"", "TL"}) {
-        const ReferenceFigures ref =
-            unit.empty() ? Reference(*db_, from, d, {}) : tl_ref;
+        const ReferenceFigures ref = unit.empty()
+                                         ? Reference(*db_, from, d,
+                                                     {{"BNV", "BNV"},
+                                                      {"TL", "TL"},
+                                                      {"TL1", "TL"},
+                                                      {"CCVC", "CCVC"}},
+                                                     true)
+                                         : tl_ref;
         const std::string where =
             absl::StrCat("seed ", seed, " as of ", absl::FormatCivilTime(d),
                          unit.empty() ? " (ministry)" : " (TL)");
@@ -721,6 +756,29 @@ TEST_F(ReportTest, StateHistoryAgreesWithTheEventsAtEveryInstant) {
         EXPECT_EQ(docs.not_yet_due(), ref.docs_not_yet_due) << where;
         EXPECT_EQ(docs.overdue(), ref.docs_overdue) << where;
         EXPECT_EQ(p.open_total(), ref.open_total) << where;
+        // Each due week, and what falls before, after or has no due date.
+        ASSERT_GT(p.due_weeks_size(), 0) << where;
+        const auto monday = [](const v1::Date& w) {
+          return absl::CivilDay(w.year(), w.month(), w.day());
+        };
+        const absl::CivilDay first = monday(p.due_weeks(0).week_of());
+        const absl::CivilDay last =
+            monday(p.due_weeks(p.due_weeks_size() - 1).week_of());
+        int earlier = 0, later = 0;
+        for (const auto& [week, n] : ref.open_by_week) {
+          if (week < first) earlier += n;
+          if (week > last) later += n;
+        }
+        for (const auto& w : p.due_weeks()) {
+          const auto it = ref.open_by_week.find(monday(w.week_of()));
+          EXPECT_EQ(w.open_items(),
+                    it == ref.open_by_week.end() ? 0 : it->second)
+              << where << ", week of "
+              << absl::FormatCivilTime(monday(w.week_of()));
+        }
+        EXPECT_EQ(p.open_due_earlier(), earlier) << where;
+        EXPECT_EQ(p.open_due_later(), later) << where;
+        EXPECT_EQ(p.open_without_due_date(), ref.open_without_due) << where;
         // TL's row (TL and TL1 count under it; no tasks in these histories).
         int tl_rows = 0;
         for (const auto& u : p.units()) {
@@ -749,18 +807,33 @@ TEST_F(ReportTest, StateHistoryAgreesWithTheEventsAtEveryInstant) {
         tq.set_unit_code(unit);
         v1::TimelinessReportResponse t;
         ASSERT_TRUE(reports_->TimelinessReport(As(kAdmin).get(), tq, &t).ok());
-        const v1::TimelinessRow& total = t.total();
-        EXPECT_EQ(total.needing_reply(), ref.t_needing) << where;
-        EXPECT_EQ(total.answered(), ref.t_answered) << where;
-        EXPECT_EQ(total.answered_on_time(), ref.t_on_time) << where;
-        EXPECT_EQ(total.median_days(), ref.t_median) << where;
-        EXPECT_EQ(total.p90_days(), ref.t_p90) << where;
-        EXPECT_EQ(total.overdue_1_7(), ref.t_overdue[0]) << where;
-        EXPECT_EQ(total.overdue_8_30(), ref.t_overdue[1]) << where;
-        EXPECT_EQ(total.overdue_31_90(), ref.t_overdue[2]) << where;
-        EXPECT_EQ(total.overdue_over_90(), ref.t_overdue[3]) << where;
-        EXPECT_EQ(total.extensions(), ref.t_extensions) << where;
-        EXPECT_EQ(total.transfers(), ref.t_transfers) << where;
+        const auto same = [&](const v1::TimelinessRow& got,
+                              const ReferenceTimeliness& want,
+                              const std::string& row) {
+          EXPECT_EQ(got.needing_reply(), want.needing) << where << row;
+          EXPECT_EQ(got.answered(), want.answered) << where << row;
+          EXPECT_EQ(got.answered_on_time(), want.on_time) << where << row;
+          EXPECT_EQ(got.median_days(), want.median) << where << row;
+          EXPECT_EQ(got.p90_days(), want.p90) << where << row;
+          EXPECT_EQ(got.overdue_1_7(), want.overdue[0]) << where << row;
+          EXPECT_EQ(got.overdue_8_30(), want.overdue[1]) << where << row;
+          EXPECT_EQ(got.overdue_31_90(), want.overdue[2]) << where << row;
+          EXPECT_EQ(got.overdue_over_90(), want.overdue[3]) << where << row;
+          EXPECT_EQ(got.extensions(), want.extensions) << where << row;
+          EXPECT_EQ(got.transfers(), want.transfers) << where << row;
+        };
+        same(t.total(), ref.total, ", total");
+        EXPECT_EQ(static_cast<size_t>(t.rows_size()), ref.rows.size()) << where;
+        for (const auto& row : t.rows()) {
+          const auto it = ref.rows.find({row.unit_code(), row.kind()});
+          if (it == ref.rows.end()) {
+            ADD_FAILURE() << where << ": no row " << row.unit_code() << " "
+                          << row.kind() << " in the reference";
+            continue;
+          }
+          same(row, it->second,
+               absl::StrCat(", ", row.unit_code(), " ", row.kind()));
+        }
         // The session's petitions (every answer here is EXPLAINED).
         v1::SessionReportRequest sq;
         sq.set_session_id(session_id_);
