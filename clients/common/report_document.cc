@@ -15,19 +15,6 @@ const char* W(Language l, const char* vi, const char* en) {
   return En(l) ? en : vi;
 }
 
-// A day as the document's language writes it in a table: 05/11/2024 or
-// 2024-11-05.
-std::string Date(const v1::Date& d, Language l) {
-  if (d.year() == 0) return "";
-  return En(l)
-             ? absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day())
-             : absl::StrFormat("%02d/%02d/%04d", d.day(), d.month(), d.year());
-}
-
-const char* kMonths[] = {"January",   "February", "March",    "April",
-                         "May",       "June",     "July",     "August",
-                         "September", "October",  "November", "December"};
-
 // "Hà Nội, ngày 05 tháng 11 năm 2024": days below 10 and the months
 // January and February with a leading zero (Decree 30, Appendix I).
 // Unset parts are left as dots to fill in by hand.
@@ -39,7 +26,7 @@ std::string PlaceAndDate(const DocumentHeading& h, int year, Language l) {
   }
   const absl::CivilDay d = *h.date;
   if (En(l)) {
-    return absl::StrCat(place, ", ", d.day(), " ", kMonths[d.month() - 1], " ",
+    return absl::StrCat(place, ", ", d.day(), " ", MonthName(d.month()), " ",
                         d.year());
   }
   return absl::StrFormat("%s, ngày %02d tháng %s năm %d", place, d.day(),
@@ -206,7 +193,7 @@ std::string UnitLabel(const std::string& code, const std::string& name) {
 std::string PeriodDocument(const v1::PeriodReportResponse& r,
                            const DocumentHeading& h, Language l) {
   const auto n = [&](int64_t v) { return Number(v, l); };
-  const std::string from = Date(r.from(), l), to = Date(r.to(), l);
+  const std::string from = DayIn(r.from(), l), to = DayIn(r.to(), l);
   std::string subject =
       En(l) ? absl::StrCat(
                   "On documents, tasks, questions and voters' "
@@ -293,7 +280,7 @@ std::string PeriodDocument(const v1::PeriodReportResponse& r,
     for (const auto& b : x.batches()) {
       petitions.Text(session)
           .Text(BatchPhaseWords(b.phase(), l))
-          .Text(Date(b.received_on(), l))
+          .Text(DayIn(b.received_on(), l))
           .Num(n(b.petitions()))
           .Num(n(b.answered()))
           .End();
@@ -344,11 +331,11 @@ std::string PeriodDocument(const v1::PeriodReportResponse& r,
   };
   if (r.due_weeks_size() > 0) {
     week(absl::StrCat(W(l, "trước tuần ", "before the week of "),
-                      Date(r.due_weeks(0).week_of(), l)),
+                      DayIn(r.due_weeks(0).week_of(), l)),
          r.open_due_earlier());
   }
   for (const auto& w : r.due_weeks()) {
-    week(absl::StrCat(W(l, "tuần từ ", "week of "), Date(w.week_of(), l)),
+    week(absl::StrCat(W(l, "tuần từ ", "week of "), DayIn(w.week_of(), l)),
          w.open_items());
   }
   week(W(l, "sau đó", "later"), r.open_due_later());
@@ -361,7 +348,7 @@ std::string PeriodDocument(const v1::PeriodReportResponse& r,
   absl::StrAppend(
       &body, "<p class=\"note\">",
       W(l, "Số liệu tính đến hết ngày ", "Figures as of the end of "),
-      Date(r.as_of(), l), ".</p>\n");
+      DayIn(r.as_of(), l), ".</p>\n");
   return Document(h, r.as_of().year(), subject, body, l);
 }
 
@@ -433,7 +420,7 @@ std::string SessionDocument(const v1::SessionReportResponse& r,
               .Text(x.title())
               .Text(x.unit_code())
               .Text(x.roadmap())
-              .Text(Date(x.expected_completion(), l))
+              .Text(DayIn(x.expected_completion(), l))
               .End();
         }
         body += t.Done();
@@ -463,7 +450,7 @@ std::string SessionDocument(const v1::SessionReportResponse& r,
   absl::StrAppend(
       &body, "<p class=\"note\">",
       W(l, "Số liệu tính đến hết ngày ", "Figures as of the end of "),
-      Date(r.as_of(), l), ".</p>\n");
+      DayIn(r.as_of(), l), ".</p>\n");
   return Document(h, r.as_of().year(), subject, body, l);
 }
 
@@ -474,11 +461,11 @@ std::string TimelinessDocument(const v1::TimelinessReportResponse& r,
       En(l) ? absl::StrCat(
                   "On the timeliness of replies to the items "
                   "received from ",
-                  Date(r.from(), l), " to ", Date(r.to(), l))
+                  DayIn(r.from(), l), " to ", DayIn(r.to(), l))
             : absl::StrCat(
                   "Tình hình trả lời đúng hạn các văn bản, nhiệm vụ, "
                   "chất vấn và kiến nghị tiếp nhận từ ngày ",
-                  Date(r.from(), l), " đến ngày ", Date(r.to(), l));
+                  DayIn(r.from(), l), " đến ngày ", DayIn(r.to(), l));
   if (!r.unit_code().empty()) {
     absl::StrAppend(&subject, W(l, ", đơn vị ", ", unit "), r.unit_code());
   }
@@ -545,7 +532,7 @@ std::string TimelinessDocument(const v1::TimelinessReportResponse& r,
   absl::StrAppend(
       &body, "<p class=\"note\">",
       W(l, "Số liệu tính đến hết ngày ", "Figures as of the end of "),
-      Date(r.as_of(), l), ".</p>\n");
+      DayIn(r.as_of(), l), ".</p>\n");
   return Document(h, r.as_of().year(), subject, body, l);
 }
 

@@ -27,10 +27,6 @@ std::string Vn(const v1::Date& d) {
   return absl::StrFormat("%02d/%02d/%04d", d.day(), d.month(), d.year());
 }
 
-const char* kMonths[] = {"January",   "February", "March",    "April",
-                         "May",       "June",     "July",     "August",
-                         "September", "October",  "November", "December"};
-
 // "In October 2024" / "Trong tháng 10/2024", or the two days.
 std::string PeriodPhrase(const v1::PeriodReportResponse& r, Language lang) {
   const absl::CivilDay from = Day(r.from()), to = Day(r.to());
@@ -38,10 +34,10 @@ std::string PeriodPhrase(const v1::PeriodReportResponse& r, Language lang) {
                      absl::CivilMonth(from) == absl::CivilMonth(to) &&
                      absl::CivilDay(absl::CivilMonth(to) + 1) - 1 == to;
   if (month) {
-    return En(lang) ? absl::StrCat("In ", kMonths[from.month() - 1], " ",
-                                   from.year())
-                    : absl::StrFormat("Trong tháng %d/%d", from.month(),
-                                      from.year());
+    return En(lang)
+               ? absl::StrCat("In ", MonthName(from.month()), " ", from.year())
+               : absl::StrFormat("Trong tháng %d/%d", from.month(),
+                                 from.year());
   }
   return En(lang)
              ? absl::StrCat("From ", Iso(r.from()), " to ", Iso(r.to()))
@@ -65,6 +61,18 @@ std::string Ordinal(int n) {
 }
 
 }  // namespace
+
+const char* MonthName(int month) {
+  static const char* const kMonths[] = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  return kMonths[std::clamp(month, 1, 12) - 1];
+}
+
+std::string DayIn(const v1::Date& d, Language lang) {
+  if (d.year() == 0) return "";
+  return En(lang) ? Iso(d) : Vn(d);
+}
 
 std::string BatchPhaseWords(const std::string& phase, Language lang) {
   if (phase == "BATCH_PHASE_BEFORE_SESSION") {
@@ -394,8 +402,8 @@ std::string TimelinessText(const v1::TimelinessReportResponse& r,
   const auto n = [&](int64_t v) { return Number(v, lang); };
   const int overdue = t.overdue_1_7() + t.overdue_8_30() + t.overdue_31_90() +
                       t.overdue_over_90();
-  const std::string from = En(lang) ? Iso(r.from()) : Vn(r.from());
-  const std::string to = En(lang) ? Iso(r.to()) : Vn(r.to());
+  const std::string from = DayIn(r.from(), lang);
+  const std::string to = DayIn(r.to(), lang);
   std::string out;
   if (En(lang)) {
     absl::StrAppend(

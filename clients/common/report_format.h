@@ -26,6 +26,12 @@ std::string PeriodText(const v1::PeriodReportResponse& r, Language lang);
 // open items by due week.
 std::string PeriodCsv(const v1::PeriodReportResponse& r);
 
+// A day as a report in `lang` writes it: 05/11/2024 or 2024-11-05; "" for
+// an unset date.
+std::string DayIn(const v1::Date& d, Language lang);
+// "January" for 1 ... "December" for 12.
+const char* MonthName(int month);
+
 // A batch's phase (BATCH_PHASE_BEFORE_SESSION / _AFTER_SESSION, by name)
 // in words: "trước kỳ họp" / "before the session"; another name as it is.
 std::string BatchPhaseWords(const std::string& phase, Language lang);
