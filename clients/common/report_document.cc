@@ -77,8 +77,9 @@ td.signature { text-align: center; }
 td.signature .space { height: 25mm; }
 )css";
 
-// The whole document around `body`.
-std::string Document(const DocumentHeading& h, int year,
+// The whole document around `body`, with the day its figures are as of
+// (whose year the date of issue takes when it is left blank).
+std::string Document(const DocumentHeading& h, const v1::Date& as_of,
                      const std::string& subject, const std::string& body,
                      Language l) {
   std::string out = absl::StrCat(
@@ -103,11 +104,14 @@ std::string Document(const DocumentHeading& h, int year,
       "</b></div><div class=\"motto\">",
       W(l, "Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
       "</div><div class=\"rule\"></div><div class=\"place\">",
-      PlaceAndDate(h, year, l), "</div></td></tr></table>\n");
-  absl::StrAppend(&out, "<h1 class=\"caps\">", W(l, "Báo cáo", "Report"),
-                  "</h1>\n<p class=\"subject\">",
-                  Html(h.subject.empty() ? subject : h.subject), "</p>\n",
-                  body);
+      PlaceAndDate(h, as_of.year(), l), "</div></td></tr></table>\n");
+  absl::StrAppend(
+      &out, "<h1 class=\"caps\">", W(l, "Báo cáo", "Report"),
+      "</h1>\n<p class=\"subject\">",
+      Html(h.subject.empty() ? subject : h.subject), "</p>\n", body,
+      "<p class=\"note\">",
+      W(l, "Số liệu tính đến hết ngày ", "Figures as of the end of "),
+      DayIn(as_of, l), ".</p>\n");
   // Recipients on the left, the signature on the right.
   absl::StrAppend(&out,
                   "<table class=\"closing\"><tr><td class=\"recipients\"><b>",
@@ -345,11 +349,7 @@ std::string PeriodDocument(const v1::PeriodReportResponse& r,
   body +=
       Figure(Bars(bars, most, ""), W(l, "Việc đang mở theo tuần đến hạn",
                                      "Open items by the week they fall due"));
-  absl::StrAppend(
-      &body, "<p class=\"note\">",
-      W(l, "Số liệu tính đến hết ngày ", "Figures as of the end of "),
-      DayIn(r.as_of(), l), ".</p>\n");
-  return Document(h, r.as_of().year(), subject, body, l);
+  return Document(h, r.as_of(), subject, body, l);
 }
 
 std::string SessionDocument(const v1::SessionReportResponse& r,
@@ -447,11 +447,7 @@ std::string SessionDocument(const v1::SessionReportResponse& r,
     }
     body += t.Done();
   }
-  absl::StrAppend(
-      &body, "<p class=\"note\">",
-      W(l, "Số liệu tính đến hết ngày ", "Figures as of the end of "),
-      DayIn(r.as_of(), l), ".</p>\n");
-  return Document(h, r.as_of().year(), subject, body, l);
+  return Document(h, r.as_of(), subject, body, l);
 }
 
 std::string TimelinessDocument(const v1::TimelinessReportResponse& r,
@@ -529,11 +525,7 @@ std::string TimelinessDocument(const v1::TimelinessReportResponse& r,
                     "Overdue, not answered, by days overdue; extensions and "
                     "transfers"),
                   "</h2>\n", open.Done());
-  absl::StrAppend(
-      &body, "<p class=\"note\">",
-      W(l, "Số liệu tính đến hết ngày ", "Figures as of the end of "),
-      DayIn(r.as_of(), l), ".</p>\n");
-  return Document(h, r.as_of().year(), subject, body, l);
+  return Document(h, r.as_of(), subject, body, l);
 }
 
 }  // namespace pqtrack::client
