@@ -194,17 +194,20 @@ class WatchTest : public AlertTest {
     std::unique_ptr<grpc::ClientContext> ctx;
     std::unique_ptr<grpc::ClientReader<v1::WatchAlertsResponse>> reader;
   };
-  Stream Watch(const std::string& token, int64_t after, int heartbeat = 0) {
+  Stream Watch(const std::string& token, const v1::WatchAlertsRequest& req) {
     Stream s;
     s.ctx = As(token);
     // A lost alert must fail the test, not hang it.
     s.ctx->set_deadline(std::chrono::system_clock::now() +
                         std::chrono::seconds(60));
+    s.reader = alerts_->WatchAlerts(s.ctx.get(), req);
+    return s;
+  }
+  Stream Watch(const std::string& token, int64_t after, int heartbeat = 0) {
     v1::WatchAlertsRequest req;
     req.set_after_cursor(after);
     req.set_heartbeat_seconds(heartbeat);
-    s.reader = alerts_->WatchAlerts(s.ctx.get(), req);
-    return s;
+    return Watch(token, req);
   }
 
  protected:
@@ -260,29 +263,24 @@ TEST_F(WatchTest, FromNowSkipsTheReplayAndSaysWhereItStarted) {
   ASSERT_TRUE(alerts_->ListAlerts(As(kAdmin).get(), {}, &before).ok());
   const int64_t assigned = before.alerts(0).id();
 
-  auto ctx = As(kAdmin);
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(60));
   v1::WatchAlertsRequest req;
   req.set_from_now(true);
-  auto reader = alerts_->WatchAlerts(ctx.get(), req);
+  Stream live = Watch(kAdmin, req);
   v1::WatchAlertsResponse r;
-  ASSERT_TRUE(reader->Read(&r));
+  ASSERT_TRUE(live.reader->Read(&r));
   ASSERT_TRUE(r.has_heartbeat()) << r.DebugString();  // no replay
   EXPECT_EQ(r.heartbeat().last_cursor(), assigned);
   ASSERT_EQ(Fire(Hanoi(2024, 8, 28, 8)), 1);
-  Stream live{std::move(ctx), std::move(reader)};
   const v1::Alert a = Next(live);
   EXPECT_EQ(a.level(), "DUE_SOON_7");
   EXPECT_GT(a.id(), assigned);
 
   // A cursor and from_now contradict each other.
-  auto bad_ctx = As(kAdmin);
   req.set_after_cursor(assigned);
-  auto bad = alerts_->WatchAlerts(bad_ctx.get(), req);
-  while (bad->Read(&r)) {
+  Stream bad = Watch(kAdmin, req);
+  while (bad.reader->Read(&r)) {
   }
-  const grpc::Status st = bad->Finish();
+  const grpc::Status st = bad.reader->Finish();
   EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(),
               ::testing::HasSubstr("after_cursor: must be 0 with from_now"));
@@ -311,15 +309,11 @@ TEST_F(WatchTest, ChangesReachTheItemsLeadAndCoordinatingUnitsOnly) {
   CreateUnit("VP", "BNV", v1::UNIT_KIND_DEPARTMENT);
   const std::string vp = UserToken("vp.resp", v1::ROLE_RESPONDER, "VP");
   const auto watch = [&](const std::string& token, bool changes) {
-    Stream s;
-    s.ctx = As(token);
-    s.ctx->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(60));
     v1::WatchAlertsRequest req;
     req.set_from_now(true);
     req.set_changes(changes);
     req.set_heartbeat_seconds(1);
-    s.reader = alerts_->WatchAlerts(s.ctx.get(), req);
+    Stream s = Watch(token, req);
     v1::WatchAlertsResponse r;
     EXPECT_TRUE(s.reader->Read(&r) && r.has_heartbeat()) << r.DebugString();
     return s;
