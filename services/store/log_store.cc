@@ -11,10 +11,6 @@ namespace {
 constexpr Statement kSeal{
     "log_seal",
     "SELECT events_sealed, alerts_sealed, last_cursor FROM pq_seal($1, $2)"};
-// For pq_seal rounds that linked events but numbered no alert (pq_seal
-// only NOTIFYs for alerts): the hub's change stream wakes on it too.
-constexpr Statement kNotifyChanges{
-    "log_notify_changes", "SELECT pg_notify('pqtrack_alerts', $1::text)"};
 
 // The first link that does not hold, in chain order: its event is gone, its
 // place or previous hash does not follow the link before it, or its hash no
@@ -69,7 +65,6 @@ absl::StatusOr<LogStore::Sealed> LogStore::Seal(absl::Time now, int batch) {
       events = Int(r[0]);
       alerts = Int(r[1]);
       total.last_cursor = Int(r[2]);
-      if (events > 0 && alerts == 0) tx.Run(kNotifyChanges, total.last_cursor);
       return absl::OkStatus();
     }));
     total.events += events;

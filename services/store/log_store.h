@@ -10,10 +10,10 @@
 //     committed rows), links the events in id order into event_chain
 //     (seq = last_seq + 1, 2, ...; hash = event_hash(previous hash, event)),
 //     moves the alerts into alerts with id = last_cursor + 1, 2, ..., moves
-//     the head, NOTIFYs pqtrack_alerts with the last cursor, and commits.
-//     Everything it gave out becomes visible at once, in one commit. When
-//     it linked events but numbered no alert, Seal() NOTIFYs the same
-//     channel itself right after, so the hub hands out the changes.
+//     the head, NOTIFYs pqtrack_alerts with the last cursor when it sealed
+//     anything (events too, since migration 0015: the hub hands out
+//     changes), and commits. Everything it gave out becomes visible at
+//     once, in one commit.
 // Why no alert is ever skipped: sealing transactions are serialized by the
 // row lock and each starts after the previous one committed, so a reader
 // that sees cursor N sees every cursor below N; cursors are never taken by a
