@@ -43,12 +43,6 @@ bool ParseMonth(const std::string& s, v1::Date* from, v1::Date* to) {
   return true;
 }
 
-std::optional<absl::CivilDay> ParseDay(const std::string& s) {
-  absl::CivilDay d;
-  if (s.empty() || !absl::ParseCivilTime(s, &d)) return std::nullopt;
-  return d;
-}
-
 // The query of a GET form. httplib keeps a '+' (a browser's space) as it
 // is in query strings, so they are split and decoded here, '+' as space.
 std::map<std::string, std::string> Query(const httplib::Request& req) {
@@ -163,7 +157,8 @@ void WebDesk::ReportDocumentGet(const httplib::Request& req,
     if (!line.empty()) h.recipients.emplace_back(line);
   }
   const std::string date = q["date"];
-  h.date = ParseDay(date);
+  const absl::StatusOr<absl::CivilDay> day = ParseIsoDate(date);
+  if (day.ok()) h.date = *day;
   const std::string report = q["report"];
   const auto refuse = [&](const std::string& what) {
     ReportsPage(req, res, what);
