@@ -22,10 +22,7 @@ const std::vector<std::string> kRoles = {"admin", "liaison", "leader",
 std::string Role(int r) { return EnumLabel(v1::Role_descriptor(), r); }
 
 std::string Instant(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(ts.seconds()),
-                          absl::UTCTimeZone()) +
-         " UTC";
+  return client::FormatInstant(ts);
 }
 
 void PrintUsers(const google::protobuf::RepeatedPtrField<v1::User>& users) {

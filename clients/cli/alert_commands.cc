@@ -169,14 +169,10 @@ void AddAlertCommands(CLI::App& app, Context& ctx) {
                        "DUE", "TITLE"});
       t.SetMaxWidth(7, 50);
       for (const auto& a : resp.alerts()) {
-        t.AddRow(
-            {absl::StrCat(a.id()),
-             absl::FormatTime("%Y-%m-%d %H:%M",
-                              absl::FromUnixSeconds(a.create_time().seconds()),
-                              absl::UTCTimeZone()),
-             EnumLabel(v1::AlertKind_descriptor(), a.kind()), a.level(),
-             absl::StrCat(a.item_id()), a.unit_code(),
-             client::FormatDate(a.due_on()), a.title()});
+        t.AddRow({absl::StrCat(a.id()), client::FormatInstant(a.create_time()),
+                  EnumLabel(v1::AlertKind_descriptor(), a.kind()), a.level(),
+                  absl::StrCat(a.item_id()), a.unit_code(),
+                  client::FormatDate(a.due_on()), a.title()});
       }
       t.Print(std::cout);
       if (!o->subscriber.empty()) {

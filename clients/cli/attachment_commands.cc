@@ -18,9 +18,7 @@ namespace pqtrack::cli {
 namespace {
 
 std::string Uploaded(const v1::Attachment& a) {
-  return absl::FormatTime("%Y-%m-%d %H:%M",
-                          absl::FromUnixSeconds(a.upload_time().seconds()),
-                          MinistryTimeZone());
+  return client::FormatInstant(a.upload_time());
 }
 
 void Attach(Context& ctx, int64_t item, const std::string& path,

@@ -64,7 +64,8 @@ bool Call(Context& ctx,
 // Labels of item statuses and kinds, e.g. "IN_PROGRESS", "PETITION".
 std::string Status(int status);
 std::string Kind(int kind);
-// Prints an item as "key: value" lines, its coordination as a table.
+// Prints an item as "key: value" lines, its coordination as a table, its
+// text, and the answer as sent (number, signer, day, outcome, text).
 void PrintItem(const v1::Item& item);
 // Prints an item's history as a table.
 void PrintHistory(const v1::GetItemHistoryResponse& history);

@@ -220,6 +220,26 @@ void PrintItem(const v1::Item& it) {
     t.Print(std::cout);
   }
   if (!it.body().empty()) std::cout << "\n" << it.body() << "\n";
+  if (it.has_answer()) {
+    const v1::SentAnswer& a = it.answer();
+    std::cout << "\nanswer sent:\n";
+    client::PrintFields(
+        std::cout,
+        {{"document", a.document_number()},
+         {"signer", a.signer()},
+         {"sent on", FormatDate(a.sent_on())},
+         {"outcome",
+          absl::StrCat(
+              EnumLabel(v1::Outcome_descriptor(), a.outcome()), " (",
+              EnumLabel(v1::OutcomeDetail_descriptor(), a.outcome_detail()),
+              ")")},
+         {"roadmap", a.roadmap()},
+         {"expected", FormatDate(a.expected_completion())},
+         {"from draft", a.draft_number() ? absl::StrCat(a.draft_number()) : ""},
+         {"recorded", absl::StrCat(a.sender_login(), " ",
+                                   client::FormatInstant(a.record_time()))}});
+    std::cout << "\n" << a.text() << "\n";
+  }
 }
 
 void AddItemCommands(CLI::App& app, Context& ctx) {

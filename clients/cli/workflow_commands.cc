@@ -314,10 +314,7 @@ void PrintHistory(const v1::GetItemHistoryResponse& history) {
   client::Table t({"EVENT", "TIME (UTC)", "BY", "WHAT", "DETAIL"});
   t.SetMaxWidth(4, 80);
   for (const auto& e : history.events()) {
-    t.AddRow({absl::StrCat(e.id()),
-              absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                               absl::FromUnixSeconds(e.time().seconds()),
-                               absl::UTCTimeZone()),
+    t.AddRow({absl::StrCat(e.id()), client::FormatInstant(e.time(), true),
               e.actor_login(), e.kind(), e.detail_json()});
   }
   t.Print(std::cout);
@@ -433,7 +430,12 @@ void AddReplyCommands(CLI::App* item, Context& ctx) {
     c->add_option("--sent", o->sent, "Day sent, YYYY-MM-DD")
         ->required()
         ->check(DateValidator());
-    AddTextOptions(c, o->text, o->file, "The answer's text");
+    auto* text = c->add_option("--text", o->text,
+                               "The answer's text; by default the approved "
+                               "draft's, and any other is refused");
+    c->add_option("--file", o->file, "The answer's text, read from a file")
+        ->check(CLI::ExistingFile)
+        ->excludes(text);
     c->add_option("--outcome", o->outcome, "Outcome class")
         ->required()
         ->check(CLI::IsMember({"resolved", "in-resolution", "explained"}));
@@ -449,7 +451,8 @@ void AddReplyCommands(CLI::App* item, Context& ctx) {
       req.set_document_number(o->document);
       req.set_signer(o->signer);
       *req.mutable_sent_on() = ParseDateOption("--sent", o->sent);
-      req.set_text(TextOf(o->text, o->file));
+      // Never the editor: without --text or --file the draft is sent.
+      req.set_text(o->file.empty() ? o->text : TextOf(o->text, o->file));
       req.set_outcome(o->outcome == "resolved" ? v1::OUTCOME_RESOLVED
                       : o->outcome == "in-resolution"
                           ? v1::OUTCOME_IN_RESOLUTION

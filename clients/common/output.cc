@@ -1,12 +1,14 @@
 #include "clients/common/output.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/dates.h"
 #include "services/common/utf8.h"
 
 namespace pqtrack::client {
@@ -128,6 +130,27 @@ void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
 std::string FormatDate(const v1::Date& d) {
   if (d.year() == 0) return "";
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+absl::TimeZone DisplayTimeZone() {
+  static const absl::TimeZone zone = [] {
+    absl::TimeZone tz;
+    const char* name = std::getenv("TZ");
+    // POSIX allows a leading ':' before a zone file's name.
+    if (name != nullptr && *name == ':') ++name;
+    if (name != nullptr && *name != '\0' && absl::LoadTimeZone(name, &tz)) {
+      return tz;
+    }
+    return MinistryTimeZone();
+  }();
+  return zone;
+}
+
+std::string FormatInstant(const google::protobuf::Timestamp& t, bool seconds) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "";
+  return absl::FormatTime(
+      seconds ? "%Y-%m-%d %H:%M:%S %Z" : "%Y-%m-%d %H:%M %Z",
+      absl::FromUnixSeconds(t.seconds()), DisplayTimeZone());
 }
 
 int PrintError(const grpc::Status& status) {

@@ -11,8 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "pqtrack/v1/common.pb.h"
 
 namespace pqtrack::client {
@@ -48,6 +50,15 @@ void PrintJson(std::ostream& out, const google::protobuf::Message& message);
 
 // "YYYY-MM-DD", or "" for an unset date.
 std::string FormatDate(const v1::Date& d);
+
+// The zone instants are shown in: $TZ when it names a zone this machine
+// knows, else Asia/Ho_Chi_Minh, the ministry's.
+absl::TimeZone DisplayTimeZone();
+
+// An instant in DisplayTimeZone, labelled with the zone:
+// "2024-11-02 09:00 +07"; "" for an unset one. `seconds` adds ":SS".
+std::string FormatInstant(const google::protobuf::Timestamp& t,
+                          bool seconds = false);
 
 // The name of enum value `value` without its enum's own prefix
 // (ITEM_STATUS_ for ItemStatus): "IN_PROGRESS", "PETITION".

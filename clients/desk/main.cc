@@ -180,8 +180,7 @@ void AddShow(CLI::App& app, Context& ctx) {
       return;
     }
     const v1::Item& it = item.item();
-    cli::PrintItem(it);
-    if (!it.body().empty()) std::cout << "\n" << it.body() << "\n";
+    cli::PrintItem(it);  // with its text and the answer sent
     if (it.all_delegations_size() > 0 || it.merged_item_ids_size() > 0) {
       std::cout << "\nsources: " << absl::StrJoin(it.all_delegations(), ", ");
       if (it.merged_item_ids_size() > 0) {

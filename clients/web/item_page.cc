@@ -644,18 +644,12 @@ void WebDesk::MovePost(const httplib::Request& req, httplib::Response& res,
     v1::ReturnResponseResponse out;
     st = workflow->ReturnResponse(ctx.get(), r, &out);
   } else if (move == "send") {
-    // The text sent is the approved draft's: the latest, since no draft
-    // can be saved while one awaits approval.
-    v1::ListDraftsRequest dreq;
-    dreq.set_item_id(id);
-    v1::ListDraftsResponse drafts;
-    st = workflow->ListDrafts(Context(s->secret).get(), dreq, &drafts);
+    // No text: the server sends the approved draft's.
     v1::SendResponseRequest r;
     r.set_item_id(id);
     r.set_version(version);
     r.set_document_number(FormValue(req, "document_number"));
     r.set_signer(FormValue(req, "signer"));
-    if (!drafts.drafts().empty()) r.set_text(drafts.drafts(0).text());
     (void)ParseDateInput(FormValue(req, "sent_on"), r.mutable_sent_on());
     const auto detail =
         core::ParseEnum<core::OutcomeDetail>(FormValue(req, "outcome_detail"));
@@ -669,7 +663,7 @@ void WebDesk::MovePost(const httplib::Request& req, httplib::Response& res,
                            r.mutable_expected_completion());
     }
     v1::SendResponseResponse out;
-    if (st.ok()) st = workflow->SendResponse(ctx.get(), r, &out);
+    st = workflow->SendResponse(ctx.get(), r, &out);
     // The signed answer, when one was chosen, goes up once the answer is
     // recorded as sent; if it is refused the page says so and the file
     // can be attached again.

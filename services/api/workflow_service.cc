@@ -214,8 +214,10 @@ grpc::Status WorkflowServiceImpl::SendResponse(
     core::Violations v;
     const Versioned ref = Ref(v, req->item_id(), req->version());
     const core::Answer answer = FromProto(v, *req);
-    // The store checks the day sent against the day received.
-    core::ValidateAnswer(v, "", answer, std::nullopt, c.today);
+    // The store checks the day sent against the day received, and the
+    // text against the approved draft.
+    core::ValidateAnswer(v, "", answer, std::nullopt, c.today,
+                         core::AnswerText::kFromDraft);
     PQ_RETURN_IF_ERROR(v.ToStatus());
     PQ_ASSIGN_OR_RETURN(const core::Item item,
                         d_.workflow.Send(c, ref, answer));

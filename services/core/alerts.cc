@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
+#include "services/core/workflow.h"
 
 namespace pqtrack::core {
 namespace {
@@ -88,6 +89,38 @@ std::vector<PlannedAlert> PlanLadder(Day due, const Ladder& ladder,
                    -static_cast<int>(d - due), At(d, ladder.hour)});
   }
   return out;
+}
+
+void SkipPassedLevels(std::vector<PlannedAlert>& ladder, absl::Time now,
+                      PassedLevels passed) {
+  // The current level: the one due by `now` with the latest time.
+  PlannedAlert* current = nullptr;
+  for (PlannedAlert& a : ladder) {
+    if (a.fire_at > now) continue;
+    a.skipped = true;
+    if (current == nullptr || a.fire_at >= current->fire_at) current = &a;
+  }
+  if (current != nullptr && passed == PassedLevels::kFireCurrent) {
+    current->skipped = false;
+  }
+}
+
+int DueSoonDays(const Ladder& ladder) {
+  int most = 0;
+  for (int n : ladder.days_before) most = std::max(most, n);
+  return most;
+}
+
+std::optional<Day> LadderDue(const std::optional<Day>& due_on,
+                             const std::optional<Day>& follow_up_on) {
+  return follow_up_on ? follow_up_on : due_on;
+}
+
+bool LadderRuns(ItemStatus status, bool clock_running, bool follow_up_open) {
+  if (follow_up_open) {
+    return status == ItemStatus::kAnswered || IsAwaitingAnswer(status);
+  }
+  return IsAwaitingAnswer(status) && clock_running;
 }
 
 }  // namespace pqtrack::core

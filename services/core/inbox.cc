@@ -2,25 +2,25 @@
 
 #include <algorithm>
 
+#include "services/core/statuses.h"
+
 namespace pqtrack::core {
 
-Timeliness TimelinessOf(const std::optional<Day>& due, Day today) {
+Timeliness TimelinessOf(const std::optional<Day>& due, Day today,
+                        int due_soon_days) {
   if (!due) return Timeliness::kNoDeadline;
   const auto left = *due - today;
   if (left < 0) return Timeliness::kOverdue;
   if (left == 0) return Timeliness::kDueToday;
-  if (left <= kDueSoonDays) return Timeliness::kDueSoon;
+  if (left <= due_soon_days) return Timeliness::kDueSoon;
   return Timeliness::kOnTrack;
 }
 
-bool IsInboxStatus(ItemStatus s) {
-  return s == ItemStatus::kAssigned || s == ItemStatus::kInProgress ||
-         s == ItemStatus::kPendingApproval;
-}
+bool IsInboxStatus(ItemStatus s) { return StatusIn(kInboxStatuses, s); }
 
 std::vector<InboxEntry> BuildInbox(const std::vector<Item>& items,
                                    const std::set<std::string>& units,
-                                   Day today) {
+                                   Day today, int due_soon_days) {
   std::vector<InboxEntry> out;
   for (const Item& it : items) {
     if (!IsInboxStatus(it.status)) continue;
@@ -42,7 +42,7 @@ std::vector<InboxEntry> BuildInbox(const std::vector<Item>& items,
     }
     e.item = it;
     e.days_left = e.due_on ? static_cast<int>(*e.due_on - today) : 0;
-    e.timeliness = TimelinessOf(e.due_on, today);
+    e.timeliness = TimelinessOf(e.due_on, today, due_soon_days);
     out.push_back(std::move(e));
   }
   std::stable_sort(out.begin(), out.end(),

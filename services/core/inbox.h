@@ -17,14 +17,16 @@ namespace pqtrack::core {
 enum class Timeliness {
   kUnspecified,
   kNoDeadline,
-  kOnTrack,  // more than kDueSoonDays left
-  kDueSoon,  // 1..kDueSoonDays left
+  kOnTrack,  // more than the due-soon days left
+  kDueSoon,  // 1 to the due-soon days left
   kDueToday,
   kOverdue
 };
-inline constexpr int kDueSoonDays = 7;
 
-Timeliness TimelinessOf(const std::optional<Day>& due, Day today);
+// How an item due on `due` stands on `today`, DUE_SOON within
+// `due_soon_days` (DueSoonDays of the alert ladder, core/alerts.h).
+Timeliness TimelinessOf(const std::optional<Day>& due, Day today,
+                        int due_soon_days);
 
 struct InboxEntry {
   Item item;
@@ -35,9 +37,8 @@ struct InboxEntry {
   Timeliness timeliness = Timeliness::kUnspecified;
 };
 
-// The statuses an inbox shows: ASSIGNED, IN_PROGRESS, PENDING_APPROVAL
-// (PQTRACK_SQL_INBOX_STATUSES in store/item_rows.h spells it in SQL; a test
-// keeps the two equal).
+// The statuses an inbox shows (PQTRACK_INBOX_STATUSES in core/statuses.h,
+// from which the store's SQL is generated too).
 bool IsInboxStatus(ItemStatus s);
 
 // A page of a unit's inbox as the store reads it: filters (empty or
@@ -74,16 +75,16 @@ struct InboxCounts {
   int pending_approval = 0;
   int overdue = 0;
   int due_today = 0;
-  int due_soon = 0;  // Timeliness::kDueSoon: 1..kDueSoonDays left
+  int due_soon = 0;  // Timeliness::kDueSoon
 };
 
 // The entries of `items` for a subtree `units`: an item led by one of them
 // in ASSIGNED, IN_PROGRESS or PENDING_APPROVAL; else a coordination of one
 // of them still OPEN on such an item. Soonest due first, no due date last,
-// then by id.
+// then by id. Timeliness as TimelinessOf with `due_soon_days`.
 std::vector<InboxEntry> BuildInbox(const std::vector<Item>& items,
                                    const std::set<std::string>& units,
-                                   Day today);
+                                   Day today, int due_soon_days);
 
 }  // namespace pqtrack::core
 

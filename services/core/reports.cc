@@ -2,13 +2,13 @@
 
 #include <cstdint>
 
-#include "services/core/workflow.h"
+#include "services/core/statuses.h"
 
 namespace pqtrack::core {
 
 bool IsOpenAsOf(ItemStatus status_then, bool answered_by_then) {
   if (answered_by_then) return false;
-  return IsAwaitingAnswer(status_then) || status_then == ItemStatus::kAnswered;
+  return StatusIn(kOpenAsOfStatuses, status_then);
 }
 
 int Permille(int part, int whole) {

@@ -23,9 +23,9 @@ namespace pqtrack::core {
 // Whether an item was open at the end of a day, given the status its last
 // event recorded by then showed and whether an answer was sent by then. An
 // item whose recorded status is ANSWERED with no answer sent by the day
-// (an import recorded with an answer dated later) was open. The store
-// spells the statuses this lets through as PQTRACK_SQL_OPEN_AS_OF_STATUSES
-// (store/item_rows.h), tested equal.
+// (an import recorded with an answer dated later) was open. The statuses
+// it lets through are PQTRACK_OPEN_AS_OF_STATUSES (core/statuses.h), from
+// which the store's SQL is generated too.
 bool IsOpenAsOf(ItemStatus status_then, bool answered_by_then);
 
 // part / whole in tenths of a percent, rounded half up (137 of 149 is 919,

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
+#include "services/core/statuses.h"
 
 namespace pqtrack::core {
 namespace {
@@ -61,15 +62,7 @@ const char* Describe(Move m) {
 }
 
 bool IsAwaitingAnswer(ItemStatus status) {
-  switch (status) {
-    case ItemStatus::kReceived:
-    case ItemStatus::kAssigned:
-    case ItemStatus::kInProgress:
-    case ItemStatus::kPendingApproval:
-      return true;
-    default:
-      return false;
-  }
+  return StatusIn(kAwaitingAnswerStatuses, status);
 }
 
 bool IsClosed(const WorkflowState& st) {
@@ -235,11 +228,13 @@ bool ReturnedAfter(Move m, const WorkflowState& st, ItemStatus after) {
 }
 
 void ValidateAnswer(Violations& v, absl::string_view p, const Answer& a,
-                    std::optional<Day> received_on, Day today) {
+                    std::optional<Day> received_on, Day today,
+                    AnswerText text) {
   const auto f = [&](absl::string_view n) { return absl::StrCat(p, n); };
   CheckText(v, f("document_number"), a.document_number, {1, 100});
   CheckText(v, f("signer"), a.signer, {1, 200});
-  CheckText(v, f("text"), a.text, {1, 100000});
+  CheckText(v, f("text"), a.text,
+            {text == AnswerText::kRequired ? size_t{1} : size_t{0}, 100000});
   if (!a.sent_on) {
     v.Add(f("sent_on"), "required");
   } else if (received_on && *a.sent_on < *received_on) {
@@ -272,6 +267,15 @@ void ValidateAnswer(Violations& v, absl::string_view p, const Answer& a,
       v.Add(f("expected_completion"), "only for IN_RESOLUTION");
     }
   }
+}
+
+absl::StatusOr<std::string> SentText(const std::string& given, int draft_number,
+                                     const std::string& draft_text) {
+  if (given.empty() || given == draft_text) return draft_text;
+  return absl::FailedPreconditionError(absl::StrCat(
+      "text: differs from draft ", draft_number,
+      ", the one approved; send without a text to send that draft, or save "
+      "this text as a new draft and have it approved"));
 }
 
 }  // namespace pqtrack::core

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "services/core/types.h"
 #include "services/core/validation.h"
 
@@ -58,10 +59,10 @@ struct WorkflowState {
   bool returned = false;
 };
 
-// Statuses in which the answer is still being worked on (RECEIVED,
-// ASSIGNED, IN_PROGRESS, PENDING_APPROVAL): the alert ladder runs and
-// duplicates are looked for among them. The store's SQL spelling of this
-// set is PQTRACK_SQL_AWAITING_ANSWER (store/item_rows.h), tested equal.
+// Statuses in which the answer is still being worked on
+// (PQTRACK_AWAITING_ANSWER_STATUSES in core/statuses.h, from which the
+// store's SQL is generated too): the alert ladder runs and duplicates are
+// looked for among them.
 bool IsAwaitingAnswer(ItemStatus status);
 
 // Statuses in which nothing more is owed (ANSWERED with an open follow-up
@@ -88,12 +89,25 @@ ItemStatus StatusAfter(Move move, const WorkflowState& st, bool lead_changed);
 // starts the new unit afresh); every other move keeps it.
 bool ReturnedAfter(Move move, const WorkflowState& st, ItemStatus after);
 
-// Document number 1-100, signer 1-200, text 1-100,000 characters; sent on a
-// day not after today and, when `received_on` is given, not before it; a
-// detail belonging to the outcome; roadmap and expected completion (after
-// the day sent) required for IN_RESOLUTION and refused otherwise.
+// Whether an answer's text must be given (an imported answer) or may be
+// left to the approved draft (a send: see SentText).
+enum class AnswerText { kRequired, kFromDraft };
+
+// Document number 1-100, signer 1-200, text 1-100,000 characters (or
+// empty, with kFromDraft); sent on a day not after today and, when
+// `received_on` is given, not before it; a detail belonging to the
+// outcome; roadmap and expected completion (after the day sent) required
+// for IN_RESOLUTION and refused otherwise.
 void ValidateAnswer(Violations& v, absl::string_view prefix, const Answer& a,
-                    std::optional<Day> received_on, Day today);
+                    std::optional<Day> received_on, Day today,
+                    AnswerText text = AnswerText::kRequired);
+
+// The text an answer goes out with: the approved draft's (number
+// `draft_number`, text `draft_text`). A text given with the send must be
+// exactly that; any other is FAILED_PRECONDITION, since what the leader
+// approved is what is sent (save it as a new draft and have it approved).
+absl::StatusOr<std::string> SentText(const std::string& given, int draft_number,
+                                     const std::string& draft_text);
 
 }  // namespace pqtrack::core
 

@@ -22,38 +22,44 @@ constexpr Statement kCancelPending{
     "UPDATE alert_schedule SET cancelled_at = $2 WHERE item_id = $1"
     " AND fired_at IS NULL AND cancelled_at IS NULL"
     " AND ($3::integer IS NULL OR deadline_version <> $3)"};
-// The item's due date and deadline version, whether its ladder runs, and
-// whether that version already has pending levels (then nothing changes).
+// The day the item's ladder counts down to, its deadline version, whether
+// its ladder runs, and whether that version already has pending levels
+// (then nothing changes).
 constexpr Statement kItemForPlan{
     "al_item_for_plan",
-    "SELECT due_on, deadline_version, status IN " PQTRACK_SQL_AWAITING_ANSWER
-    " AND clock = 'RUNNING', EXISTS (SELECT 1 FROM alert_schedule s"
+    "SELECT " PQTRACK_SQL_LADDER_DUE
+    ", deadline_version, " PQTRACK_SQL_LADDER_RUNS
+    ", EXISTS (SELECT 1 FROM alert_schedule s"
     " WHERE s.item_id = i.id AND s.deadline_version = i.deadline_version"
     " AND s.fired_at IS NULL AND s.cancelled_at IS NULL)"
     " FROM items i WHERE id = $1"};
-// The whole ladder in one statement: $3..$6 arrays of level, kind,
-// days left and fire time (microseconds since the epoch).
+// The whole ladder in one statement: $3..$7 arrays of level, kind,
+// days left, fire time (microseconds since the epoch) and whether the
+// level is skipped (then it is recorded as handled at $8, cancelled_at,
+// and never fires).
 constexpr Statement kInsertSchedule{
     "al_insert_schedule",
     "INSERT INTO alert_schedule (item_id, deadline_version, level, kind,"
-    " days_left, fire_at)"
+    " days_left, fire_at, cancelled_at, skipped)"
     " SELECT $1, $2, l, k, d::integer,"
-    " 'epoch'::timestamptz + f::bigint * interval '1 microsecond'"
-    " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[])"
-    " AS a (l, k, d, f)"
+    " 'epoch'::timestamptz + f::bigint * interval '1 microsecond',"
+    " CASE WHEN s::boolean THEN $8::timestamptz END, s::boolean"
+    " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[])"
+    " AS a (l, k, d, f, s)"
     // A level cancelled while the item was closed comes back when it
     // reopens, unless its time has passed.
     " ON CONFLICT (item_id, deadline_version, level) DO UPDATE"
     " SET cancelled_at = NULL WHERE alert_schedule.fired_at IS NULL"
-    " AND alert_schedule.cancelled_at IS NOT NULL AND EXCLUDED.fire_at >= $7"};
+    " AND alert_schedule.cancelled_at IS NOT NULL AND NOT "
+    "alert_schedule.skipped"
+    " AND EXCLUDED.fire_at >= $8"};
 constexpr Statement kLadderSettings{
     "al_ladder_settings",
     "SELECT key, value FROM settings WHERE key LIKE 'alert\\_%'"};
 constexpr Statement kPendingBatch{
     "al_pending_batch",
     "SELECT s.item_id, s.deadline_version, s.level, s.kind, s.days_left,"
-    " i.deadline_version = s.deadline_version AND i.status "
-    "IN " PQTRACK_SQL_AWAITING_ANSWER
+    " i.deadline_version = s.deadline_version AND " PQTRACK_SQL_LADDER_RUNS
     " FROM alert_schedule s JOIN items i ON i.id = s.item_id"
     " WHERE s.fired_at IS NULL AND s.cancelled_at IS NULL AND s.fire_at <= $1"
     " ORDER BY s.fire_at, s.item_id, s.level"
@@ -69,12 +75,12 @@ constexpr Statement kInsertAlert{
     "al_insert_alert",
     "INSERT INTO alert_queue (item_id, kind, level, days_left, unit_id,"
     " due_on, title, detail, created_at)"
-    " SELECT i.id, $2, $3, $4, i.lead_unit_id, i.due_on, i.title, $5::jsonb,"
-    " $6 FROM items i WHERE i.id = $1"};
+    " SELECT i.id, $2, $3, $4, i.lead_unit_id, " PQTRACK_SQL_LADDER_DUE
+    ", i.title, $5::jsonb, $6 FROM items i WHERE i.id = $1"};
 constexpr Statement kMissing{
     "al_missing",
-    "SELECT i.id FROM items i WHERE i.due_on IS NOT NULL AND i.status "
-    "IN " PQTRACK_SQL_AWAITING_ANSWER
+    "SELECT i.id FROM items i WHERE " PQTRACK_SQL_LADDER_DUE
+    " IS NOT NULL AND " PQTRACK_SQL_LADDER_RUNS
     " AND NOT EXISTS (SELECT 1 FROM alert_schedule s WHERE s.item_id = i.id"
     " AND s.deadline_version = i.deadline_version) ORDER BY i.id LIMIT $1"};
 constexpr Statement kChanges{"al_changes", R"sql(
@@ -125,19 +131,25 @@ constexpr Statement kAck{
 constexpr Statement kAcked{
     "al_acked", "SELECT cursor FROM alert_acks WHERE subscriber = $1"};
 
-// Writes the ladder of deadline `version` (due on `due`) in one statement.
+// Writes the ladder of deadline `version` (due on `due`) in one statement;
+// of the levels already past only the current one is left to fire.
 void InsertLadder(Tx& tx, int64_t item_id, int64_t version, absl::CivilDay due,
                   const core::Ladder& ladder, const core::Calendar& calendar,
                   absl::Time now) {
-  std::vector<std::string> levels, kinds, days, fire;
-  for (const core::PlannedAlert& a : core::PlanLadder(due, ladder, calendar)) {
+  std::vector<core::PlannedAlert> plan =
+      core::PlanLadder(due, ladder, calendar);
+  core::SkipPassedLevels(plan, now, core::PassedLevels::kFireCurrent);
+  std::vector<std::string> levels, kinds, days, fire, skipped;
+  for (const core::PlannedAlert& a : plan) {
     levels.push_back(a.level);
     kinds.emplace_back(core::Name(a.kind));
     days.push_back(absl::StrCat(a.days_left));
     fire.push_back(absl::StrCat(absl::ToUnixMicros(a.fire_at)));
+    skipped.emplace_back(a.skipped ? "true" : "false");
   }
   if (levels.empty()) return;
-  tx.Run(kInsertSchedule, item_id, version, levels, kinds, days, fire, now);
+  tx.Run(kInsertSchedule, item_id, version, levels, kinds, days, fire, skipped,
+         now);
 }
 
 // Makes the schedule match the item: the ladder of its current deadline

@@ -352,16 +352,18 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
         a.Add(now);
         answers.push_back(std::move(a));
       } else if (due.due && status != core::ItemStatus::kNoResponseRequired) {
-        for (const core::PlannedAlert& al :
-             core::PlanLadder(*due.due, ladder, calendar)) {
+        std::vector<core::PlannedAlert> plan =
+            core::PlanLadder(*due.due, ladder, calendar);
+        core::SkipPassedLevels(plan, now, core::PassedLevels::kSkipAll);
+        for (const core::PlannedAlert& al : plan) {
           Params s(id, int64_t{1}, al.level, core::Name(al.kind),
                    static_cast<int64_t>(al.days_left), al.fire_at);
-          // A level whose time has passed is recorded, not fired.
-          if (al.fire_at <= now) {
+          if (al.skipped) {
             s.Add(now);
           } else {
             s.Add(Null{});
           }
+          s.Add(al.skipped);
           schedule.push_back(std::move(s));
         }
       }
@@ -381,9 +383,9 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
                  "created_by", "created_at"},
                 answers);
     tx.Run(kEvents, actor, now);
-    tx.Copy<7>("alert_schedule",
+    tx.Copy<8>("alert_schedule",
                {"item_id", "deadline_version", "level", "kind", "days_left",
-                "fire_at", "cancelled_at"},
+                "fire_at", "cancelled_at", "skipped"},
                schedule);
     return result;
   });

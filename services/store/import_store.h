@@ -4,8 +4,9 @@
 // or repeated in the file) and then writes the good rows with COPY in one
 // transaction: items, coordinating units, historical answers, an IMPORTED
 // event per item (hash-chained like every event), and the alert ladder of
-// each open item (levels whose time has passed are recorded as cancelled,
-// so an old register does not fire a burst of stale alerts). Routing rules
+// each open item (levels whose time has passed are recorded as skipped,
+// core::PassedLevels::kSkipAll, so an old register does not fire a burst
+// of stale alerts). Routing rules
 // and deadline rules apply as for recorded items. Thread-safe (through Db).
 #ifndef PQTRACK_SERVICES_STORE_IMPORT_STORE_H_
 #define PQTRACK_SERVICES_STORE_IMPORT_STORE_H_

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/core/statuses.h"
 #include "services/core/types.h"
 #include "services/store/db.h"
 
@@ -80,26 +81,40 @@
   "   FROM answers a LEFT JOIN users su ON su.id = a.created_by"           \
   "  WHERE a.item_id = i.id ORDER BY a.id DESC LIMIT 1) xa ON true "
 
-// core::IsAwaitingAnswer in SQL, for `status IN ...` (also the predicate
-// of the index items_similar_open, migration 0007).
+// The status sets of core/statuses.h as SQL lists, for `status IN ...`:
+// generated from the same list macros as core's predicates.
+#define PQTRACK_SQL_STATUS_FIRST(s) "'" #s "'"
+#define PQTRACK_SQL_STATUS_NEXT(s) ", '" #s "'"
+#define PQTRACK_SQL_STATUS_LIST(LIST) \
+  "(" LIST(PQTRACK_SQL_STATUS_FIRST, PQTRACK_SQL_STATUS_NEXT) ")"
+// core::IsAwaitingAnswer (also the predicate of the index
+// items_similar_open, migration 0007; a test compares the two).
 #define PQTRACK_SQL_AWAITING_ANSWER \
-  "('RECEIVED', 'ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
-
-// The statuses core::IsOpenAsOf lets through (an item not answered by the
-// day and recorded in one of them then was open), for `status IN ...`.
+  PQTRACK_SQL_STATUS_LIST(PQTRACK_AWAITING_ANSWER_STATUSES)
+// core::IsOpenAsOf's statuses.
 #define PQTRACK_SQL_OPEN_AS_OF_STATUSES \
-  "('RECEIVED', 'ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL', 'ANSWERED')"
-
-// core::IsInboxStatus in SQL.
+  PQTRACK_SQL_STATUS_LIST(PQTRACK_OPEN_AS_OF_STATUSES)
+// core::IsInboxStatus.
 #define PQTRACK_SQL_INBOX_STATUSES \
-  "('ASSIGNED', 'IN_PROGRESS', 'PENDING_APPROVAL')"
+  PQTRACK_SQL_STATUS_LIST(PQTRACK_INBOX_STATUSES)
 
 // core::TimelinessOf in SQL: the value of core::Timeliness (1 no deadline,
 // 2 on track, 3 due soon, 4 due today, 5 overdue) for due date `due` on day
-// `today` with `soon` = core::kDueSoonDays. A test checks it against core.
+// `today` with `soon` = core::DueSoonDays of the ladder. A test checks it
+// against core.
 #define PQTRACK_SQL_TIMELINESS(due, today, soon)                               \
   "CASE WHEN " due " IS NULL THEN 1 WHEN " due " < " today " THEN 5 WHEN " due \
   " = " today " THEN 4 WHEN " due " - " today " <= " soon " THEN 3 ELSE 2 END"
+
+// core::LadderRuns and core::LadderDue over items `i`: whether the item's
+// alert ladder runs, and the day it counts down to. A test checks them
+// against core.
+#define PQTRACK_SQL_LADDER_RUNS               \
+  "(i.follow_up_on IS NOT NULL AND i.status " \
+  "IN " PQTRACK_SQL_OPEN_AS_OF_STATUSES       \
+  " OR i.follow_up_on IS NULL AND i.status"   \
+  " IN " PQTRACK_SQL_AWAITING_ANSWER " AND i.clock = 'RUNNING')"
+#define PQTRACK_SQL_LADDER_DUE "coalesce(i.follow_up_on, i.due_on)"
 
 namespace pqtrack::store {
 

@@ -120,7 +120,7 @@ constexpr Statement kHistory{
             FROM events e LEFT JOIN users u ON u.id = e.actor_id
            WHERE e.item_id = $1 ORDER BY e.id)sql"};
 
-// The inbox of the subtree of unit $1 on day $2 ($3 = core::kDueSoonDays):
+// The inbox of the subtree of unit $1 on day $2 ($3 = core::DueSoonDays):
 // the open items it leads, else the first OPEN coordination (by unit code)
 // of one of its units on an open item led elsewhere — core::BuildInbox in
 // SQL. Filters: $4 lead, $5 kinds, $6 statuses, $7 timeliness values, $8
@@ -426,7 +426,7 @@ absl::StatusOr<std::vector<core::InboxEntry>> ItemStore::ListInbox(
     Params p;
     p.Add(q.unit_code);
     p.Add(std::optional<core::Day>(today));
-    p.Add(int64_t{core::kDueSoonDays});
+    p.Add(int64_t{core::DueSoonDays(LoadLadder(tx))});
     p.Add(q.lead);
     p.Add(names(q.kinds, [](core::ItemKind k) { return core::Name(k); }));
     p.Add(names(q.statuses, [](core::ItemStatus s) { return core::Name(s); }));

@@ -90,6 +90,9 @@ constexpr Statement kInsertDraft{
     "wf_insert_draft",
     "INSERT INTO drafts (item_id, number, text, created_by, created_at)"
     " VALUES ($1, $2, $3, $4, $5)"};
+constexpr Statement kDraftText{
+    "wf_draft_text",
+    "SELECT text FROM drafts WHERE item_id = $1 AND number = $2"};
 constexpr Statement kListDrafts{
     "wf_list_drafts",
     "SELECT d.number, d.text, u.login,"
@@ -122,10 +125,14 @@ constexpr Statement kInsertAnswer{
                                roadmap, expected_completion, created_by,
                                created_at)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12))sql"};
+// An answer sent: an IN_RESOLUTION one keeps a follow-up open on its
+// expected completion ($2), a new deadline version whose ladder counts
+// down to it (core::LadderDue).
 constexpr Statement kAnswered{
     "wf_answered",
-    "UPDATE items SET follow_up_on = $2, approved = false,"
-    " submitted_draft = NULL WHERE id = $1"};
+    "UPDATE items SET follow_up_on = $2::date, approved = false,"
+    " submitted_draft = NULL, deadline_version = deadline_version"
+    " + CASE WHEN $2::date IS NULL THEN 0 ELSE 1 END WHERE id = $1"};
 constexpr Statement kMergeInto{
     "wf_merge_into",
     "UPDATE items SET merged_into = $2, status_before_merge = status"
@@ -487,10 +494,16 @@ absl::StatusOr<core::Item> WorkflowStore::Send(const Caller& c, Versioned v,
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kSend));
     core::Violations violations;
-    core::ValidateAnswer(violations, "", a, l.received_on, c.today);
+    core::ValidateAnswer(violations, "", a, l.received_on, c.today,
+                         core::AnswerText::kFromDraft);
     PQ_RETURN_IF_ERROR(violations.ToStatus());
+    const pqxx::result draft = tx.Run(kDraftText, v.id, l.submitted_draft);
+    PQ_ASSIGN_OR_RETURN(
+        const std::string text,
+        core::SentText(a.text, l.submitted_draft,
+                       draft.empty() ? std::string() : Text(draft[0][0])));
     tx.Run(kInsertAnswer, v.id, NullIfZero(l.submitted_draft),
-           a.document_number, a.signer, a.sent_on, a.text,
+           a.document_number, a.signer, a.sent_on, text,
            std::string(core::Name(a.outcome)),
            std::string(core::Name(a.detail)), a.roadmap, a.expected_completion,
            c.who.user_id, c.now);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/dates.h"
@@ -24,7 +25,10 @@ class AlertTest : public ApiFixture {
     ApiFixture::SetUp();
     Seed();
     alerts_ = v1::AlertService::NewStub(channel_);
-    // Due Wednesday 2024-09-04 (60 days, past the National Day holidays).
+    // Due Wednesday 2024-09-04 (60 days, past the National Day holidays),
+    // recorded the day it arrived: its whole ladder is ahead. The clock
+    // stays there; the tests fire levels at explicit times.
+    clock_.Set(Hanoi(2024, 7, 4, 9));
     v1::RecordItemRequest req = Petition("req-00000001", "TL");
     *req.mutable_item()->mutable_received_on() = D(2024, 7, 4);
     v1::RecordItemResponse resp;
@@ -51,8 +55,83 @@ class AlertTest : public ApiFixture {
     return out;
   }
 
+  // Moves item_'s due date to `to` (an extension the office approved).
+  grpc::Status Extend(const v1::Date& to) {
+    v1::ExtendDeadlineRequest extend;
+    extend.set_item_id(item_.id());
+    extend.set_version(item_.version());
+    *extend.mutable_new_due_on() = to;
+    extend.set_reason("Chờ ý kiến Bộ Tài chính");
+    extend.set_approved_by("Thứ trưởng");
+    v1::ExtendDeadlineResponse extended;
+    return workflow_->ExtendDeadline(As(kAdmin).get(), extend, &extended);
+  }
+
+  // Every alert the administrator may see, oldest first.
+  std::vector<v1::Alert> ListAll() {
+    v1::ListAlertsRequest req;
+    req.set_limit(1000);
+    v1::ListAlertsResponse resp;
+    EXPECT_TRUE(alerts_->ListAlerts(As(kAdmin).get(), req, &resp).ok());
+    return {resp.alerts().begin(), resp.alerts().end()};
+  }
+
+  // Drafts, submits, approves and sends an answer to `it` (led by TL) with
+  // `outcome`, sent today; `expected` is the completion date of an
+  // IN_RESOLUTION one.
+  v1::Item SendAnswer(const v1::Item& it, v1::Outcome outcome,
+                      const v1::Date& expected) {
+    if (responder_.empty()) {
+      responder_ = UserToken("tl.soan", v1::ROLE_RESPONDER, "TL");
+      leader_ = UserToken("tl.duyet", v1::ROLE_LEADER, "TL");
+    }
+    v1::SaveDraftRequest draft;
+    draft.set_item_id(it.id());
+    draft.set_version(it.version());
+    draft.set_text("Bộ Nội vụ trả lời như sau");
+    v1::SaveDraftResponse drafted;
+    EXPECT_TRUE(
+        workflow_->SaveDraft(As(responder_).get(), draft, &drafted).ok());
+    v1::SubmitResponseRequest submit;
+    submit.set_item_id(it.id());
+    submit.set_version(drafted.item().version());
+    v1::SubmitResponseResponse submitted;
+    EXPECT_TRUE(
+        workflow_->SubmitResponse(As(responder_).get(), submit, &submitted)
+            .ok());
+    v1::ApproveResponseRequest approve;
+    approve.set_item_id(it.id());
+    approve.set_version(submitted.item().version());
+    v1::ApproveResponseResponse approved;
+    EXPECT_TRUE(
+        workflow_->ApproveResponse(As(leader_).get(), approve, &approved).ok());
+    v1::SendResponseRequest send;
+    send.set_item_id(it.id());
+    send.set_version(approved.item().version());
+    send.set_document_number(absl::StrCat(it.version(), "/BNV-TL"));
+    send.set_signer("Thứ trưởng");
+    const absl::CivilDay today =
+        absl::ToCivilDay(clock_.Now(), MinistryTimeZone());
+    *send.mutable_sent_on() =
+        D(static_cast<int>(today.year()), today.month(), today.day());
+    send.set_outcome(outcome);
+    if (outcome == v1::OUTCOME_IN_RESOLUTION) {
+      send.set_outcome_detail(v1::OUTCOME_DETAIL_ROADMAP);
+      send.set_roadmap("Trình Chính phủ sửa Nghị định");
+      *send.mutable_expected_completion() = expected;
+    } else {
+      send.set_outcome_detail(v1::OUTCOME_DETAIL_LEGAL_DOCUMENT);
+    }
+    v1::SendResponseResponse sent;
+    const grpc::Status st =
+        workflow_->SendResponse(As(responder_).get(), send, &sent);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return sent.item();
+  }
+
   std::unique_ptr<v1::AlertService::Stub> alerts_;
   v1::Item item_;
+  std::string responder_, leader_;
 };
 
 TEST_F(AlertTest, EachLevelFiresOnceAndAMovedDeadlineReplans) {
@@ -62,20 +141,117 @@ TEST_F(AlertTest, EachLevelFiresOnceAndAMovedDeadlineReplans) {
   EXPECT_EQ(Fire(Hanoi(2024, 8, 28, 8)), 0);  // never twice
   EXPECT_THAT(Levels(kAdmin), ElementsAre("ASSIGNED", "DUE_SOON_7"));
 
-  v1::ExtendDeadlineRequest extend;
-  extend.set_item_id(item_.id());
-  extend.set_version(item_.version());
-  *extend.mutable_new_due_on() = D(2024, 9, 30);
-  extend.set_reason("Chờ ý kiến Bộ Tài chính");
-  extend.set_approved_by("Thứ trưởng");
-  v1::ExtendDeadlineResponse extended;
-  ASSERT_TRUE(
-      workflow_->ExtendDeadline(As(kAdmin).get(), extend, &extended).ok());
+  ASSERT_TRUE(Extend(D(2024, 9, 30)).ok());
   // The old ladder (3 and 1 days before 4 September...) is gone.
   EXPECT_EQ(Fire(Hanoi(2024, 9, 10, 8)), 0);
   EXPECT_EQ(Fire(Hanoi(2024, 9, 23, 8)), 1);
   EXPECT_THAT(Levels(kAdmin),
               ElementsAre("ASSIGNED", "DUE_SOON_7", "DUE_SOON_7"));
+}
+
+// The alerts of item `id`, as levels (event alerts by kind).
+std::vector<std::string> LevelsOf(const std::vector<v1::Alert>& alerts,
+                                  int64_t id) {
+  std::vector<std::string> out;
+  for (const v1::Alert& a : alerts) {
+    if (a.item_id() != id) continue;
+    out.push_back(a.level().empty() ? v1::AlertKind_Name(a.kind()).substr(11)
+                                    : a.level());
+  }
+  return out;
+}
+
+// Recorded on 1 December with a due date of 20 November: of its six
+// levels, all past, only the current one (ESCALATED) fires, once.
+TEST_F(AlertTest, RecordingIntoThePastFiresOnlyTheCurrentLevel) {
+  clock_.Set(Hanoi(2024, 12, 1, 9));
+  ASSERT_EQ(Fire(Hanoi(2024, 12, 1, 9)), 6);  // item_'s ladder, planned early
+  v1::RecordItemRequest req;
+  req.set_request_id("req-backdated");
+  v1::Item* it = req.mutable_item();
+  it->set_kind(v1::ITEM_KIND_DOCUMENT);
+  it->set_title("Công văn đến muộn");
+  *it->mutable_received_on() = D(2024, 11, 15);
+  *it->mutable_due_on() = D(2024, 11, 20);
+  it->set_lead_unit_code("TL");
+  it->mutable_document()->set_sender("UBND tỉnh Nam Định");
+  it->mutable_document()->set_document_number("321/UBND-NV");
+  *it->mutable_document()->mutable_document_date() = D(2024, 11, 14);
+  it->mutable_document()->set_requires_response(true);
+  v1::RecordItemResponse recorded;
+  ASSERT_TRUE(Record(req, &recorded).ok());
+  EXPECT_EQ(Fire(Hanoi(2024, 12, 1, 9)), 1);
+  EXPECT_EQ(Fire(Hanoi(2025, 6, 1, 9)), 0);
+  EXPECT_THAT(LevelsOf(ListAll(), recorded.item().id()),
+              ElementsAre("ASSIGNED", "ESCALATED"));
+  // The passed levels are on record as skipped, not lost.
+  pqxx::connection c(db_->url());
+  pqxx::work w(c);
+  EXPECT_EQ(w.exec_params1("SELECT string_agg(level, ',' ORDER BY fire_at)"
+                           " FROM alert_schedule WHERE item_id = $1 AND skipped"
+                           " AND cancelled_at IS NOT NULL AND fired_at IS NULL",
+                           recorded.item().id())[0]
+                .as<std::string>(),
+            "DUE_SOON_7,DUE_SOON_3,DUE_SOON_1,DUE_TODAY,OVERDUE");
+}
+
+// Extended on 20 August to 22 August: DUE_SOON_7 and DUE_SOON_3 of the new
+// date have passed; only DUE_SOON_3 fires now, and the later levels still
+// fire at their times.
+TEST_F(AlertTest, ExtendingIntoThePastFiresOnlyTheCurrentLevel) {
+  clock_.Set(Hanoi(2024, 8, 20, 9));
+  ASSERT_EQ(Fire(Hanoi(2024, 8, 20, 9)), 0);
+  ASSERT_TRUE(Extend(D(2024, 8, 22)).ok());
+  EXPECT_EQ(Fire(Hanoi(2024, 8, 20, 9)), 1);
+  EXPECT_EQ(Fire(Hanoi(2024, 8, 20, 9)), 0);
+  EXPECT_THAT(Levels(kAdmin), ElementsAre("ASSIGNED", "DUE_SOON_3"));
+  EXPECT_EQ(Fire(Hanoi(2024, 8, 21, 8)), 1);
+  EXPECT_THAT(Levels(kAdmin),
+              ElementsAre("ASSIGNED", "DUE_SOON_3", "DUE_SOON_1"));
+}
+
+// An IN_RESOLUTION answer keeps the item followed up: a ladder on the
+// roadmap's expected completion, which a final answer stops.
+TEST_F(AlertTest, AnInResolutionAnswerPlansALadderOnItsRoadmapDate) {
+  clock_.Set(Hanoi(2024, 8, 21, 9));
+  const v1::Item answered =
+      SendAnswer(item_, v1::OUTCOME_IN_RESOLUTION, D(2025, 3, 31));
+  ASSERT_EQ(answered.status(), v1::ITEM_STATUS_ANSWERED);
+  EXPECT_EQ(Fire(Hanoi(2025, 3, 23, 8)), 0);  // nothing of the old date
+  EXPECT_EQ(Fire(Hanoi(2025, 3, 24, 8)), 1);
+  const std::vector<v1::Alert> all = ListAll();
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all.back().level(), "DUE_SOON_7");
+  EXPECT_EQ(all.back().due_on().year(), 2025);
+  EXPECT_EQ(all.back().due_on().month(), 3);
+  EXPECT_EQ(all.back().due_on().day(), 31);
+  // Answered again, resolved: the follow-up ladder goes silent.
+  clock_.Set(Hanoi(2025, 3, 25, 9));
+  const v1::Item resolved = SendAnswer(answered, v1::OUTCOME_RESOLVED, {});
+  EXPECT_FALSE(resolved.has_follow_up_on());
+  EXPECT_EQ(Fire(Hanoi(2025, 12, 31, 8)), 0);
+}
+
+// The inbox's DUE_SOON reads the ladder's first level from the settings.
+TEST_F(AlertTest, InboxDueSoonFollowsTheLadderSettings) {
+  clock_.Set(Hanoi(2024, 8, 30, 9));  // five days before 4 September
+  const auto timeliness = [&] {
+    v1::ListInboxRequest req;
+    req.set_unit_code("TL");
+    v1::ListInboxResponse resp;
+    EXPECT_TRUE(workflow_->ListInbox(As(kAdmin).get(), req, &resp).ok());
+    EXPECT_EQ(resp.entries_size(), 1);
+    return resp.entries_size() == 1 ? resp.entries(0).timeliness()
+                                    : v1::TIMELINESS_UNSPECIFIED;
+  };
+  EXPECT_EQ(timeliness(), v1::TIMELINESS_DUE_SOON);
+  {
+    pqxx::connection c(db_->url());
+    pqxx::work w(c);
+    w.exec("UPDATE settings SET value = '3,1' WHERE key = 'alert_days_before'");
+    w.commit();
+  }
+  EXPECT_EQ(timeliness(), v1::TIMELINESS_ON_TRACK);
 }
 
 TEST_F(AlertTest, TwoSchedulersOnOneDatabaseFireEachAlertOnce) {
@@ -149,7 +325,7 @@ TEST_F(AlertTest, AnsweredItemsGoSilentAndScopesApply) {
   send.set_document_number("1/BNV");
   send.set_signer("Thứ trưởng");
   *send.mutable_sent_on() = D(2024, 8, 20);
-  send.set_text("Trả lời");
+  clock_.Set(Hanoi(2024, 8, 21, 9));
   send.set_outcome(v1::OUTCOME_EXPLAINED);
   send.set_outcome_detail(v1::OUTCOME_DETAIL_EXPLANATION);
   v1::SendResponseResponse sent;

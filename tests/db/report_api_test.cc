@@ -237,7 +237,6 @@ TEST_F(ReportTest, LaterChangesDoNotMoveAReportAsOfAnEarlierDay) {
     req.set_document_number("9/BNV");
     req.set_signer("Thứ trưởng");
     *req.mutable_sent_on() = D(2024, 11, 8);
-    req.set_text("Đang giải quyết");
     req.set_outcome(v1::OUTCOME_IN_RESOLUTION);
     req.set_outcome_detail(v1::OUTCOME_DETAIL_ROADMAP);
     req.set_roadmap("Trình Chính phủ quý I/2025");

@@ -6,6 +6,7 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/core/alerts.h"
 #include "services/core/inbox.h"
 #include "services/store/alert_store.h"
 #include "services/store/assembly_store.h"
@@ -14,6 +15,7 @@
 #include "services/store/item_store.h"
 #include "services/store/log_store.h"
 #include "services/store/migrations.h"
+#include "services/store/rows.h"
 #include "services/store/unit_store.h"
 #include "services/store/user_store.h"
 #include "tests/testing/pg_fixture.h"
@@ -798,6 +800,44 @@ TEST_F(StoreTest, ReferenceDataKeptPerConnectionIsReadAgainWhenItChanges) {
   EXPECT_EQ(days_before(), std::vector<int>({5, 2}));
 }
 
+// Whether a ladder runs, and on which day, in SQL: core::LadderRuns and
+// core::LadderDue for every status, clock and follow-up.
+TEST_F(StoreTest, SqlLadderRunsIsCoresForEveryState) {
+  constexpr Statement kRuns{
+      "test_ladder_runs",
+      "SELECT " PQTRACK_SQL_LADDER_RUNS ", " PQTRACK_SQL_LADDER_DUE
+      " FROM (SELECT $1::text AS status, $2::text AS clock,"
+      " $3::date AS follow_up_on, $4::date AS due_on) i"};
+  const Day due(2024, 9, 4), follow_up(2025, 3, 31);
+  int seen = 0;
+  ASSERT_TRUE(
+      db_->Transact([&](Tx& tx) -> absl::Status {
+           for (int s = 1; s <= static_cast<int>(core::ItemStatus::kDuplicate);
+                ++s) {
+             const auto status = static_cast<core::ItemStatus>(s);
+             for (const bool running : {true, false}) {
+               for (const bool open : {true, false}) {
+                 const std::optional<Day> f =
+                     open ? std::optional<Day>(follow_up) : std::nullopt;
+                 const pqxx::result r =
+                     tx.Run(kRuns, std::string(core::Name(status)),
+                            std::string(running ? "RUNNING" : "PAUSED"), f,
+                            std::optional<Day>(due));
+                 EXPECT_EQ(r[0][0].as<bool>(),
+                           core::LadderRuns(status, running, open))
+                     << core::Name(status) << " running " << running
+                     << " follow-up " << open;
+                 EXPECT_EQ(*DayOf(r[0][1]), *core::LadderDue(due, f));
+                 ++seen;
+               }
+             }
+           }
+           return absl::OkStatus();
+         })
+          .ok());
+  EXPECT_GE(seen, 36);
+}
+
 // The inbox classifies timeliness in SQL; it must be core::TimelinessOf.
 TEST_F(StoreTest, SqlTimelinessIsCoresOnEveryDay) {
   constexpr Statement kClassify{
@@ -807,20 +847,24 @@ TEST_F(StoreTest, SqlTimelinessIsCoresOnEveryDay) {
       " UNION ALL SELECT NULL, NULL) days"};
   const Day today(2024, 10, 1);
   int seen = 0;
-  ASSERT_TRUE(db_->Transact([&](Tx& tx) -> absl::Status {
-                   for (const pqxx::row& r :
-                        tx.Run(kClassify, today, int64_t{core::kDueSoonDays})) {
-                     std::optional<Day> due;
-                     if (!r[0].is_null()) due = today + r[0].as<int>();
-                     EXPECT_EQ(r[1].as<int>(),
-                               static_cast<int>(core::TimelinessOf(due, today)))
-                         << (r[0].is_null() ? "no due date" : r[0].c_str());
-                     ++seen;
-                   }
-                   return absl::OkStatus();
-                 })
-                  .ok());
-  EXPECT_EQ(seen, 32);
+  ASSERT_TRUE(
+      db_->Transact([&](Tx& tx) -> absl::Status {
+           for (const int soon : {7, 3}) {
+             for (const pqxx::row& r :
+                  tx.Run(kClassify, today, int64_t{soon})) {
+               std::optional<Day> due;
+               if (!r[0].is_null()) due = today + r[0].as<int>();
+               EXPECT_EQ(r[1].as<int>(),
+                         static_cast<int>(core::TimelinessOf(due, today, soon)))
+                   << (r[0].is_null() ? "no due date" : r[0].c_str())
+                   << " soon " << soon;
+               ++seen;
+             }
+           }
+           return absl::OkStatus();
+         })
+          .ok());
+  EXPECT_EQ(seen, 64);
 }
 
 }  // namespace

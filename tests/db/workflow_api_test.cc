@@ -118,7 +118,7 @@ class WorkflowTest : public ApiFixture {
     req.set_document_number("456/BNV-TL");
     req.set_signer("Thứ trưởng Nguyễn Văn X");
     *req.mutable_sent_on() = D(2024, 10, 30);
-    req.set_text("Bộ Nội vụ trả lời như sau...");
+    // No text: the approved draft's is sent.
     req.set_outcome(outcome);
     req.set_outcome_detail(detail);
     return req;
@@ -281,6 +281,17 @@ TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
   EXPECT_THAT(st.error_message(), HasSubstr("roadmap: required"));
   answer.set_roadmap("Trình Chính phủ sửa Nghị định trong quý I/2025");
   *answer.mutable_expected_completion() = D(2025, 3, 31);
+  // What goes out is what the leader approved: another text is refused,
+  // and nothing changes.
+  answer.set_text("Bộ Nội vụ trả lời như sau...");
+  const int64_t before = it.version();
+  st = Move(&v1::WorkflowService::Stub::SendResponse, responder_, answer, &it);
+  EXPECT_EQ(st.error_code(), grpc::FAILED_PRECONDITION);
+  EXPECT_THAT(st.error_message(), HasSubstr("differs from draft 2"));
+  EXPECT_EQ(Get(it.id()).version(), before);
+  EXPECT_EQ(Get(it.id()).status(), v1::ITEM_STATUS_PENDING_APPROVAL);
+  // The same text as the draft's is accepted, as is none.
+  answer.set_text("Dự thảo 2");
   ASSERT_TRUE(
       Move(&v1::WorkflowService::Stub::SendResponse, responder_, answer, &it)
           .ok());
@@ -294,7 +305,7 @@ TEST_F(WorkflowTest, PetitionFromRoutingToAnInResolutionAnswer) {
     EXPECT_EQ(a.document_number(), "456/BNV-TL");
     EXPECT_EQ(a.signer(), "Thứ trưởng Nguyễn Văn X");
     EXPECT_EQ(a.sent_on().day(), 30);
-    EXPECT_EQ(a.text(), "Bộ Nội vụ trả lời như sau...");
+    EXPECT_EQ(a.text(), "Dự thảo 2");
     EXPECT_EQ(a.outcome(), v1::OUTCOME_IN_RESOLUTION);
     EXPECT_EQ(a.outcome_detail(), v1::OUTCOME_DETAIL_ROADMAP);
     EXPECT_EQ(a.roadmap(), "Trình Chính phủ sửa Nghị định trong quý I/2025");
@@ -688,8 +699,8 @@ TEST_F(WorkflowTest, InboxPagesAndFiltersAsCoreBuildsIt) {
   bool more = false;
   auto visible = services_->deps().items.ListItems("TL", open, all, &more);
   ASSERT_TRUE(visible.ok());
-  const std::vector<core::InboxEntry> expected =
-      core::BuildInbox(*visible, {"TL", "TL1"}, today);
+  const std::vector<core::InboxEntry> expected = core::BuildInbox(
+      *visible, {"TL", "TL1"}, today, core::DueSoonDays(core::Ladder{}));
   ASSERT_GE(expected.size(), 9u);
 
   const auto read_all = [&](v1::ListInboxRequest req, int* total) {

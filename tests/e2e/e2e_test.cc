@@ -759,15 +759,29 @@ TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
   // A stale version is refused.
   r = RunAs(responder, {"item", "draft", "1", "--version", "2", "--text", "x"});
   EXPECT_THAT(r.out, HasSubstr("error: ABORTED: item 1 is at version"));
-  step(responder,
-       {"item", "send", "1", "--document", "1234/BNV-TL", "--signer",
-        "Thứ trưởng", "--sent", "2024-09-20", "--text", "Trả lời cử tri",
-        "--outcome", "in-resolution", "--detail", "roadmap", "--roadmap",
-        "Trình Chính phủ trong quý I/2025", "--expected", "2025-03-31"},
-       "item 1: ANSWERED");
+  std::vector<std::string> send = {
+      "item",       "send",          "1",
+      "--document", "1234/BNV-TL",   "--signer",
+      "Thứ trưởng", "--sent",        "2024-09-20",
+      "--outcome",  "in-resolution", "--detail",
+      "roadmap",    "--roadmap",     "Trình Chính phủ trong quý I/2025",
+      "--expected", "2025-03-31"};
+  // What the leader approved is what goes out: another text is refused.
+  std::vector<std::string> other_text = send;
+  other_text.insert(other_text.end(), {"--text", "Trả lời cử tri"});
+  r = RunAs(responder, other_text);
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("FAILED_PRECONDITION: text: differs from "
+                               "draft 2"));
+  step(responder, send, "item 1: ANSWERED");
   r = RunAs(liaison, {"item", "get", "1"});
   EXPECT_THAT(r.out, HasSubstr("follow-up on:   2025-03-31"));
   EXPECT_THAT(r.out, HasSubstr("INPUT_SUBMITTED"));
+  // The answer as sent, with the approved draft's text.
+  EXPECT_THAT(r.out, HasSubstr("answer sent:"));
+  EXPECT_THAT(r.out, HasSubstr("1234/BNV-TL"));
+  EXPECT_THAT(r.out, HasSubstr("IN_RESOLUTION (ROADMAP)"));
+  EXPECT_THAT(r.out, HasSubstr("\nDự thảo lần 2\n"));
 
   r = RunAs(liaison, {"item", "history", "1"});
   ASSERT_EQ(r.code, 0) << r.out;
@@ -812,23 +826,26 @@ TEST_F(E2eTest, KilledServerLosesNoAlertAndRepeatsNoneForAResumingClient) {
   ASSERT_EQ(
       Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
       0);
-  // A document whose whole ladder lies in the past: ASSIGNED at once, then
-  // six ladder alerts at the scheduler's next round.
-  const std::vector<std::string> record = {
-      "item",       "record",  "document",   "--sender",   "UBND",
-      "--number",   "",        "--dated",    "2024-07-01", "--received",
-      "2024-07-04", "--due",   "2024-09-04", "--lead",     "TL",
-      "--title",    "Công văn"};
-  std::vector<std::string> first_doc = record;
-  first_doc[6] = "1/UBND";
-  ASSERT_EQ(Run(first_doc).code, 0);
+  // Documents whose whole ladder lies in the past: each raises ASSIGNED at
+  // once and, at the scheduler's next round, its current level only
+  // (ESCALATED; the earlier levels are skipped).
+  const auto record = [&](int first, int n) {
+    for (int i = first; i < first + n; ++i) {
+      const Cli r = Run({"item", "record", "document", "--sender", "UBND",
+                         "--number", absl::StrCat(i, "/UBND"), "--dated",
+                         "2024-07-01", "--received", "2024-07-04", "--due",
+                         "2024-09-04", "--lead", "TL", "--title", "Công văn"});
+      EXPECT_EQ(r.code, 0) << r.out;
+    }
+  };
+  record(1, 3);
   const std::string token = dir_.path() + "/admin.token";
   std::vector<int64_t> seen;
   {
     testing::Subprocess watch({PQTRACK_CLI_BIN, "--server", address_,
                                "--token-file", token, "watch", "--json"});
-    seen = ReadAlertIds(watch, 7);
-    ASSERT_EQ(seen.size(), 7u) << watch.output();
+    seen = ReadAlertIds(watch, 6);
+    ASSERT_EQ(seen.size(), 6u) << watch.output();
     // The server dies mid-stream.
     server_->Signal(SIGKILL);
     server_->Wait();
@@ -836,21 +853,19 @@ TEST_F(E2eTest, KilledServerLosesNoAlertAndRepeatsNoneForAResumingClient) {
     watch.Wait();
   }
   ASSERT_FALSE(StartServer().empty());
-  std::vector<std::string> second_doc = record;
-  second_doc[6] = "2/UBND";
-  ASSERT_EQ(Run(second_doc).code, 0);
+  record(4, 3);
   testing::Subprocess resumed({PQTRACK_CLI_BIN, "--server", address_,
                                "--token-file", token, "watch", "--json",
                                "--after", std::to_string(seen.back())});
-  const std::vector<int64_t> rest = ReadAlertIds(resumed, 7);
-  ASSERT_EQ(rest.size(), 7u) << resumed.output();
+  const std::vector<int64_t> rest = ReadAlertIds(resumed, 6);
+  ASSERT_EQ(rest.size(), 6u) << resumed.output();
   resumed.Signal(SIGTERM);
   resumed.Wait();
 
   std::vector<int64_t> all = seen;
   all.insert(all.end(), rest.begin(), rest.end());
   EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
-  EXPECT_EQ(std::set<int64_t>(all.begin(), all.end()).size(), 14u);
+  EXPECT_EQ(std::set<int64_t>(all.begin(), all.end()).size(), 12u);
   // Exactly what the server holds: nothing lost, nothing twice.
   Cli listed = Run({"-o", "json", "alerts", "list", "--limit", "1000"});
   size_t n = 0;
@@ -858,7 +873,7 @@ TEST_F(E2eTest, KilledServerLosesNoAlertAndRepeatsNoneForAResumingClient) {
        at = listed.out.find("\"item_id\"", at + 1)) {
     ++n;
   }
-  EXPECT_EQ(n, 14u) << listed.out;
+  EXPECT_EQ(n, 12u) << listed.out;
   server_->Signal(SIGTERM);
   server_->ReadToEnd();
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
@@ -874,12 +889,16 @@ TEST_F(E2eTest, AReplayOfSeveralAlertsArrivesOnAFreshConnection) {
   ASSERT_EQ(
       Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
       0);
-  // ASSIGNED at once, six ladder alerts at the scheduler's next round.
-  ASSERT_EQ(Run({"item", "record", "document", "--sender", "UBND", "--number",
-                 "1/UBND", "--dated", "2024-07-01", "--received", "2024-07-04",
-                 "--due", "2024-09-04", "--lead", "TL", "--title", "Công văn"})
-                .code,
-            0);
+  // Each raises ASSIGNED at once and its current ladder level (ESCALATED)
+  // at the scheduler's next round: eight alerts.
+  for (int i = 1; i <= 4; ++i) {
+    ASSERT_EQ(Run({"item", "record", "document", "--sender", "UBND", "--number",
+                   absl::StrCat(i, "/UBND"), "--dated", "2024-07-01",
+                   "--received", "2024-07-04", "--due", "2024-09-04", "--lead",
+                   "TL", "--title", "Công văn"})
+                  .code,
+              0);
+  }
   std::string token;
   std::ifstream(dir_.path() + "/admin.token") >> token;
   const auto watch = [&](int64_t after, size_t n) {
@@ -909,12 +928,12 @@ TEST_F(E2eTest, AReplayOfSeveralAlertsArrivesOnAFreshConnection) {
     }
     return ids;
   };
-  // Waits (on a live stream) until all seven are there.
-  const std::vector<int64_t> all = watch(0, 7);
-  ASSERT_EQ(all.size(), 7u);
+  // Waits (on a live stream) until all eight are there.
+  const std::vector<int64_t> all = watch(0, 8);
+  ASSERT_EQ(all.size(), 8u);
   // Now each of these is a replay only.
-  EXPECT_EQ(watch(0, 7), all);
-  EXPECT_EQ(watch(all[4], 2), std::vector<int64_t>(all.begin() + 5, all.end()));
+  EXPECT_EQ(watch(0, 8), all);
+  EXPECT_EQ(watch(all[5], 2), std::vector<int64_t>(all.begin() + 6, all.end()));
   server_->Signal(SIGTERM);
   server_->ReadToEnd();
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
@@ -1028,8 +1047,9 @@ TEST_F(E2eTest, KilledServerUnderConcurrentWritersLosesAndRepeatsNoAlert) {
   ASSERT_FALSE(StartServer(address_).empty());
   for (std::thread& t : writers) t.join();
 
-  // Every item has ASSIGNED and six ladder alerts (all already due).
-  constexpr size_t kTotal = kWriters * kEach * 7;
+  // Every item has ASSIGNED and its current ladder level, ESCALATED (the
+  // five before it had passed when it was recorded: skipped).
+  constexpr size_t kTotal = kWriters * kEach * 2;
   {
     absl::MutexLock lock(&mu);
     target = kTotal;
@@ -1125,8 +1145,8 @@ TEST_F(E2eTest, DeskTakesAnItemFromInboxToSentAnswer) {
   step(leader, {"approve", "1"}, "item 1: PENDING_APPROVAL");
   step(responder,
        {"send", "1", "--document", "99/BNV-TL", "--signer", "Thứ trưởng",
-        "--sent", "2026-11-20", "--text", "Trả lời", "--outcome", "explained",
-        "--detail", "explanation"},
+        "--sent", "2026-11-20", "--outcome", "explained", "--detail",
+        "explanation"},
        "item 1: ANSWERED");
 
   r = Desk(leader, {"show", "1"});
@@ -1136,6 +1156,8 @@ TEST_F(E2eTest, DeskTakesAnItemFromInboxToSentAnswer) {
   EXPECT_THAT(r.out, HasSubstr("-- draft 2 by tl.chuyenvien"));
   EXPECT_THAT(r.out, HasSubstr("RETURNED"));
   EXPECT_THAT(r.out, HasSubstr("ANSWERED"));
+  EXPECT_THAT(r.out, HasSubstr("answer sent:"));
+  EXPECT_THAT(r.out, HasSubstr("99/BNV-TL"));
   r = Desk(leader, {"--json", "show", "1"});
   EXPECT_THAT(r.out, HasSubstr("\"deadline\":{"));
   r = Desk(responder, {"inbox"});

@@ -68,5 +68,60 @@ TEST(AlertLadderTest, LadderIsData) {
               ::testing::ElementsAre("DUE_SOON_5", "DUE_SOON_1", "DUE_TODAY"));
 }
 
+// The levels of `plan` that fire (not skipped).
+std::vector<std::string> Firing(const std::vector<PlannedAlert>& plan) {
+  std::vector<std::string> out;
+  for (const auto& a : plan) {
+    if (!a.skipped) out.push_back(a.level);
+  }
+  return out;
+}
+
+TEST(SkipPassedLevelsTest, OnlyTheCurrentLevelOfAPastLadderFires) {
+  const Calendar cal({}, {});
+  // Recorded on 1 December, due on 20 November: all six have passed, and
+  // ESCALATED (25 November) is the current one.
+  auto plan = PlanLadder(Day(2024, 11, 20), Ladder(), cal);
+  SkipPassedLevels(plan, Local(2024, 12, 1, 10), PassedLevels::kFireCurrent);
+  EXPECT_THAT(Firing(plan), ::testing::ElementsAre("ESCALATED"));
+  // Between the levels: the current one fires, the later ones stay.
+  plan = PlanLadder(Day(2024, 11, 20), Ladder(), cal);
+  SkipPassedLevels(plan, Local(2024, 11, 18, 9), PassedLevels::kFireCurrent);
+  EXPECT_THAT(Firing(plan),
+              ::testing::ElementsAre("DUE_SOON_3", "DUE_SOON_1", "DUE_TODAY",
+                                     "OVERDUE", "ESCALATED"));
+  // Exactly at a level's time, that level is the current one.
+  plan = PlanLadder(Day(2024, 11, 20), Ladder(), cal);
+  SkipPassedLevels(plan, Local(2024, 11, 19, 8), PassedLevels::kFireCurrent);
+  EXPECT_THAT(Firing(plan), ::testing::ElementsAre("DUE_SOON_1", "DUE_TODAY",
+                                                   "OVERDUE", "ESCALATED"));
+  // Nothing passed: nothing skipped.
+  plan = PlanLadder(Day(2024, 11, 20), Ladder(), cal);
+  SkipPassedLevels(plan, Local(2024, 11, 1, 9), PassedLevels::kFireCurrent);
+  EXPECT_EQ(Firing(plan).size(), 6u);
+  // An import skips every passed level.
+  plan = PlanLadder(Day(2024, 11, 20), Ladder(), cal);
+  SkipPassedLevels(plan, Local(2024, 11, 18, 9), PassedLevels::kSkipAll);
+  EXPECT_THAT(Firing(plan), ::testing::ElementsAre("DUE_SOON_1", "DUE_TODAY",
+                                                   "OVERDUE", "ESCALATED"));
+}
+
+TEST(LadderFactsTest, DueSoonDaysAndLadderDueAndRuns) {
+  EXPECT_EQ(DueSoonDays(Ladder()), 7);
+  Ladder l;
+  l.days_before = {2, 5};
+  EXPECT_EQ(DueSoonDays(l), 5);
+  l.days_before.clear();
+  EXPECT_EQ(DueSoonDays(l), 0);
+  EXPECT_EQ(LadderDue(Day(2024, 9, 4), std::nullopt), Day(2024, 9, 4));
+  EXPECT_EQ(LadderDue(Day(2024, 9, 4), Day(2025, 3, 31)), Day(2025, 3, 31));
+  EXPECT_TRUE(LadderRuns(ItemStatus::kAssigned, true, false));
+  EXPECT_FALSE(LadderRuns(ItemStatus::kAssigned, false, false));  // paused
+  EXPECT_FALSE(LadderRuns(ItemStatus::kAnswered, true, false));
+  EXPECT_TRUE(LadderRuns(ItemStatus::kAnswered, true, true));  // follow-up
+  EXPECT_TRUE(LadderRuns(ItemStatus::kInProgress, true, true));
+  EXPECT_FALSE(LadderRuns(ItemStatus::kWithdrawn, true, true));
+}
+
 }  // namespace
 }  // namespace pqtrack::core

@@ -109,7 +109,7 @@ TEST(Inbox, RolesDueDatesAndOrder) {
   closed.id = 4;
   closed.status = core::ItemStatus::kAnswered;
   const auto inbox = core::BuildInbox({lead, coordinating, given, closed},
-                                      {"TL", "TL1"}, Day(2024, 11, 2));
+                                      {"TL", "TL1"}, Day(2024, 11, 2), 7);
   ASSERT_EQ(inbox.size(), 2u);
   EXPECT_EQ(inbox[0].item.id, 2);  // its own due date comes first
   EXPECT_FALSE(inbox[0].lead);
@@ -117,9 +117,12 @@ TEST(Inbox, RolesDueDatesAndOrder) {
   EXPECT_EQ(inbox[0].timeliness, core::Timeliness::kOverdue);
   EXPECT_TRUE(inbox[1].lead);
   EXPECT_EQ(inbox[1].timeliness, core::Timeliness::kOnTrack);
-  EXPECT_EQ(core::TimelinessOf(Day(2024, 11, 9), Day(2024, 11, 2)),
+  EXPECT_EQ(core::TimelinessOf(Day(2024, 11, 9), Day(2024, 11, 2), 7),
             core::Timeliness::kDueSoon);
-  EXPECT_EQ(core::TimelinessOf(std::nullopt, Day(2024, 11, 2)),
+  // The due-soon days are the ladder's, not a constant of their own.
+  EXPECT_EQ(core::TimelinessOf(Day(2024, 11, 9), Day(2024, 11, 2), 3),
+            core::Timeliness::kOnTrack);
+  EXPECT_EQ(core::TimelinessOf(std::nullopt, Day(2024, 11, 2), 7),
             core::Timeliness::kNoDeadline);
 }
 

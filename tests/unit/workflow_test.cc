@@ -4,6 +4,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/core/inbox.h"
+#include "services/core/statuses.h"
 #include "services/store/item_rows.h"
 
 namespace pqtrack::core {
@@ -236,6 +237,29 @@ TEST(WorkflowTest, ReturnedUntilSubmittedAgainOrTakenAway) {
       ReturnedAfter(Move::kSaveDraft, State(S::kAssigned), S::kInProgress));
 }
 
+// What goes out is the approved draft: no text, or the same text, sends
+// it; another is refused, and a send may leave the text to the draft while
+// an import may not.
+TEST(WorkflowTest, TheApprovedDraftIsWhatIsSent) {
+  EXPECT_EQ(*SentText("", 2, "Dự thảo 2"), "Dự thảo 2");
+  EXPECT_EQ(*SentText("Dự thảo 2", 2, "Dự thảo 2"), "Dự thảo 2");
+  const auto other = SentText("Khác", 2, "Dự thảo 2");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(other.status().message(), HasSubstr("differs from draft 2"));
+  Answer a;
+  a.document_number = "1/BNV";
+  a.signer = "Thứ trưởng";
+  a.sent_on = Day(2024, 9, 1);
+  a.outcome = Outcome::kExplained;
+  a.detail = OutcomeDetail::kExplanation;
+  Violations send, import;
+  ValidateAnswer(send, "", a, std::nullopt, Day(2024, 11, 2),
+                 AnswerText::kFromDraft);
+  EXPECT_TRUE(send.empty()) << send.ToStatus();
+  ValidateAnswer(import, "", a, std::nullopt, Day(2024, 11, 2));
+  EXPECT_THAT(import.ToStatus().message(), HasSubstr("text: required"));
+}
+
 TEST(WorkflowTest, AnswerRules) {
   const Day received(2024, 7, 20), today(2024, 11, 2);
   Answer a;
@@ -281,7 +305,20 @@ TEST(WorkflowTest, AnswerRules) {
 namespace pqtrack::core {
 namespace {
 
-// The store spells core::IsAwaitingAnswer in SQL; the two must agree.
+// Every status a list of core/statuses.h names is a real one: a misspelt
+// name would match no item, in C++ and SQL alike.
+TEST(StatusSetsTest, NameRealStatuses) {
+  const auto check = [](const auto& set) {
+    for (std::string_view name : set) {
+      EXPECT_TRUE(ParseEnum<ItemStatus>(name).has_value()) << name;
+    }
+  };
+  check(kAwaitingAnswerStatuses);
+  check(kInboxStatuses);
+  check(kOpenAsOfStatuses);
+}
+
+// The SQL generated for core::IsAwaitingAnswer's list agrees with it.
 TEST(AwaitingAnswerTest, SqlSpellingMatchesCore) {
   const std::string sql = PQTRACK_SQL_AWAITING_ANSWER;
   for (int s = 1; s <= static_cast<int>(ItemStatus::kDuplicate); ++s) {
