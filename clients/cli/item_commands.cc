@@ -42,6 +42,13 @@ void AddCommonOptions(CLI::App* c, CommonOpts& o) {
                 "records nothing new (default: a fresh key)");
 }
 
+// The --form values: written, floor, standing-committee.
+v1::QuestionForm QuestionFormNamed(const std::string& form) {
+  if (form == "written") return v1::QUESTION_FORM_WRITTEN;
+  if (form == "floor") return v1::QUESTION_FORM_FLOOR_REDIRECTED;
+  return v1::QUESTION_FORM_STANDING_COMMITTEE;
+}
+
 void FillCommon(const CommonOpts& o, int64_t session,
                 v1::RecordItemRequest& req) {
   req.set_request_id(o.request_id.empty() ? NewRequestId() : o.request_id);
@@ -302,9 +309,7 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
       q->set_deputy_name(o->deputy);
       q->set_delegation(o->delegation);
       q->set_addressee(o->addressee);
-      q->set_form(o->form == "written" ? v1::QUESTION_FORM_WRITTEN
-                  : o->form == "floor" ? v1::QUESTION_FORM_FLOOR_REDIRECTED
-                                       : v1::QUESTION_FORM_STANDING_COMMITTEE);
+      q->set_form(QuestionFormNamed(o->form));
       *q->mutable_asked_on() = ParseDateOption("--asked", o->asked);
       Record(ctx, req);
     });
@@ -366,6 +371,185 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
             ParseDateOption("--source-date", o->source_date);
       }
       Record(ctx, req);
+    });
+  }
+  {
+    struct Opts {
+      int64_t id = 0, version = 0;
+      std::string reason, title, body, body_file, received, due, ref, field,
+          deputy, addressee, form, asked, sender, number, dated, assigned_by,
+          source, source_date;
+      std::vector<std::string> delegations;
+      bool clear_due = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* c = item->add_subcommand(
+        "update",
+        "Correct an item's recorded fields, with a reason (liaison). Only the "
+        "options given change. A due date the deadline rule gave follows a "
+        "corrected date; one given or extended stays unless --due or "
+        "--clear-due says otherwise.");
+    c->add_option("id", o->id, "Item id")->required();
+    c->add_option("--reason", o->reason,
+                  "Why it is corrected (kept in history)")
+        ->required();
+    c->add_option("--version", o->version,
+                  "The item's version as you last saw it (default: current)");
+    c->add_option("--title", o->title, "Short title");
+    auto* body = c->add_option("--body", o->body, "Full text");
+    c->add_option("--body-file", o->body_file, "Full text, read from a file")
+        ->check(CLI::ExistingFile)
+        ->excludes(body);
+    c->add_option("--received", o->received, "Day received, YYYY-MM-DD")
+        ->check(DateValidator());
+    auto* due = c->add_option("--due", o->due, "Legal due date, YYYY-MM-DD")
+                    ->check(DateValidator());
+    c->add_flag("--clear-due", o->clear_due,
+                "Drop a given due date: the deadline rule computes it")
+        ->excludes(due);
+    c->add_option("--ref", o->ref, "The sender's own reference");
+    c->add_option("--delegation", o->delegations,
+                  "Petitions: the delegations (repeat for several; replaces "
+                  "them all). Questions: the deputy's delegation");
+    c->add_option("--field", o->field, "Petitions: field (lĩnh vực)");
+    c->add_option("--deputy", o->deputy, "Questions: the asking deputy");
+    c->add_option("--addressee", o->addressee, "Questions: to whom");
+    c->add_option("--form", o->form, "Questions: how it was asked")
+        ->check(CLI::IsMember({"written", "floor", "standing-committee"}));
+    c->add_option("--asked", o->asked, "Questions: day asked, YYYY-MM-DD")
+        ->check(DateValidator());
+    c->add_option("--sender", o->sender, "Documents: sending agency");
+    c->add_option("--number", o->number, "Documents: document number");
+    c->add_option("--dated", o->dated, "Documents: date on it, YYYY-MM-DD")
+        ->check(DateValidator());
+    c->add_option("--assigned-by", o->assigned_by, "Tasks: the authority");
+    c->add_option("--source-document", o->source,
+                  "Tasks: number of the assigning document");
+    c->add_option("--source-date", o->source_date,
+                  "Tasks: date of that document, YYYY-MM-DD")
+        ->check(DateValidator());
+    c->callback([&ctx, o, c] {
+      v1::GetItemRequest get;
+      get.set_id(o->id);
+      v1::GetItemResponse current;
+      if (!Call(ctx, &v1::ItemService::Stub::GetItem, get, &current)) return;
+      const v1::Item& was = current.item();
+      v1::UpdateItemRequest req;
+      req.set_id(o->id);
+      req.set_version(o->version > 0 ? o->version : was.version());
+      req.set_reason(o->reason);
+      v1::Item* it = req.mutable_item();
+      auto* mask = req.mutable_update_mask();
+      const auto given = [&](const char* option) {
+        return c->count(option) > 0;
+      };
+      // An option of another kind of item is a usage error.
+      const auto only = [&](const char* option, v1::ItemKind kind) {
+        if (!given(option)) return false;
+        if (was.kind() != kind) {
+          throw CLI::ValidationError(
+              option, absl::StrCat("is for a ", Kind(kind), "; item ", o->id,
+                                   " is a ", Kind(was.kind())));
+        }
+        return true;
+      };
+      if (given("--title")) {
+        it->set_title(o->title);
+        mask->add_paths("title");
+      }
+      if (given("--body") || given("--body-file")) {
+        std::string text = o->body;
+        if (!o->body_file.empty()) {
+          std::ifstream in(o->body_file);
+          std::stringstream ss;
+          ss << in.rdbuf();
+          text = ss.str();
+        }
+        it->set_body(text);
+        mask->add_paths("body");
+      }
+      if (given("--received")) {
+        *it->mutable_received_on() = ParseDateOption("--received", o->received);
+        mask->add_paths("received_on");
+      }
+      if (given("--due"))
+        *it->mutable_due_on() = ParseDateOption("--due", o->due);
+      if (given("--due") || o->clear_due) mask->add_paths("due_on");
+      if (given("--ref")) {
+        it->set_external_ref(o->ref);
+        mask->add_paths("external_ref");
+      }
+      if (given("--delegation") && was.kind() == v1::ITEM_KIND_QUESTION) {
+        if (o->delegations.size() != 1) {
+          throw CLI::ValidationError("--delegation",
+                                     "a question has one delegation");
+        }
+        it->mutable_question()->set_delegation(o->delegations[0]);
+        mask->add_paths("question.delegation");
+      } else if (only("--delegation", v1::ITEM_KIND_PETITION)) {
+        for (const auto& d : o->delegations) {
+          it->mutable_petition()->add_delegations(d);
+        }
+        mask->add_paths("petition.delegations");
+      }
+      if (only("--field", v1::ITEM_KIND_PETITION)) {
+        it->mutable_petition()->set_field(o->field);
+        mask->add_paths("petition.field");
+      }
+      if (only("--deputy", v1::ITEM_KIND_QUESTION)) {
+        it->mutable_question()->set_deputy_name(o->deputy);
+        mask->add_paths("question.deputy_name");
+      }
+      if (only("--addressee", v1::ITEM_KIND_QUESTION)) {
+        it->mutable_question()->set_addressee(o->addressee);
+        mask->add_paths("question.addressee");
+      }
+      if (only("--form", v1::ITEM_KIND_QUESTION)) {
+        it->mutable_question()->set_form(QuestionFormNamed(o->form));
+        mask->add_paths("question.form");
+      }
+      if (only("--asked", v1::ITEM_KIND_QUESTION)) {
+        *it->mutable_question()->mutable_asked_on() =
+            ParseDateOption("--asked", o->asked);
+        mask->add_paths("question.asked_on");
+      }
+      if (only("--sender", v1::ITEM_KIND_DOCUMENT)) {
+        it->mutable_document()->set_sender(o->sender);
+        mask->add_paths("document.sender");
+      }
+      if (only("--number", v1::ITEM_KIND_DOCUMENT)) {
+        it->mutable_document()->set_document_number(o->number);
+        mask->add_paths("document.document_number");
+      }
+      if (only("--dated", v1::ITEM_KIND_DOCUMENT)) {
+        *it->mutable_document()->mutable_document_date() =
+            ParseDateOption("--dated", o->dated);
+        mask->add_paths("document.document_date");
+      }
+      if (only("--assigned-by", v1::ITEM_KIND_TASK)) {
+        it->mutable_task()->set_assigned_by(o->assigned_by);
+        mask->add_paths("task.assigned_by");
+      }
+      if (only("--source-document", v1::ITEM_KIND_TASK)) {
+        it->mutable_task()->set_source_document(o->source);
+        mask->add_paths("task.source_document");
+      }
+      if (only("--source-date", v1::ITEM_KIND_TASK)) {
+        *it->mutable_task()->mutable_source_date() =
+            ParseDateOption("--source-date", o->source_date);
+        mask->add_paths("task.source_date");
+      }
+      if (mask->paths().empty()) {
+        throw CLI::ValidationError("item update",
+                                   "give at least one field to correct");
+      }
+      v1::UpdateItemResponse resp;
+      if (!Call(ctx, &v1::ItemService::Stub::UpdateItem, req, &resp)) return;
+      if (ctx.json()) return client::PrintJson(std::cout, resp);
+      std::cout << "item " << resp.item().id() << " corrected ("
+                << absl::StrJoin(req.update_mask().paths(), ", ")
+                << "), version " << resp.item().version() << "\n";
+      PrintItem(resp.item());
     });
   }
   {

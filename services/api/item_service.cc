@@ -1,5 +1,10 @@
+#include <algorithm>
 #include <optional>
+#include <set>
+#include <string>
 
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/field_mask_util.h"
 #include "services/api/convert.h"
 #include "services/api/handler.h"
 #include "services/api/paging.h"
@@ -7,7 +12,9 @@
 #include "services/common/crypto.h"
 #include "services/common/dates.h"
 #include "services/common/status_macros.h"
+#include "services/common/utf8.h"
 #include "services/core/access.h"
+#include "services/core/item_rules.h"
 
 namespace pqtrack::api {
 namespace {
@@ -25,6 +32,10 @@ std::string RequestHash(const v1::Item& item) {
   copy.clear_update_time();
   return Sha256Hex(DeterministicBytes(copy));
 }
+
+// A path from the request as an error message quotes it: at most 60
+// columns, so a hostile one cannot blow up the reply.
+std::string Shown(const std::string& path) { return TruncateToWidth(path, 60); }
 
 }  // namespace
 
@@ -52,6 +63,70 @@ grpc::Status ItemServiceImpl::RecordItem(grpc::ServerContext* ctx,
     for (const std::string& reason : r.routing_reasons) {
       resp->add_routing_reasons(reason);
     }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ItemServiceImpl::UpdateItem(grpc::ServerContext* ctx,
+                                         const v1::UpdateItemRequest* req,
+                                         v1::UpdateItemResponse* resp) {
+  return Handle([&]() -> absl::Status {
+    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+    PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kCorrectItem));
+    core::Violations v;
+    if (req->id() <= 0) v.Add("id", "required (a positive item id)");
+    if (req->version() <= 0) v.Add("version", "required (the version seen)");
+    core::CheckText(v, "reason", req->reason(), {1, 2000});
+    const auto& paths = req->update_mask().paths();
+    if (paths.empty())
+      v.Add("update_mask", "required: name the fields to correct");
+    std::set<std::string> seen;
+    for (const std::string& path : paths) {
+      if (!seen.insert(path).second) {
+        v.Add("update_mask", absl::StrCat("\"", Shown(path), "\" twice"));
+      }
+    }
+    if (!req->has_item()) v.Add("item", "required: the corrected values");
+    PQ_RETURN_IF_ERROR(v.ToStatus());
+
+    store::ItemStore::Correction c;
+    c.actor = who.user_id;
+    c.id = req->id();
+    c.version = req->version();
+    c.fields.assign(paths.begin(), paths.end());
+    c.reason = req->reason();
+    c.due_corrected = seen.count("due_on") > 0;
+    c.now = d_.clock.Now();
+    const core::Day today = Today(d_.clock);
+    const auto apply =
+        [&](const core::Item& current) -> absl::StatusOr<core::Item> {
+      const std::vector<std::string> allowed =
+          core::CorrectableFields(current.kind);
+      core::Violations bad;
+      for (const std::string& path : paths) {
+        if (std::find(allowed.begin(), allowed.end(), path) == allowed.end()) {
+          bad.Add(
+              "update_mask",
+              absl::StrCat("\"", Shown(path), "\" cannot be corrected on a ",
+                           core::Name(current.kind),
+                           "; these can: ", absl::StrJoin(allowed, ", ")));
+        }
+      }
+      PQ_RETURN_IF_ERROR(bad.ToStatus());
+      v1::Item merged;
+      ToProto(current, &merged);
+      google::protobuf::util::FieldMaskUtil::MergeOptions options;
+      options.set_replace_message_fields(true);
+      options.set_replace_repeated_fields(true);
+      google::protobuf::util::FieldMaskUtil::MergeMessageTo(
+          req->item(), req->update_mask(), options, &merged);
+      core::Item corrected = FromProto(bad, merged);
+      core::ValidateItem(bad, "item.", corrected, today);
+      PQ_RETURN_IF_ERROR(bad.ToStatus());
+      return corrected;
+    };
+    PQ_ASSIGN_OR_RETURN(const core::Item item, d_.items.CorrectItem(c, apply));
+    ToProto(item, resp->mutable_item());
     return absl::OkStatus();
   });
 }

@@ -126,6 +126,9 @@ class ItemServiceImpl final : public v1::ItemService::Service {
   grpc::Status RecordItem(grpc::ServerContext* ctx,
                           const v1::RecordItemRequest* req,
                           v1::RecordItemResponse* resp) override;
+  grpc::Status UpdateItem(grpc::ServerContext* ctx,
+                          const v1::UpdateItemRequest* req,
+                          v1::UpdateItemResponse* resp) override;
   grpc::Status GetItem(grpc::ServerContext* ctx, const v1::GetItemRequest* req,
                        v1::GetItemResponse* resp) override;
   grpc::Status ListItems(grpc::ServerContext* ctx,

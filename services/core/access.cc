@@ -17,6 +17,8 @@ const char* Describe(Action a) {
       return "create or change units";
     case Action::kRecordItem:
       return "record items";
+    case Action::kCorrectItem:
+      return "correct items";
     case Action::kReadItems:
       return "read items";
     case Action::kManageUsers:
@@ -50,6 +52,7 @@ bool Allowed(Role role, Action a) {
       return role != Role::kUnspecified;
     case Action::kManageAssembly:
     case Action::kRecordItem:
+    case Action::kCorrectItem:
     case Action::kReadRules:
       return role == Role::kAdmin || role == Role::kLiaison;
     case Action::kReadItems:

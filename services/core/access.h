@@ -14,6 +14,7 @@ enum class Action {
   kReadUnits,       // list units
   kManageUnits,     // create and update units
   kRecordItem,      // record items
+  kCorrectItem,     // correct an item's own fields
   kReadItems,       // get and list items (scoped for LEADER and RESPONDER)
   kManageUsers,     // create and list users, issue tokens for anyone
   kOwnTokens,       // list and revoke one's own tokens, who-am-I

@@ -261,6 +261,27 @@ ItemDue PlanDue(const Item& item, ItemStatus initial_status,
   return out;
 }
 
+std::optional<ItemDue> CorrectedDue(const Item& corrected, ItemStatus status,
+                                    std::string_view source_before,
+                                    bool due_corrected,
+                                    const std::vector<DeadlineRule>& rules,
+                                    const Calendar& calendar) {
+  if (due_corrected && corrected.due_on) {
+    ItemDue out;
+    out.due = corrected.due_on;
+    out.source = "GIVEN";
+    out.steps.push_back(
+        absl::StrCat("due date corrected to ", Describe(*corrected.due_on)));
+    return out;
+  }
+  if (!due_corrected && source_before != "RULE" && !source_before.empty()) {
+    return std::nullopt;
+  }
+  Item by_rule = corrected;
+  by_rule.due_on.reset();
+  return PlanDue(by_rule, status, rules, calendar);
+}
+
 Day CoordinatorDue(Day lead_due, Day received_on, int lead_working_days,
                    const Calendar& calendar) {
   const Day d = SubtractWorkingDays(lead_due, lead_working_days, calendar);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -113,6 +114,20 @@ struct ItemDue {
 ItemDue PlanDue(const Item& item, ItemStatus initial_status,
                 const std::vector<DeadlineRule>& rules,
                 const Calendar& calendar);
+
+// The due date of an item after a correction (ItemService.UpdateItem) of
+// its fields into `corrected`, in status `status`, whose due date came from
+// `source_before` ("RULE", "GIVEN", "EXTENDED" or empty). A due date the
+// correction sets (`due_corrected`, with corrected.due_on) is GIVEN; one it
+// clears, or one the rule gave, is computed again by the rule from the
+// corrected item, so it follows a corrected anchor (the day received, the
+// document's date, the day asked). A date given or extended before, which
+// the correction does not touch, stays: nullopt.
+std::optional<ItemDue> CorrectedDue(const Item& corrected, ItemStatus status,
+                                    std::string_view source_before,
+                                    bool due_corrected,
+                                    const std::vector<DeadlineRule>& rules,
+                                    const Calendar& calendar);
 
 // The internal due date of a coordinating unit: `lead_working_days` working
 // days before the lead's due date, but not before the day received.

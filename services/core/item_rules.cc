@@ -37,4 +37,30 @@ std::string SenderOf(const Item& item,
   return "";
 }
 
+std::vector<std::string> CorrectableFields(ItemKind kind) {
+  std::vector<std::string> out = {"title", "body", "received_on", "due_on",
+                                  "external_ref"};
+  switch (kind) {
+    case ItemKind::kPetition:
+      out.insert(out.end(), {"petition.delegations", "petition.field"});
+      break;
+    case ItemKind::kQuestion:
+      out.insert(out.end(),
+                 {"question.deputy_name", "question.delegation",
+                  "question.addressee", "question.form", "question.asked_on"});
+      break;
+    case ItemKind::kDocument:
+      out.insert(out.end(), {"document.sender", "document.document_number",
+                             "document.document_date"});
+      break;
+    case ItemKind::kTask:
+      out.insert(out.end(), {"task.assigned_by", "task.source_document",
+                             "task.source_date"});
+      break;
+    case ItemKind::kUnspecified:
+      break;
+  }
+  return out;
+}
+
 }  // namespace pqtrack::core

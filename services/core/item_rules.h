@@ -1,9 +1,11 @@
 // Provides the rules applied when an item is recorded: the status it starts
-// in and who its sender is (for the uniqueness of external references).
+// in and who its sender is (for the uniqueness of external references);
+// and which of its fields a correction may change.
 #ifndef PQTRACK_SERVICES_CORE_ITEM_RULES_H_
 #define PQTRACK_SERVICES_CORE_ITEM_RULES_H_
 
 #include <string>
+#include <vector>
 
 #include "services/core/types.h"
 
@@ -19,6 +21,12 @@ ItemStatus InitialStatus(const Item& item);
 // assigning authority for a task.
 std::string SenderOf(const Item& item,
                      const std::string& batch_forwarding_body);
+
+// The fields a correction (ItemService.UpdateItem) may change on an item
+// of `kind`, as paths of pqtrack.v1.Item: its own recorded facts (title,
+// text, dates, reference, and the kind's details), never its workflow
+// state, kind, batch or session.
+std::vector<std::string> CorrectableFields(ItemKind kind);
 
 }  // namespace pqtrack::core
 

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/dates.h"
 #include "services/common/json.h"
 #include "services/common/status_macros.h"
 #include "services/core/deadline.h"
@@ -52,6 +53,31 @@ constexpr Statement kInsertItem{"item_insert",
                   $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32,
                   $33, $34)
           RETURNING id)sql"};
+
+// What a correction reads of the item it locks.
+constexpr Statement kLockForCorrection{
+    "item_lock_for_correction",
+    "SELECT i.version, i.status, coalesce(i.due_source, ''),"
+    " coalesce(b.forwarding_body, '') FROM items i"
+    " LEFT JOIN batches b ON b.id = i.batch_id WHERE i.id = $1"
+    " FOR UPDATE OF i"};
+// The corrected fields ($2.. in AddDetailParams order from $7).
+constexpr Statement kCorrect{"item_correct", R"sql(
+    UPDATE items SET title = $2, body = $3, received_on = $4,
+           external_ref = $5, sender_key = lower(btrim($6)),
+           delegations = $7::text[], field = $8, deputy_name = $9,
+           delegation = $10, addressee = $11, question_form = $12,
+           asked_on = $13, sender = $14, document_number = $15,
+           document_date = $16, requires_response = $17, assigned_by = $18,
+           source_document = $19, source_date = $20,
+           version = version + 1, updated_at = $21
+     WHERE id = $1)sql"};
+// A due date a correction moved: a new deadline version.
+constexpr Statement kCorrectDue{
+    "item_correct_due",
+    "UPDATE items SET due_on = $2, due_source = $3, due_rule_id = $4,"
+    " due_explanation = $5, due_calendar_incomplete = $6,"
+    " deadline_version = deadline_version + 1 WHERE id = $1"};
 
 constexpr Statement kDefaultCoordinatorDue{
     "item_default_coordinator_due",
@@ -407,6 +433,65 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
                                    recorded->item.id, 5, 0.3);
   if (similar.ok()) recorded->similar = std::move(similar).value();
   return recorded;
+}
+
+absl::StatusOr<core::Item> ItemStore::CorrectItem(
+    const Correction& c,
+    const std::function<absl::StatusOr<core::Item>(const core::Item&)>& apply) {
+  return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
+    const pqxx::result locked = tx.Run(kLockForCorrection, c.id);
+    if (locked.empty())
+      return absl::NotFoundError(absl::StrCat("no item ", c.id));
+    if (const int64_t at = Int(locked[0][0]); at != c.version) {
+      return absl::AbortedError(absl::StrCat(
+          "item ", c.id, " is at version ", at, ", not ", c.version,
+          ": someone changed it; reload it and try again"));
+    }
+    const core::ItemStatus status =
+        core::ParseEnum<core::ItemStatus>(Text(locked[0][1]))
+            .value_or(core::ItemStatus::kUnspecified);
+    const std::string due_source = Text(locked[0][2]);
+    const std::string before = Snapshot(tx, c.id);
+    PQ_ASSIGN_OR_RETURN(const core::Item current, LoadItem(tx, c.id));
+    PQ_ASSIGN_OR_RETURN(core::Item item, apply(current));
+
+    const std::string sender = core::SenderOf(item, Text(locked[0][3]));
+    if (!item.external_ref.empty()) {
+      const pqxx::result dup = tx.Run(kFindRef, sender, item.external_ref);
+      if (!dup.empty() && Int(dup[0][0]) != c.id) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "item.external_ref: item ", Int(dup[0][0]), " from \"", sender,
+            "\" already has reference \"", item.external_ref, "\""));
+      }
+    }
+    Params p(c.id, item.title, item.body);
+    p.Add(item.received_on);
+    p.Add(item.external_ref);
+    p.Add(sender);
+    AddDetailParams(p, item);
+    p.Add(c.now);
+    tx.Exec(kCorrect, p);
+
+    const std::optional<core::ItemDue> due =
+        core::CorrectedDue(item, status, due_source, c.due_corrected,
+                           LoadDeadlineRules(tx), LoadCalendar(tx));
+    JsonObject detail;
+    detail.Add("reason", c.reason).Add("fields", c.fields);
+    if (due && (due->due != current.due_on || due->source != due_source)) {
+      std::vector<std::string> steps = due->steps;
+      steps.push_back(absl::StrCat(
+          "corrected on ",
+          FormatIsoDate(absl::ToCivilDay(c.now, MinistryTimeZone())), ": ",
+          c.reason));
+      tx.Run(kCorrectDue, c.id, due->due, NullIfEmpty(due->source),
+             NullIfZero(due->rule_id), absl::StrJoin(steps, "\n"),
+             due->calendar_incomplete);
+      detail.Add("due_on", due->due ? FormatIsoDate(*due->due) : "");
+    }
+    AppendEvent(tx, c.id, c.actor, c.now, "CORRECTED", before, detail.Build());
+    Replan(tx, c.id, c.now);
+    return LoadItem(tx, c.id);
+  });
 }
 
 absl::StatusOr<std::vector<core::InboxEntry>> ItemStore::ListInbox(

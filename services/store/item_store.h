@@ -9,6 +9,7 @@
 #ifndef PQTRACK_SERVICES_STORE_ITEM_STORE_H_
 #define PQTRACK_SERVICES_STORE_ITEM_STORE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,30 @@ class ItemStore {
                                           const std::string& request_id,
                                           const std::string& request_hash,
                                           absl::Time now);
+
+  // A correction of an item's own fields (ItemService.UpdateItem).
+  struct Correction {
+    int64_t actor = 0;
+    int64_t id = 0;
+    // The version the caller saw: ABORTED when the item is at another.
+    int64_t version = 0;
+    // The paths corrected, and why (both kept in the CORRECTED event).
+    std::vector<std::string> fields;
+    std::string reason;
+    // The correction sets or clears the due date (see core::CorrectedDue).
+    bool due_corrected = false;
+    absl::Time now;
+  };
+  // Locks the item, hands its current state to `apply`, which returns the
+  // corrected item (validated) or an error, and writes it: the corrected
+  // fields, the due date as core::CorrectedDue decides (a new deadline
+  // version when it moves), a CORRECTED event, the ladder planned again.
+  // NOT_FOUND when there is no such item; ALREADY_EXISTS when the corrected
+  // external reference is another item's of the same sender.
+  absl::StatusOr<core::Item> CorrectItem(
+      const Correction& c,
+      const std::function<absl::StatusOr<core::Item>(const core::Item&)>&
+          apply);
 
   absl::StatusOr<core::Item> GetItem(
       const std::optional<std::string>& scope_unit, int64_t id);

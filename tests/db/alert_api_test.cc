@@ -36,12 +36,6 @@ class AlertTest : public ApiFixture {
     item_ = resp.item();
   }
 
-  int Fire(absl::Time at) {
-    auto n = services_->deps().alerts.FireDue(at);
-    EXPECT_TRUE(n.ok()) << n.status();
-    return n.ok() ? *n : -1;
-  }
-
   std::vector<std::string> Levels(const std::string& token, int64_t after = 0) {
     v1::ListAlertsRequest req;
     req.set_after_cursor(after);

@@ -173,6 +173,22 @@ class ApiFixture : public ::testing::Test {
     return writer->Finish();
   }
 
+  // An item as the administrator sees it.
+  v1::Item Get(int64_t id) {
+    v1::GetItemRequest req;
+    req.set_id(id);
+    v1::GetItemResponse resp;
+    EXPECT_TRUE(items_->GetItem(As(kAdmin).get(), req, &resp).ok());
+    return resp.item();
+  }
+
+  // Fires the alerts due at `at`; how many.
+  int Fire(absl::Time at) {
+    auto n = services_->deps().alerts.FireDue(at);
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.ok() ? *n : -1;
+  }
+
   int64_t Count(const std::string& table) {
     pqxx::connection c(db_->url());
     pqxx::work w(c);

@@ -80,14 +80,6 @@ class ReportTest : public ApiFixture {
     EXPECT_TRUE(assembly_->CreateBatch(As(kAdmin).get(), req, &resp).ok());
     return resp.batch().id();
   }
-
-  v1::Item Get(int64_t id) {
-    v1::GetItemRequest req;
-    req.set_id(id);
-    v1::GetItemResponse resp;
-    EXPECT_TRUE(items_->GetItem(As(kAdmin).get(), req, &resp).ok());
-    return resp.item();
-  }
 };
 
 // Rows: title, received, sender, number, dated, needs reply, lead, due,

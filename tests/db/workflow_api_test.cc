@@ -58,14 +58,6 @@ class WorkflowTest : public ApiFixture {
     return resp.item();
   }
 
-  v1::Item Get(int64_t id) {
-    v1::GetItemRequest req;
-    req.set_id(id);
-    v1::GetItemResponse resp;
-    EXPECT_TRUE(items_->GetItem(As(kAdmin).get(), req, &resp).ok());
-    return resp.item();
-  }
-
   // GetItem reads an item in one statement; ListItems fills the same
   // extras (coordination, merges, drafts) for a page at once. Both must
   // give the same item.

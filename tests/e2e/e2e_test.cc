@@ -735,6 +735,21 @@ TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
   EXPECT_THAT(r.out, HasSubstr("item 1 recorded (PETITION, ASSIGNED)"));
   EXPECT_THAT(r.out, HasSubstr("routed by rule 1 to TL with CCVC"));
 
+  // A wrong title and a forgotten delegation are corrected, with a reason.
+  r = RunAs(liaison, {"item", "update", "1", "--title",
+                      "Sớm cải cách chính sách tiền lương", "--delegation",
+                      "Hà Nội", "--delegation", "Nam Định", "--reason",
+                      "Nhập thiếu đoàn Nam Định"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("item 1 corrected (title, "
+                               "petition.delegations), version 2"));
+  EXPECT_THAT(r.out, HasSubstr("delegations:    Hà Nội, Nam Định"));
+  r = RunAs(liaison,
+            {"item", "update", "1", "--number", "1/UBND", "--reason", "x"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("--number: is for a DOCUMENT; item 1 is a "
+                               "PETITION"));
+
   const auto step = [&](const std::string& token, std::vector<std::string> args,
                         const std::string& expect) {
     Cli out = RunAs(token, std::move(args));
@@ -785,15 +800,12 @@ TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
 
   r = RunAs(liaison, {"item", "history", "1"});
   ASSERT_EQ(r.code, 0) << r.out;
-  const std::vector<std::string> steps = {"lien.lac         RECORDED",
-                                          "tl.chuyenvien    DRAFT_SAVED",
-                                          "ccvc.chuyenvien  COORDINATION_INPUT",
-                                          "tl.chuyenvien    SUBMITTED",
-                                          "tl.lanhdao       RETURNED",
-                                          "tl.chuyenvien    DRAFT_SAVED",
-                                          "tl.chuyenvien    SUBMITTED",
-                                          "tl.lanhdao       APPROVED",
-                                          "tl.chuyenvien    ANSWERED"};
+  const std::vector<std::string> steps = {
+      "lien.lac         RECORDED",    "lien.lac         CORRECTED",
+      "tl.chuyenvien    DRAFT_SAVED", "ccvc.chuyenvien  COORDINATION_INPUT",
+      "tl.chuyenvien    SUBMITTED",   "tl.lanhdao       RETURNED",
+      "tl.chuyenvien    DRAFT_SAVED", "tl.chuyenvien    SUBMITTED",
+      "tl.lanhdao       APPROVED",    "tl.chuyenvien    ANSWERED"};
   size_t at = 0;
   for (const std::string& s : steps) {
     const size_t found = r.out.find(s, at);
@@ -805,7 +817,7 @@ TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("audit chain intact"));
   r = RunAs(liaison, {"item", "search", "cai cach TIEN LUONG"});
-  EXPECT_THAT(r.out, HasSubstr("Sớm cải cách tiền lương"));
+  EXPECT_THAT(r.out, HasSubstr("Sớm cải cách chính sách tiền lương"));
 }
 
 // Reads `n` JSON alert lines from a running `pqtrack watch --json` and
