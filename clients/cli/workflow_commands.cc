@@ -523,6 +523,109 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
       Move(ctx, &v1::WorkflowService::Stub::TransferItem, *o, req);
     });
   }
+  {
+    struct Opts {
+      int64_t batch = 0, session = 0;
+      std::string kind, received_from, received_to, to;
+      std::vector<int64_t> ids;
+      std::vector<std::string> coord;
+      bool dry_run = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto* c = item->add_subcommand(
+        "route",
+        "Route many items at once: every unrouted (RECEIVED) item of a batch, "
+        "a session or a filter, or the items named with --ids; by the routing "
+        "rules, or to the units given with --to. Each item is assigned on its "
+        "own (one refused does not stop the rest) and a run can be repeated "
+        "safely. Prints what went where and why; exits 1 when any item was "
+        "refused.");
+    c->add_option("--batch", o->batch, "Only this batch id");
+    c->add_option("--session", o->session, "Only this session id");
+    c->add_option("--kind", o->kind, "Only this kind")
+        ->check(CLI::IsMember(KindNames()));
+    c->add_option("--received-from", o->received_from,
+                  "Received on or after, YYYY-MM-DD")
+        ->check(DateValidator());
+    c->add_option("--received-to", o->received_to,
+                  "Received on or before, YYYY-MM-DD")
+        ->check(DateValidator());
+    c->add_option("--ids", o->ids,
+                  "Exactly these items (repeatable, or comma-separated)")
+        ->delimiter(',');
+    auto* to = c->add_option("--to", o->to,
+                             "Assign them all to this lead unit instead of "
+                             "applying the rules");
+    c->add_option("--coord", o->coord,
+                  "With --to: coordinating unit (repeatable)")
+        ->needs(to);
+    c->add_flag("--dry-run", o->dry_run,
+                "Change nothing: print what would go where and why");
+    c->callback([&ctx, o] {
+      v1::RouteItemsRequest req;
+      v1::ListItemsRequest* f = req.mutable_filter();
+      f->set_kind(ItemKindFromName(o->kind));
+      f->set_batch_id(o->batch);
+      f->set_session_id(o->session);
+      if (!o->received_from.empty()) {
+        *f->mutable_received_from() =
+            ParseDateOption("--received-from", o->received_from);
+      }
+      if (!o->received_to.empty()) {
+        *f->mutable_received_to() =
+            ParseDateOption("--received-to", o->received_to);
+      }
+      for (int64_t id : o->ids) req.add_item_ids(id);
+      req.set_lead_unit_code(o->to);
+      for (const std::string& u : o->coord) req.add_coordinating_unit_codes(u);
+      req.set_dry_run(o->dry_run);
+      v1::RouteItemsResponse all;
+      for (;;) {
+        v1::RouteItemsResponse resp;
+        if (!Call(ctx, &v1::RoutingService::Stub::RouteItems, req, &resp)) {
+          // What was done before the failure stays done; say so.
+          if (all.results_size() > 0) {
+            std::cerr << all.routed() << " item(s) were routed before the "
+                      << "failure; run the command again to go on\n";
+          }
+          return;
+        }
+        all.mutable_results()->MergeFrom(resp.results());
+        all.set_routed(all.routed() + resp.routed());
+        all.set_no_rule(all.no_rule() + resp.no_rule());
+        all.set_refused(all.refused() + resp.refused());
+        if (resp.next_page_token().empty()) break;
+        req.set_page_token(resp.next_page_token());
+      }
+      if (all.refused() > 0) ctx.exit_code = 1;
+      if (ctx.json()) return client::PrintJson(std::cout, all);
+      client::Table t({"ID", "RESULT", "LEAD", "COORDINATING", "WHY", "TITLE"});
+      t.SetMaxWidth(4, 60);
+      t.SetMaxWidth(5, 40);
+      for (const auto& r : all.results()) {
+        std::string why = r.error();
+        if (r.outcome() == v1::RouteItemsResponse::OUTCOME_ROUTED) {
+          why = r.rule_id() > 0
+                    ? absl::StrCat("rule ", r.rule_id(), " \"", r.rule_name(),
+                                   "\": ", absl::StrJoin(r.reasons(), "; "))
+                    : "units given";
+        } else if (r.outcome() == v1::RouteItemsResponse::OUTCOME_NO_RULE) {
+          why = "no rule matches: stays in triage";
+        }
+        t.AddRow(
+            {absl::StrCat(r.item_id()),
+             client::EnumLabel(v1::RouteItemsResponse::Outcome_descriptor(),
+                               r.outcome()),
+             r.lead_unit_code(),
+             absl::StrJoin(r.coordinating_unit_codes(), ", "), why, r.title()});
+      }
+      if (t.size() > 0) t.Print(std::cout);
+      std::cout << (o->dry_run ? "dry run, nothing changed: would route "
+                               : "routed ")
+                << all.routed() << ", no rule " << all.no_rule() << ", refused "
+                << all.refused() << "\n";
+    });
+  }
   AddReplyCommands(item, ctx);
   {
     struct Opts : Target {
@@ -606,7 +709,11 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
     };
     auto o = std::make_shared<Opts>();
     auto* c = item->add_subcommand(
-        "search", "Full-text search, diacritics-insensitive, best first");
+        "search",
+        "Search by words of the title, text, field, delegation, deputy or "
+        "sender, or by a reference (document number, source document, the "
+        "sender's reference), diacritics-insensitive; an exact reference "
+        "match comes first, marked \"=\"");
     c->add_option("query", o->query, "Words to find")->required();
     c->add_option("--kind", o->kind, "Only this kind")
         ->check(CLI::IsMember({"petition", "question", "document", "task"}));
@@ -633,12 +740,24 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
       v1::SearchItemsResponse resp;
       if (!Call(ctx, &v1::ItemService::Stub::SearchItems, req, &resp)) return;
       if (ctx.json()) return client::PrintJson(std::cout, resp);
-      client::Table t({"ID", "KIND", "STATUS", "LEAD", "TITLE"});
-      t.SetMaxWidth(4, 70);
+      if (resp.hits().empty()) {
+        std::cout << "nothing found for \"" << o->query << "\"\n";
+        return;
+      }
+      client::Table t(
+          {"ID", "KIND", "STATUS", "DUE", "LEAD", "REFERENCE", "TITLE"});
+      t.SetMaxWidth(5, 30);
+      t.SetMaxWidth(6, 60);
       for (const auto& h : resp.hits()) {
-        t.AddRow({absl::StrCat(h.item().id()), Kind(h.item().kind()),
-                  Status(h.item().status()), h.item().lead_unit_code(),
-                  h.item().title()});
+        const v1::Item& it = h.item();
+        std::string ref = it.external_ref();
+        if (it.has_document()) ref = it.document().document_number();
+        if (it.has_task()) ref = it.task().source_document();
+        // An exact reference match is marked: it is the item asked for.
+        if (h.exact_reference()) ref = "= " + ref;
+        t.AddRow({absl::StrCat(it.id()), Kind(it.kind()), Status(it.status()),
+                  FormatDate(it.due_on()), it.lead_unit_code(), ref,
+                  it.title()});
       }
       t.Print(std::cout);
       if (!resp.next_page_token().empty()) {

@@ -180,20 +180,27 @@ grpc::Status ItemServiceImpl::SearchItems(grpc::ServerContext* ctx,
     core::CheckText(v, "query", req->query(), {1, 200});
     const core::ItemFilter filter = FromProto(v, req->filter());
     core::ValidateItemFilter(v, filter);
-    PQ_ASSIGN_OR_RETURN(const Page page,
-                        ReadPage(v, *req, req->page_size(), req->page_token()));
+    const int size = core::CheckPageSize(v, "page_size", req->page_size());
+    PQ_RETURN_IF_ERROR(v.ToStatus());
+    const std::string fingerprint = QueryFingerprint(*req);
+    PQ_ASSIGN_OR_RETURN(const auto cursor,
+                        DecodeKeysetToken(req->page_token(), fingerprint));
+    std::optional<store::ItemStore::SearchCursor> after;
+    if (cursor.second > 0) after = {cursor.first, cursor.second};
     bool more = false;
     PQ_ASSIGN_OR_RETURN(const auto hits,
                         d_.items.SearchItems(ScopeOf(who), req->query(), filter,
-                                             page.request, &more));
+                                             size, after, &more));
     for (const auto& h : hits) {
       auto* hit = resp->add_hits();
       ToProto(h.item, hit->mutable_item());
       hit->set_rank(h.rank);
+      hit->set_exact_reference(h.exact_reference);
     }
-    // Search pages by position: the token carries the next offset.
-    resp->set_next_page_token(page.NextToken(
-        more, page.request.after_id + static_cast<int64_t>(hits.size())));
+    if (more && !hits.empty()) {
+      resp->set_next_page_token(
+          EncodeKeysetToken(hits.back().key, hits.back().item.id, fingerprint));
+    }
     return absl::OkStatus();
   });
 }

@@ -62,6 +62,37 @@ absl::StatusOr<int64_t> DecodePageToken(const std::string& token,
   return id;
 }
 
+std::string EncodeKeysetToken(int64_t key, int64_t id,
+                              const std::string& fingerprint) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(key, ".", id, ":", fingerprint));
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> DecodeKeysetToken(
+    const std::string& token, const std::string& fingerprint) {
+  if (token.empty()) return std::make_pair(int64_t{0}, int64_t{0});
+  std::string raw;
+  const absl::Status bad =
+      absl::InvalidArgumentError("page_token: not a token this server issued");
+  if (token.size() > 200 || !absl::WebSafeBase64Unescape(token, &raw)) {
+    return bad;
+  }
+  const std::vector<std::string> parts = absl::StrSplit(raw, ':');
+  if (parts.size() != 2) return bad;
+  const std::vector<std::string> keys = absl::StrSplit(parts[0], '.');
+  int64_t key = 0, id = 0;
+  if (keys.size() != 2 || !absl::SimpleAtoi(keys[0], &key) ||
+      !absl::SimpleAtoi(keys[1], &id) || key < 0 || id <= 0) {
+    return bad;
+  }
+  if (parts[1] != fingerprint) {
+    return absl::InvalidArgumentError(
+        "page_token: belongs to a query with other filters; send the same "
+        "filters as the first page");
+  }
+  return std::make_pair(key, id);
+}
+
 std::string Page::NextToken(bool more, int64_t last_id) const {
   return more ? EncodePageToken(last_id, fingerprint) : "";
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
@@ -23,6 +24,14 @@ std::string EncodePageToken(int64_t after_id, const std::string& fingerprint);
 // malformed or belongs to another query.
 absl::StatusOr<int64_t> DecodePageToken(const std::string& token,
                                         const std::string& fingerprint);
+
+// A token for a keyset of two numbers (a sort key and an id), for lists
+// not ordered by id alone (search). DecodeKeysetToken gives {0, 0} for an
+// empty token; INVALID_ARGUMENT on "page_token" as DecodePageToken.
+std::string EncodeKeysetToken(int64_t key, int64_t id,
+                              const std::string& fingerprint);
+absl::StatusOr<std::pair<int64_t, int64_t>> DecodeKeysetToken(
+    const std::string& token, const std::string& fingerprint);
 
 // The page fields of a list request, read and checked.
 struct Page {

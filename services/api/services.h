@@ -251,6 +251,9 @@ class RoutingServiceImpl final : public v1::RoutingService::Service {
   grpc::Status PreviewRouting(grpc::ServerContext* ctx,
                               const v1::PreviewRoutingRequest* req,
                               v1::PreviewRoutingResponse* resp) override;
+  grpc::Status RouteItems(grpc::ServerContext* ctx,
+                          const v1::RouteItemsRequest* req,
+                          v1::RouteItemsResponse* resp) override;
 
  private:
   ServiceDeps& d_;

@@ -111,15 +111,26 @@ constexpr Statement kListItems{"item_list", PQTRACK_SCOPE_CTE
                                " AND ($10::bigint IS NULL OR i.id < $10)"
                                " ORDER BY i.id DESC LIMIT $11"};
 
+// Search: $12 the query; a hit's key ranks exact reference matches (the
+// folded, trimmed query equals one of pq_refs) above every text match, then
+// by text rank (to 1e-9); pages follow by keyset after ($10 key, $13 id).
+#define PQTRACK_SEARCH_KEY                                          \
+  "(CASE WHEN pq_refs(i.external_ref, i.document_number,"           \
+  " i.source_document) @> ARRAY[q.ref] THEN 10000000000 ELSE 0 END" \
+  " + (least(ts_rank(i.search_doc, q.query), 9.99) * 1000000000)::bigint)"
 constexpr Statement kSearchItems{
     "item_search", PQTRACK_SCOPE_CTE
-    ", q AS (SELECT plainto_tsquery('simple', pq_fold($12)) AS query) "
+    ", q AS (SELECT plainto_tsquery('simple', pq_fold($12)) AS query,"
+    " pq_fold(btrim($12)) AS ref) "
     "SELECT " PQTRACK_ITEM_COLUMNS
-    ", ts_rank(i.search_doc, q.query) AS rank" PQTRACK_ITEM_FROM
-    ", q"
+    ", ts_rank(i.search_doc, q.query), k.key" PQTRACK_ITEM_FROM
+    ", q, LATERAL (SELECT " PQTRACK_SEARCH_KEY
+    " AS key) k"
     " WHERE " PQTRACK_VISIBLE PQTRACK_ITEM_FILTERS
-    " AND i.search_doc @@ q.query"
-    " ORDER BY rank DESC, i.id DESC OFFSET $10 LIMIT $11"};
+    " AND (i.search_doc @@ q.query OR pq_refs(i.external_ref,"
+    " i.document_number, i.source_document) @> ARRAY[q.ref])"
+    " AND ($10::bigint IS NULL OR (k.key, i.id) < ($10, $13::bigint))"
+    " ORDER BY k.key DESC, i.id DESC LIMIT $11"};
 
 // Items awaiting an answer similar to a title: $3 the title folded,
 // $4 excluded id, $5 min score, $6 limit, $7 kind (NULL: any). The folded
@@ -267,28 +278,6 @@ std::vector<core::SimilarItem> Similar(
   return out;
 }
 
-// Routes `item` (no lead unit yet) by the first matching rule whose units
-// exist on the day received. Returns the rule's id and the event detail.
-std::optional<core::RouteMatch> RouteItem(Tx& tx, core::Item& item) {
-  std::vector<core::RoutingRule> rules = LoadRules(tx);
-  // Rules whose units no longer exist that day cannot route this item.
-  std::vector<core::RoutingRule> usable;
-  for (core::RoutingRule& r : rules) {
-    bool ok =
-        ResolveUnit(tx, "rule", r.lead_unit_code, item.received_on, false).ok();
-    for (const std::string& c : r.coordinating_unit_codes) {
-      ok = ok && ResolveUnit(tx, "rule", c, item.received_on, false).ok();
-    }
-    if (ok) usable.push_back(std::move(r));
-  }
-  std::optional<core::RouteMatch> match = core::Route(usable, item);
-  if (match) {
-    item.lead_unit_code = match->rule.lead_unit_code;
-    item.coordinating_unit_codes = match->rule.coordinating_unit_codes;
-  }
-  return match;
-}
-
 }  // namespace
 
 absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
@@ -359,7 +348,7 @@ absl::StatusOr<ItemStore::RecordResult> ItemStore::RecordItem(
         if (item.lead_unit_code.empty() &&
             core::InitialStatus(item) !=
                 core::ItemStatus::kNoResponseRequired) {
-          route = RouteItem(tx, item);
+          route = RouteByRules(tx, item);
         }
         const core::ItemStatus initial = core::InitialStatus(item);
         const core::Calendar calendar = LoadCalendar(tx);
@@ -618,26 +607,34 @@ absl::StatusOr<std::vector<core::Item>> ItemStore::ListItems(
 
 absl::StatusOr<std::vector<ItemStore::SearchHit>> ItemStore::SearchItems(
     const std::optional<std::string>& scope_unit, const std::string& query,
-    const core::ItemFilter& f, const core::PageRequest& page, bool* more) {
+    const core::ItemFilter& f, int size,
+    const std::optional<SearchCursor>& after, bool* more) {
   return db_.Transact<std::vector<SearchHit>>(
       [&](Tx& tx) -> absl::StatusOr<std::vector<SearchHit>> {
         PQ_RETURN_IF_ERROR(CheckLeadFilter(tx, f));
         Params p = FilterParams(scope_unit, f);
-        p.Add(page.after_id);
-        p.Add(page.size + 1);
+        p.Add(after ? std::optional<int64_t>(after->key) : std::nullopt);
+        p.Add(int64_t{size} + 1);
         p.Add(query);
+        p.Add(after ? std::optional<int64_t>(after->id) : std::nullopt);
         std::vector<core::Item> items;
-        std::vector<double> ranks;
+        std::vector<SearchHit> hits;
         for (const pqxx::row& r : tx.Exec(kSearchItems, p)) {
           items.push_back(ItemFromRow(r));
-          ranks.push_back(r[r.size() - 1].as<double>());
+          SearchHit h;
+          h.rank = r[r.size() - 2].as<double>();
+          h.key = r[r.size() - 1].as<int64_t>();
+          h.exact_reference = h.key >= 10000000000;
+          hits.push_back(std::move(h));
         }
-        *more = static_cast<int>(items.size()) > page.size;
-        if (*more) items.resize(page.size);
+        *more = static_cast<int>(items.size()) > size;
+        if (*more) {
+          items.resize(size);
+          hits.resize(size);
+        }
         FillExtras(tx, items);
-        std::vector<SearchHit> hits;
         for (size_t i = 0; i < items.size(); ++i) {
-          hits.push_back({std::move(items[i]), ranks[i]});
+          hits[i].item = std::move(items[i]);
         }
         return hits;
       });

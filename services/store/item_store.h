@@ -100,15 +100,27 @@ class ItemStore {
 
   struct SearchHit {
     core::Item item;
+    // The text search's rank (0 when only a reference matched).
     double rank = 0;
+    // The query is one of the item's references (its sender's reference,
+    // document number or source document), folded and trimmed.
+    bool exact_reference = false;
+    // Where it sorts: exact reference matches first, then by rank; with the
+    // id, the cursor of the next page.
+    int64_t key = 0;
   };
-  // Items matching every word of `query` (folded), best first: at most
-  // page.size after the first page.after_id hits (an offset). `*more` tells
-  // whether more follow.
+  struct SearchCursor {
+    int64_t key = 0;
+    int64_t id = 0;
+  };
+  // Items matching every word of `query` (folded), or one of whose
+  // references is the query: exact reference matches first, then by text
+  // rank, then newest; at most `size` after the hit `after` (keyset).
+  // `*more` tells whether more follow.
   absl::StatusOr<std::vector<SearchHit>> SearchItems(
       const std::optional<std::string>& scope_unit, const std::string& query,
-      const core::ItemFilter& filter, const core::PageRequest& page,
-      bool* more);
+      const core::ItemFilter& filter, int size,
+      const std::optional<SearchCursor>& after, bool* more);
 
   // Items awaiting an answer (other than `exclude_id`; of `kind` unless
   // UNSPECIFIED) whose folded title is at least `min_score` similar to

@@ -131,4 +131,26 @@ absl::Status RoutingStore::DeleteRule(int64_t id, absl::Time now) {
   });
 }
 
+// Routes `item` (no lead unit yet) by the first matching rule whose units
+// exist on the day received. Returns the rule's id and the event detail.
+std::optional<core::RouteMatch> RouteByRules(Tx& tx, core::Item& item) {
+  std::vector<core::RoutingRule> rules = LoadRules(tx);
+  // Rules whose units no longer exist that day cannot route this item.
+  std::vector<core::RoutingRule> usable;
+  for (core::RoutingRule& r : rules) {
+    bool ok =
+        ResolveUnit(tx, "rule", r.lead_unit_code, item.received_on, false).ok();
+    for (const std::string& c : r.coordinating_unit_codes) {
+      ok = ok && ResolveUnit(tx, "rule", c, item.received_on, false).ok();
+    }
+    if (ok) usable.push_back(std::move(r));
+  }
+  std::optional<core::RouteMatch> match = core::Route(usable, item);
+  if (match) {
+    item.lead_unit_code = match->rule.lead_unit_code;
+    item.coordinating_unit_codes = match->rule.coordinating_unit_codes;
+  }
+  return match;
+}
+
 }  // namespace pqtrack::store

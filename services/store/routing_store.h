@@ -3,6 +3,7 @@
 #ifndef PQTRACK_SERVICES_STORE_ROUTING_STORE_H_
 #define PQTRACK_SERVICES_STORE_ROUTING_STORE_H_
 
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -33,6 +34,11 @@ class RoutingStore {
 
 // The active rules in position order, inside a running transaction.
 std::vector<core::RoutingRule> LoadRules(Tx& tx);
+
+// Inside a running transaction: routes `item` (no lead unit yet) by the
+// first matching rule whose units exist on the day it was received, setting
+// its lead and coordinating units; the match (rule and reasons), or nullopt.
+std::optional<core::RouteMatch> RouteByRules(Tx& tx, core::Item& item);
 
 }  // namespace pqtrack::store
 

@@ -14,6 +14,7 @@
 #include "services/store/alert_store.h"
 #include "services/store/deadline_store.h"
 #include "services/store/item_rows.h"
+#include "services/store/routing_store.h"
 #include "services/store/rows.h"
 
 namespace pqtrack::store {
@@ -145,6 +146,8 @@ constexpr Statement kUnmerge{
     " FROM (SELECT status_before_merge AS status, merged_into AS target"
     "       FROM items WHERE id = $1) old"
     " WHERE i.id = $1 RETURNING old.status, old.target"};
+constexpr Statement kRoutedBy{
+    "wf_routed_by", "UPDATE items SET routed_by_rule = $2 WHERE id = $1"};
 constexpr Statement kTouch{
     "wf_touch",
     "UPDATE items SET version = version + 1, updated_at = $2 WHERE id = $1"};
@@ -267,52 +270,131 @@ absl::StatusOr<core::Item> Finish(Tx& tx, const WorkflowStore::Caller& c,
 
 }  // namespace
 
+namespace {
+
+// The assignment of the locked item `l` to `lead_code` and `coord`, as
+// AssignItem makes it; `rule` names the routing rule that chose the units
+// (then the event names it too).
+absl::StatusOr<core::Item> AssignLocked(
+    Tx& tx, const WorkflowStore::Caller& c, const Locked& l,
+    const std::string& lead_code,
+    const std::vector<WorkflowStore::CoordinatingUnit>& coord,
+    const core::RouteMatch* rule) {
+  const int64_t id = l.st.id;
+  PQ_ASSIGN_OR_RETURN(
+      const UnitRef lead,
+      ResolveUnit(tx, "lead_unit_code", lead_code, std::nullopt, false));
+  std::vector<int64_t> keep;
+  std::vector<std::string> codes;
+  for (const WorkflowStore::CoordinatingUnit& u : coord) {
+    PQ_ASSIGN_OR_RETURN(const UnitRef ref,
+                        ResolveUnit(tx, "coordinating_units.unit_code",
+                                    u.unit_code, std::nullopt, false));
+    if (u.due_on && *u.due_on < l.received_on) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("coordinating_units.due_on: ", FormatIsoDate(*u.due_on),
+                       " is before the item was received (",
+                       FormatIsoDate(l.received_on), ")"));
+    }
+    keep.push_back(ref.id);
+    codes.push_back(u.unit_code);
+  }
+  ResumeClock(tx, c, id, l);
+  const bool lead_changed = lead.id != l.lead_unit_id;
+  if (lead_changed) tx.Run(kSetLead, id, lead.id);
+  tx.Run(kKeepCoordinating, id, IdArray(keep));
+  // Without a date of their own, coordinating units are due a few
+  // working days before the lead.
+  std::optional<absl::CivilDay> default_due;
+  if (l.due_on) {
+    default_due = core::CoordinatorDue(
+        *l.due_on, l.received_on, CoordinationLeadDays(tx), LoadCalendar(tx));
+  }
+  for (size_t i = 0; i < coord.size(); ++i) {
+    tx.Run(kUpsertCoordinating, id, keep[i],
+           coord[i].due_on ? coord[i].due_on : default_due);
+  }
+  JsonObject detail;
+  detail.Add("lead_unit_code", lead_code).Add("coordinating_unit_codes", codes);
+  if (rule != nullptr) {
+    tx.Run(kRoutedBy, id, rule->rule.id);
+    detail.Add("rule_id", rule->rule.id)
+        .Add("rule_name", rule->rule.name)
+        .Add("reasons", rule->reasons);
+  }
+  return Finish(tx, c, l, Move::kAssign,
+                core::StatusAfter(Move::kAssign, l.st, lead_changed),
+                "ASSIGNED", detail.Build());
+}
+
+}  // namespace
+
 absl::StatusOr<core::Item> WorkflowStore::Assign(
     const Caller& c, Versioned v, const std::string& lead_code,
     const std::vector<CoordinatingUnit>& coord) {
   return db_.Transact<core::Item>([&](Tx& tx) -> absl::StatusOr<core::Item> {
     PQ_ASSIGN_OR_RETURN(const Locked l, Lock(tx, c, v, Move::kAssign));
-    PQ_ASSIGN_OR_RETURN(
-        const UnitRef lead,
-        ResolveUnit(tx, "lead_unit_code", lead_code, std::nullopt, false));
-    std::vector<int64_t> keep;
-    std::vector<std::string> codes;
-    for (const CoordinatingUnit& u : coord) {
-      PQ_ASSIGN_OR_RETURN(const UnitRef ref,
-                          ResolveUnit(tx, "coordinating_units.unit_code",
-                                      u.unit_code, std::nullopt, false));
-      if (u.due_on && *u.due_on < l.received_on) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "coordinating_units.due_on: ", FormatIsoDate(*u.due_on),
-            " is before the item was received (", FormatIsoDate(l.received_on),
-            ")"));
-      }
-      keep.push_back(ref.id);
-      codes.push_back(u.unit_code);
-    }
-    ResumeClock(tx, c, v.id, l);
-    const bool lead_changed = lead.id != l.lead_unit_id;
-    if (lead_changed) tx.Run(kSetLead, v.id, lead.id);
-    tx.Run(kKeepCoordinating, v.id, IdArray(keep));
-    // Without a date of their own, coordinating units are due a few
-    // working days before the lead.
-    std::optional<absl::CivilDay> default_due;
-    if (l.due_on) {
-      default_due = core::CoordinatorDue(
-          *l.due_on, l.received_on, CoordinationLeadDays(tx), LoadCalendar(tx));
-    }
-    for (size_t i = 0; i < coord.size(); ++i) {
-      tx.Run(kUpsertCoordinating, v.id, keep[i],
-             coord[i].due_on ? coord[i].due_on : default_due);
-    }
-    return Finish(tx, c, l, Move::kAssign,
-                  core::StatusAfter(Move::kAssign, l.st, lead_changed),
-                  "ASSIGNED",
-                  JsonObject()
-                      .Add("lead_unit_code", lead_code)
-                      .Add("coordinating_unit_codes", codes)
-                      .Build());
+    return AssignLocked(tx, c, l, lead_code, coord, nullptr);
   });
+}
+
+absl::StatusOr<WorkflowStore::Routed> WorkflowStore::Route(
+    const Caller& c, int64_t id, const std::optional<Units>& units,
+    bool dry_run) {
+  Routed out;
+  absl::Status st = db_.Transact([&](Tx& tx) -> absl::Status {
+    out = Routed();
+    int64_t version = 0;
+    PQ_ASSIGN_OR_RETURN(Locked l, ReadState(tx, c, id, kLock, &version));
+    PQ_RETURN_IF_ERROR(core::CheckMove(Move::kAssign, c.who, l.rel, l.st));
+    PQ_ASSIGN_OR_RETURN(core::Item item, LoadItem(tx, id));
+    out.title = item.title;
+    std::optional<core::RouteMatch> match;
+    if (units) {
+      out.lead_unit_code = units->lead_unit_code;
+      for (const CoordinatingUnit& u : units->coordinating) {
+        out.coordinating_unit_codes.push_back(u.unit_code);
+      }
+    } else {
+      if (!item.lead_unit_code.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "item ", id, " already has a lead unit (", item.lead_unit_code,
+            "); assign it to other units by name"));
+      }
+      match = RouteByRules(tx, item);
+      if (!match) return absl::OkStatus();
+      out.lead_unit_code = item.lead_unit_code;
+      out.coordinating_unit_codes = item.coordinating_unit_codes;
+      out.rule = match->rule;
+      out.reasons = match->reasons;
+    }
+    out.routed = true;
+    std::vector<CoordinatingUnit> coord;
+    for (const std::string& code : out.coordinating_unit_codes) {
+      coord.push_back({code, std::nullopt});
+    }
+    if (units) coord = units->coordinating;
+    if (dry_run) {
+      // What AssignLocked would refuse, without writing.
+      PQ_RETURN_IF_ERROR(ResolveUnit(tx, "lead_unit_code", out.lead_unit_code,
+                                     std::nullopt, false)
+                             .status());
+      for (const CoordinatingUnit& u : coord) {
+        PQ_RETURN_IF_ERROR(ResolveUnit(tx, "coordinating_units.unit_code",
+                                       u.unit_code, std::nullopt, false)
+                               .status());
+      }
+      return absl::OkStatus();
+    }
+    l.before = Snapshot(tx, id);
+    PQ_ASSIGN_OR_RETURN(const core::Item assigned,
+                        AssignLocked(tx, c, l, out.lead_unit_code, coord,
+                                     match ? &*match : nullptr));
+    out.version = assigned.version;
+    return absl::OkStatus();
+  });
+  PQ_RETURN_IF_ERROR(st);
+  return out;
 }
 
 absl::StatusOr<core::Item> WorkflowStore::Transfer(const Caller& c, Versioned v,

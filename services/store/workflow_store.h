@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "services/core/routing.h"
 #include "services/core/types.h"
 #include "services/core/workflow.h"
 #include "services/store/db.h"
@@ -43,6 +44,33 @@ class WorkflowStore {
   absl::StatusOr<core::Item> Assign(const Caller& c, Versioned item,
                                     const std::string& lead_unit_code,
                                     const std::vector<CoordinatingUnit>& coord);
+
+  // Units to assign an item to (a bulk assignment by name).
+  struct Units {
+    std::string lead_unit_code;
+    std::vector<CoordinatingUnit> coordinating;
+  };
+  // What routing one item did (or would do).
+  struct Routed {
+    std::string title;
+    // False: no rule matched (nothing written).
+    bool routed = false;
+    std::string lead_unit_code;
+    std::vector<std::string> coordinating_unit_codes;
+    // The rule that chose the units (unset when they were given).
+    std::optional<core::RoutingRule> rule;
+    std::vector<std::string> reasons;
+    // The item's version after the assignment (0 in a dry run).
+    int64_t version = 0;
+  };
+  // Routes item `id` in one transaction of its own: to `units` when given,
+  // else by the routing rules, as RecordItem would (then it must have no
+  // lead unit yet: FAILED_PRECONDITION otherwise), and assigns it as
+  // Assign does (the event names the rule). The move must be allowed now
+  // (CheckMove); any refusal is returned as the status, nothing written.
+  // `dry_run` checks the units and writes nothing.
+  absl::StatusOr<Routed> Route(const Caller& c, int64_t id,
+                               const std::optional<Units>& units, bool dry_run);
   // To an internal unit (Transfer) or an external agency (TransferOut).
   absl::StatusOr<core::Item> Transfer(const Caller& c, Versioned item,
                                       const std::string& to_unit_code,

@@ -1,6 +1,7 @@
 // Routing, the reply workflow, merges, search, history and the audit chain
 // over the in-process channel on a real PostgreSQL.
 #include <algorithm>
+#include <set>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -357,6 +358,87 @@ TEST_F(WorkflowTest, TwoRespondersSavingAtOnceOneWinsOneIsTold) {
   EXPECT_EQ(Get(it.id()).draft_count(), 1);
 }
 
+// Items that waited in triage before a rule existed are routed in one
+// call, each on its own: a dry run first, then pages; a repeat does nothing
+// more; named items go to named units; refusals are listed, not fatal.
+TEST_F(WorkflowTest, BulkRoutingRoutesEachUnroutedItemOnItsOwn) {
+  const v1::Item a =
+      RecordPetition("req-00000011", "Tiền lương giáo viên", "Huế");
+  const v1::Item b = RecordPetition("req-00000012", "Đất đai", "Huế");
+  const v1::Item c = RecordPetition("req-00000013", "Tiền lương y tế", "Huế");
+  ASSERT_EQ(a.status(), v1::ITEM_STATUS_RECEIVED);
+  CreateRule("Tiền lương", {"tien luong"}, "TL", "CCVC");
+  const auto route = [&](v1::RouteItemsRequest req, const std::string& token,
+                         grpc::Status* st = nullptr) {
+    v1::RouteItemsResponse all;
+    for (;;) {
+      v1::RouteItemsResponse resp;
+      const grpc::Status s = routing_->RouteItems(As(token).get(), req, &resp);
+      if (st != nullptr) *st = s;
+      if (!s.ok()) break;
+      all.mutable_results()->MergeFrom(resp.results());
+      all.set_routed(all.routed() + resp.routed());
+      all.set_no_rule(all.no_rule() + resp.no_rule());
+      all.set_refused(all.refused() + resp.refused());
+      if (resp.next_page_token().empty()) break;
+      req.set_page_token(resp.next_page_token());
+    }
+    return all;
+  };
+  v1::RouteItemsRequest req;
+  req.mutable_filter()->set_batch_id(batch_id_);
+  req.set_dry_run(true);
+  v1::RouteItemsResponse dry = route(req, liaison_);
+  EXPECT_EQ(dry.routed(), 2);
+  EXPECT_EQ(dry.no_rule(), 1);
+  ASSERT_EQ(dry.results_size(), 3);
+  EXPECT_EQ(dry.results(0).item_id(), c.id());  // newest first
+  EXPECT_EQ(dry.results(0).lead_unit_code(), "TL");
+  EXPECT_EQ(dry.results(0).rule_name(), "Tiền lương");
+  EXPECT_THAT(dry.results(0).reasons(), ::testing::Not(::testing::IsEmpty()));
+  EXPECT_EQ(dry.results(1).outcome(), v1::RouteItemsResponse::OUTCOME_NO_RULE);
+  EXPECT_EQ(Get(a.id()).status(), v1::ITEM_STATUS_RECEIVED);  // unchanged
+
+  req.set_dry_run(false);
+  req.set_page_size(1);
+  v1::RouteItemsResponse done = route(req, liaison_);
+  EXPECT_EQ(done.routed(), 2);
+  EXPECT_EQ(done.no_rule(), 1);
+  const v1::Item routed = Get(a.id());
+  EXPECT_EQ(routed.status(), v1::ITEM_STATUS_ASSIGNED);
+  EXPECT_EQ(routed.lead_unit_code(), "TL");
+  EXPECT_THAT(routed.coordinating_unit_codes(), ElementsAre("CCVC"));
+  EXPECT_GT(routed.routed_by_rule_id(), 0);
+  EXPECT_THAT(HistoryKinds(a.id(), nullptr),
+              ElementsAre("RECORDED", "ASSIGNED"));
+  // Repeating it is safe: what was routed is no longer unrouted.
+  v1::RouteItemsResponse again = route(req, liaison_);
+  EXPECT_EQ(again.routed(), 0);
+  EXPECT_EQ(again.no_rule(), 1);
+
+  // Named items to named units; one that does not exist is refused, and
+  // the others go ahead.
+  v1::RouteItemsRequest named;
+  named.add_item_ids(b.id());
+  named.add_item_ids(999999);
+  named.set_lead_unit_code("PC");
+  v1::RouteItemsResponse given = route(named, liaison_);
+  EXPECT_EQ(given.routed(), 1);
+  EXPECT_EQ(given.refused(), 1);
+  EXPECT_THAT(given.results(1).error(), HasSubstr("NOT_FOUND"));
+  EXPECT_EQ(Get(b.id()).lead_unit_code(), "PC");
+
+  grpc::Status st;
+  route(named, responder_, &st);
+  EXPECT_EQ(st.error_code(), grpc::PERMISSION_DENIED);
+  v1::RouteItemsRequest bad;
+  bad.add_coordinating_unit_codes("CCVC");
+  route(bad, liaison_, &st);
+  EXPECT_EQ(st.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(),
+              HasSubstr("coordinating_unit_codes: only with lead_unit_code"));
+}
+
 TEST_F(WorkflowTest, RulesAreTriedInOrder) {
   CreateRule("general", {"luong"}, "CCVC", "");
   CreateRule("specific", {"tien luong"}, "TL", "", /*position=*/1);
@@ -551,6 +633,73 @@ TEST_F(WorkflowTest, SearchIgnoresDiacriticsAndScope) {
   ASSERT_TRUE(items_->SearchItems(As(responder_).get(), req, &resp).ok());
   EXPECT_EQ(resp.hits_size(), 0);  // CCVC's item is not TL's
   req.set_query("");
+  EXPECT_EQ(items_->SearchItems(As(liaison_).get(), req, &resp).error_code(),
+            grpc::INVALID_ARGUMENT);
+}
+
+// Officers search by a document's number and sender, not only by words of
+// the title: the document whose number it is comes first, marked; pages
+// follow by keyset, each hit once.
+TEST_F(WorkflowTest, SearchFindsReferencesExactFirstAndPagesByKeyset) {
+  const auto document = [&](const std::string& rid, const std::string& title,
+                            const std::string& number) {
+    v1::RecordItemRequest req;
+    req.set_request_id(rid);
+    v1::Item* it = req.mutable_item();
+    it->set_kind(v1::ITEM_KIND_DOCUMENT);
+    it->set_title(title);
+    *it->mutable_received_on() = D(2024, 10, 28);
+    it->set_lead_unit_code("TL");
+    it->mutable_document()->set_sender("UBND tỉnh Nam Định");
+    it->mutable_document()->set_document_number(number);
+    *it->mutable_document()->mutable_document_date() = D(2024, 10, 25);
+    it->mutable_document()->set_requires_response(true);
+    v1::RecordItemResponse resp;
+    EXPECT_TRUE(Record(req, &resp, liaison_).ok());
+    return resp.item().id();
+  };
+  const int64_t it =
+      document("req-00000021", "Xin ý kiến về phụ cấp", "321/UBND-NV");
+  const int64_t mention =
+      document("req-00000022", "Nhắc lại công văn 321/UBND-NV về phụ cấp",
+               "400/UBND-NV");
+  v1::SearchItemsRequest req;
+  req.set_query("321/ubnd-nv ");
+  v1::SearchItemsResponse resp;
+  ASSERT_TRUE(items_->SearchItems(As(liaison_).get(), req, &resp).ok());
+  ASSERT_GE(resp.hits_size(), 1);
+  EXPECT_EQ(resp.hits(0).item().id(), it);
+  EXPECT_TRUE(resp.hits(0).exact_reference());
+  for (int i = 1; i < resp.hits_size(); ++i) {
+    EXPECT_FALSE(resp.hits(i).exact_reference());
+    EXPECT_EQ(resp.hits(i).item().id(), mention);
+  }
+  req.set_query("nam dinh");  // the sender, without diacritics
+  ASSERT_TRUE(items_->SearchItems(As(liaison_).get(), req, &resp).ok());
+  EXPECT_EQ(resp.hits_size(), 2);
+
+  for (int i = 0; i < 5; ++i) {
+    RecordPetition(absl::StrCat("req-0000003", i),
+                   absl::StrCat("Chế độ tiền lương ", i), "Huế", "TL");
+  }
+  req.set_query("tien luong");
+  req.set_page_size(2);
+  std::set<int64_t> seen;
+  int pages = 0;
+  for (;;) {
+    ASSERT_TRUE(items_->SearchItems(As(liaison_).get(), req, &resp).ok());
+    ++pages;
+    for (const auto& h : resp.hits()) {
+      EXPECT_TRUE(seen.insert(h.item().id()).second) << h.item().id();
+      EXPECT_TRUE(h.item().has_due_on());
+    }
+    if (resp.next_page_token().empty()) break;
+    req.set_page_token(resp.next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 5u);
+  EXPECT_EQ(pages, 3);
+  // A token from another search is refused.
+  req.set_query("phu cap");
   EXPECT_EQ(items_->SearchItems(As(liaison_).get(), req, &resp).error_code(),
             grpc::INVALID_ARGUMENT);
 }
