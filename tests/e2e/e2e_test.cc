@@ -1176,6 +1176,81 @@ TEST_F(E2eTest, DeskTakesAnItemFromInboxToSentAnswer) {
   EXPECT_THAT(r.out, HasSubstr("nothing waits on your unit"));
 }
 
+// A liaison officer's first week, as the README walks it: record a
+// document and correct it, import a batch and route it in one command,
+// find the document by its number, answer it, and see the answer sent.
+TEST_F(E2eTest, ALiaisonOfficersFirstWeek) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2026-11-20");
+  const std::string liaison = UserWithToken("lien.lac", "liaison", "");
+  const std::string leader = UserWithToken("tl.lanhdao", "leader", "TL");
+  const std::string responder =
+      UserWithToken("tl.chuyenvien", "responder", "TL");
+
+  Cli r = RunAs(liaison, {"item", "record", "document", "--sender",
+                          "UBND tỉnh Nam Định", "--number", "312/UBND-NV",
+                          "--dated", "2026-11-18", "--received", "2026-11-20",
+                          "--lead", "TL", "--title", "Về phụ cấp công vụ"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = RunAs(liaison, {"item", "update", "1", "--number", "321/UBND-NV",
+                      "--reason", "Nhập nhầm số công văn"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("item 1 corrected (document.document_number)"));
+
+  // 30 petitions of a batch, imported before any rule existed: in triage.
+  const std::string csv = dir_.path() + "/batch.csv";
+  {
+    std::ofstream out(csv);
+    out << "title,received_on,batch_id,delegations,field\n";
+    for (int i = 0; i < 30; ++i) {
+      out << (i % 3 == 0 ? "Đất đai ở xã " : "Tiền lương giáo viên ") << i
+          << ",2026-11-20,1,Huế,Chính sách\n";
+    }
+  }
+  r = RunAs(liaison, {"import", csv, "--kind", "petition"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  Run({"rule", "create", "--name", "Tiền lương", "--kind", "petition", "--word",
+       "tien luong", "--lead", "TL", "--coord", "CCVC"});
+  r = RunAs(liaison, {"item", "route", "--batch", "1", "--dry-run"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("dry run, nothing changed: would route 20, "
+                               "no rule 10, refused 0"));
+  EXPECT_THAT(r.out, HasSubstr("rule 1 \"Tiền lương\""));
+  r = RunAs(liaison, {"item", "route", "--batch", "1"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("routed 20, no rule 10, refused 0"));
+  r = RunAs(liaison, {"item", "route", "--batch", "1"});  // safe to repeat
+  EXPECT_THAT(r.out, HasSubstr("routed 0, no rule 10, refused 0"));
+
+  r = RunAs(liaison, {"item", "search", "321/UBND-NV"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("= 321/UBND-NV"));
+  EXPECT_THAT(r.out, HasSubstr("Về phụ cấp công vụ"));
+
+  const auto step = [&](const std::string& token, std::vector<std::string> a,
+                        const std::string& expect) {
+    const Cli out = RunAs(token, std::move(a));
+    EXPECT_EQ(out.code, 0) << out.out;
+    EXPECT_THAT(out.out, HasSubstr(expect));
+  };
+  step(responder, {"item", "draft", "1", "--text", "Bộ Nội vụ trả lời"},
+       "IN_PROGRESS");
+  step(responder, {"item", "submit", "1"}, "PENDING_APPROVAL");
+  step(leader, {"item", "approve", "1"}, "PENDING_APPROVAL");
+  step(responder,
+       {"item", "send", "1", "--document", "88/BNV-TL", "--signer", "Vụ trưởng",
+        "--sent", "2026-11-25", "--outcome", "explained", "--detail",
+        "explanation"},
+       "ANSWERED");
+  r = RunAs(liaison, {"item", "get", "1"});
+  EXPECT_THAT(r.out, HasSubstr("answer sent:"));
+  EXPECT_THAT(r.out, HasSubstr("88/BNV-TL"));
+  EXPECT_THAT(r.out, HasSubstr("EXPLAINED (EXPLANATION)"));
+  EXPECT_THAT(r.out, HasSubstr("\nBộ Nội vụ trả lời\n"));
+  r = RunAs(liaison, {"item", "history", "1"});
+  EXPECT_THAT(r.out, HasSubstr("CORRECTED"));
+}
+
 TEST_F(E2eTest, ImportRefusesABadFileWholeAndExportReimports) {
   ASSERT_FALSE(StartServer().empty());
   SeedAssembly("2024-07-26");

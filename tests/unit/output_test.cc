@@ -1,6 +1,8 @@
 #include "clients/common/output.h"
 
+#include <cstdlib>
 #include <sstream>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -47,6 +49,21 @@ TEST(OutputTest, FormatDate) {
   d.set_month(11);
   d.set_day(2);
   EXPECT_EQ(FormatDate(d), "2024-11-02");
+}
+
+// Instants are shown in Hanoi time (or $TZ's), labelled with the zone.
+TEST(OutputTest, FormatInstant) {
+  google::protobuf::Timestamp t;
+  EXPECT_EQ(FormatInstant(t), "");
+  t.set_seconds(1730512800);  // 2024-11-02 02:00:00 UTC
+  const std::string shown = FormatInstant(t, /*seconds=*/true);
+  EXPECT_EQ(shown.size(), std::string("2024-11-02 09:00:00 +07").size())
+      << shown;
+  const char* tz = std::getenv("TZ");
+  if (tz == nullptr || *tz == '\0') {
+    EXPECT_EQ(shown, "2024-11-02 09:00:00 +07");
+    EXPECT_EQ(FormatInstant(t), "2024-11-02 09:00 +07");
+  }
 }
 
 }  // namespace
