@@ -181,7 +181,8 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
         ->required()
         ->check(CLI::IsMember(kRoles));
     c->add_option("--unit", o->unit,
-                  "Unit code (required for leader and responder)");
+                  "Unit code (required for leader and responder)")
+        ->transform(UnitCodeCase());
     c->add_option("--email", o->email, "E-mail address");
     c->callback([&ctx, o] {
       v1::CreateUserRequest req;

@@ -47,7 +47,8 @@ std::vector<std::string> KindNames() {
 // --unit and --kind, shared by "alerts list" and "watch".
 void AddFilterOptions(CLI::App* c, std::vector<std::string>& units,
                       std::vector<std::string>& kinds) {
-  c->add_option("--unit", units, "Only this unit's subtree (repeatable)");
+  c->add_option("--unit", units, "Only this unit's subtree (repeatable)")
+      ->transform(UnitCodeCase());
   c->add_option("--kind", kinds, "Only this kind (repeatable)")
       ->check(CLI::IsMember(KindNames()));
 }

@@ -41,6 +41,10 @@ v1::Date ParseDateOption(const std::string& option, const std::string& value);
 // A CLI11 validator that accepts YYYY-MM-DD naming a real day.
 CLI::Validator DateValidator();
 
+// A CLI11 transform for unit code options: codes are upper case, so "tl"
+// is taken as "TL".
+CLI::Validator UnitCodeCase();
+
 // A fresh request id for an idempotent create.
 std::string NewRequestId();
 
@@ -57,7 +61,8 @@ bool Call(Context& ctx,
   const grpc::Status st =
       (stub.*method)(ctx.conn().NewContext().get(), req, resp);
   if (st.ok()) return true;
-  ctx.exit_code = client::PrintError(st);
+  const client::ConnectionOptions& used = ctx.conn().options();
+  ctx.exit_code = client::PrintCallError(st, used.server, !used.token.empty());
   return false;
 }
 

@@ -1,14 +1,40 @@
 // The shared state and helpers of the pqtrack and pqtrack-desk commands.
 #include <iostream>
+#include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "clients/cli/cli.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/crypto.h"
 #include "services/common/dates.h"
 
 namespace pqtrack::cli {
+namespace {
+
+// The refusal of a date, with the spelling to use when the value reads
+// as a day written the Vietnamese way (31/12/2024, 31-12-2024, 31.12.2024).
+std::string DateHint(const std::string& value, absl::string_view refusal) {
+  std::vector<std::string> parts =
+      absl::StrSplit(value, absl::ByAnyChar("/.-"));
+  int d = 0, m = 0, y = 0;
+  if (parts.size() == 3 && parts[2].size() == 4 &&
+      absl::SimpleAtoi(parts[0], &d) && absl::SimpleAtoi(parts[1], &m) &&
+      absl::SimpleAtoi(parts[2], &y)) {
+    const absl::CivilDay day(y, m, d);
+    if (day.year() == y && day.month() == m && day.day() == d) {
+      return absl::StrCat("dates are written YYYY-MM-DD: use ",
+                          FormatIsoDate(day));
+    }
+  }
+  return std::string(refusal);
+}
+
+}  // namespace
 
 const client::Connection& Context::conn() {
   if (conn_ == nullptr) {
@@ -23,7 +49,7 @@ const client::Connection& Context::conn() {
 v1::Date ParseDateOption(const std::string& option, const std::string& value) {
   auto day = ParseIsoDate(value);
   if (!day.ok()) {
-    throw CLI::ValidationError(option, std::string(day.status().message()));
+    throw CLI::ValidationError(option, DateHint(value, day.status().message()));
   }
   v1::Date d;
   d.set_year(static_cast<int32_t>(day->year()));
@@ -36,9 +62,18 @@ CLI::Validator DateValidator() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
         auto day = ParseIsoDate(value);
-        return day.ok() ? "" : std::string(day.status().message());
+        return day.ok() ? "" : DateHint(value, day.status().message());
       },
       "DATE");
+}
+
+CLI::Validator UnitCodeCase() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        value = absl::AsciiStrToUpper(value);
+        return "";
+      },
+      "");
 }
 
 std::string NewRequestId() { return absl::StrCat("cli-", RandomSecret(16)); }

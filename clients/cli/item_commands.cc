@@ -34,9 +34,11 @@ void AddCommonOptions(CLI::App* c, CommonOpts& o) {
   c->add_option("--due", o.due, "Legal due date, YYYY-MM-DD")
       ->check(DateValidator());
   c->add_option("--ref", o.ref, "The sender's own reference");
-  c->add_option("--lead", o.lead, "Lead unit code (chủ trì)");
+  c->add_option("--lead", o.lead, "Lead unit code (chủ trì)")
+      ->transform(UnitCodeCase());
   c->add_option("--coord", o.coordinating,
-                "Coordinating unit code (phối hợp); repeat for several");
+                "Coordinating unit code (phối hợp); repeat for several")
+      ->transform(UnitCodeCase());
   c->add_option("--request-id", o.request_id,
                 "Idempotency key: repeating a command with the same key "
                 "records nothing new (default: a fresh key)");
@@ -116,7 +118,8 @@ void AddItemFilterOptions(CLI::App* c, ItemFilterOptions* o) {
       ->check(CLI::IsMember(kKindNames));
   c->add_option("--session", o->session, "Only this session id");
   c->add_option("--batch", o->batch, "Only this batch id");
-  c->add_option("--lead", o->lead, "Only items led by this unit or under it");
+  c->add_option("--lead", o->lead, "Only items led by this unit or under it")
+      ->transform(UnitCodeCase());
   c->add_option("--status", o->statuses, "Only these statuses (repeatable)")
       ->check(CLI::IsMember(kStatusNames));
   c->add_option("--received-from", o->received_from,

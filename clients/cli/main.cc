@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "clients/cli/cli.h"
+#include "clients/common/command_line.h"
 
 int main(int argc, char** argv) {
   using pqtrack::cli::Context;
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
       "--token-file, PQTRACK_TOKEN or PQTRACK_TOKEN_FILE), which win over "
       "the config file. Default server 127.0.0.1:50051.",
       "pqtrack"};
+  pqtrack::client::StandardCommandLine(app, "pqtrack");
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
   pqtrack::cli::AddConnectionOptions(app, ctx);
@@ -30,7 +32,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return pqtrack::client::ParseExit(app, e);
   }
   return ctx.exit_code;
 }

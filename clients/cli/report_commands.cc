@@ -294,7 +294,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
       ->check(DateValidator());
   c->add_option("--unit", o->unit,
                 "This unit and the units under it (default: the ministry, or "
-                "your own unit)");
+                "your own unit)")
+      ->transform(UnitCodeCase());
   c->add_option("--format", o->format,
                 "table, json, csv, text-vi, text-en or html (a document to "
                 "sign, see below)")
@@ -346,7 +347,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     session->excludes(batch);
     sc->add_option("--as-of", so->as_of, "As of this day (default: today)")
         ->check(DateValidator());
-    sc->add_option("--unit", so->unit, "This unit and the units under it");
+    sc->add_option("--unit", so->unit, "This unit and the units under it")
+        ->transform(UnitCodeCase());
     sc->add_option("--format", so->format,
                    "table, json, csv, text-vi, text-en or html (a document "
                    "to sign, see below)")
@@ -409,7 +411,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
     m->excludes(f1)->excludes(f2);
     tc->add_option("--as-of", to->as_of, "As of this day (default: today)")
         ->check(DateValidator());
-    tc->add_option("--unit", to->unit, "This unit and the units under it");
+    tc->add_option("--unit", to->unit, "This unit and the units under it")
+        ->transform(UnitCodeCase());
     tc->add_option("--format", to->format,
                    "table, json, csv, text-vi, text-en or html (a document "
                    "to sign, see below)")

@@ -99,7 +99,8 @@ void AddUnitCommands(CLI::App& app, Context& ctx) {
     c->add_option("--code", o->code, "Unique code, e.g. TCBC")->required();
     c->add_option("--name-vi", o->name_vi, "Vietnamese name")->required();
     c->add_option("--name-en", o->name_en, "English name");
-    c->add_option("--parent", o->parent, "Parent unit code");
+    c->add_option("--parent", o->parent, "Parent unit code")
+        ->transform(UnitCodeCase());
     c->add_option("--kind", o->kind, "Kind of unit")
         ->required()
         ->check(CLI::IsMember(kKinds));
@@ -144,7 +145,8 @@ void AddUnitCommands(CLI::App& app, Context& ctx) {
     c->add_option("code", o->code, "The unit's code")->required();
     c->add_option("--name-vi", o->name_vi, "Vietnamese name");
     c->add_option("--name-en", o->name_en, "English name");
-    c->add_option("--parent", o->parent, "Parent unit code");
+    c->add_option("--parent", o->parent, "Parent unit code")
+        ->transform(UnitCodeCase());
     c->add_option("--valid-from", o->valid_from, "First day, YYYY-MM-DD");
     c->add_option("--valid-to", o->valid_to, "Last day, YYYY-MM-DD");
     c->add_option("--successor", o->successor, "Code of the successor unit");

@@ -193,8 +193,11 @@ void AddRuleCommands(CLI::App& app, Context& ctx) {
                   "The document's sender or the task's authority");
     c->add_option("--addressee", o->addressee,
                   "The question's addressee contains this");
-    c->add_option("--lead", o->lead, "Lead unit code")->required();
-    c->add_option("--coord", o->coord, "Coordinating unit code (repeatable)");
+    c->add_option("--lead", o->lead, "Lead unit code")
+        ->transform(UnitCodeCase())
+        ->required();
+    c->add_option("--coord", o->coord, "Coordinating unit code (repeatable)")
+        ->transform(UnitCodeCase());
     c->callback([&ctx, o] {
       v1::CreateRuleRequest req;
       auto* r = req.mutable_rule();
@@ -366,7 +369,8 @@ void AddReplyCommands(CLI::App* item, Context& ctx) {
     AddTarget(c, *o);
     AddTextOptions(c, o->text, o->file, "The input, or the reason to decline");
     c->add_option("--unit", o->unit,
-                  "Which coordinating unit (when several are yours)");
+                  "Which coordinating unit (when several are yours)")
+        ->transform(UnitCodeCase());
     c->add_flag("--decline", o->decline, "Decline instead of giving input");
     c->callback([&ctx, o] {
       v1::SubmitCoordinationInputRequest req;
@@ -481,10 +485,13 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
     auto* c = item->add_subcommand(
         "assign", "Set the lead unit and the coordinating units");
     AddTarget(c, *o);
-    c->add_option("--lead", o->lead, "Lead unit code")->required();
+    c->add_option("--lead", o->lead, "Lead unit code")
+        ->transform(UnitCodeCase())
+        ->required();
     c->add_option("--coord", o->coord,
                   "Coordinating unit, CODE or CODE:YYYY-MM-DD with its "
-                  "internal due date (repeatable; replaces the current ones)");
+                  "internal due date (repeatable; replaces the current ones)")
+        ->transform(UnitCodeCase());
     c->callback([&ctx, o] {
       v1::AssignItemRequest req;
       req.set_lead_unit_code(o->lead);
@@ -508,7 +515,9 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
         "transfer",
         "Hand over to another unit, or out to an external agency (closes it)");
     AddTarget(c, *o);
-    c->add_option("--to", o->to, "Unit or external agency code")->required();
+    c->add_option("--to", o->to, "Unit or external agency code")
+        ->transform(UnitCodeCase())
+        ->required();
     c->add_option("--reason", o->reason, "Why")->required();
     c->add_option("--clock", o->clock, "What happens to the legal clock")
         ->check(CLI::IsMember({"continue", "restart", "pause"}))
@@ -555,9 +564,11 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
         ->delimiter(',');
     auto* to = c->add_option("--to", o->to,
                              "Assign them all to this lead unit instead of "
-                             "applying the rules");
+                             "applying the rules")
+                   ->transform(UnitCodeCase());
     c->add_option("--coord", o->coord,
                   "With --to: coordinating unit (repeatable)")
+        ->transform(UnitCodeCase())
         ->needs(to);
     c->add_flag("--dry-run", o->dry_run,
                 "Change nothing: print what would go where and why");
@@ -718,7 +729,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
     c->add_option("--kind", o->kind, "Only this kind")
         ->check(CLI::IsMember({"petition", "question", "document", "task"}));
     c->add_option("--session", o->session, "Only this session id");
-    c->add_option("--lead", o->lead, "Only items led by this unit or under it");
+    c->add_option("--lead", o->lead, "Only items led by this unit or under it")
+        ->transform(UnitCodeCase());
     c->add_option("--page-size", o->page_size, "Hits per page (default 50)");
     c->add_option("--page-token", o->page_token, "Continue a previous search");
     c->callback([&ctx, o] {

@@ -61,6 +61,8 @@ class Connection {
   // A context for a long-lived stream: the bearer token, no deadline.
   std::unique_ptr<grpc::ClientContext> NewStreamContext() const;
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  // The settings it was opened with (resolved).
+  const ConnectionOptions& options() const { return options_; }
 
  private:
   ConnectionOptions options_;

@@ -175,4 +175,31 @@ std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value) {
   return name;
 }
 
+int PrintCallError(const grpc::Status& status, const std::string& server,
+                   bool had_token) {
+  const int code = PrintError(status);
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+      std::cerr << "cannot reach pqtrack-server at " << server
+                << ": is it running there? (--server or PQTRACK_SERVER)\n";
+      break;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      if (had_token) {
+        std::cerr << "the token was refused (expired or revoked?): run "
+                     "`pqtrack login` again, or give another token\n";
+      } else {
+        std::cerr << "no token given: run `pqtrack login --user LOGIN`, or "
+                     "give --token-file (PQTRACK_TOKEN_FILE)\n";
+      }
+      break;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      std::cerr << "no answer in time from " << server
+                << " (--timeout sets the seconds to wait)\n";
+      break;
+    default:
+      break;
+  }
+  return code;
+}
+
 }  // namespace pqtrack::client

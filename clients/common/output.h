@@ -67,6 +67,12 @@ std::string EnumLabel(const google::protobuf::EnumDescriptor* d, int value);
 // Prints "error: CODE: message" to stderr and returns the exit code 1.
 int PrintError(const grpc::Status& status);
 
+// PrintError, then what to do next where the cause is plain: the server
+// not reached at `server`, no token given (`had_token` false) or one
+// refused, no answer in time.
+int PrintCallError(const grpc::Status& status, const std::string& server,
+                   bool had_token);
+
 }  // namespace pqtrack::client
 
 #endif  // PQTRACK_CLIENTS_COMMON_OUTPUT_H_

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/cli/cli.h"
+#include "clients/common/command_line.h"
 #include "google/protobuf/util/json_util.h"
 #include "pqtrack/v1/calendar.grpc.pb.h"
 #include "pqtrack/v1/item.grpc.pb.h"
@@ -68,7 +69,8 @@ void AddInbox(CLI::App& app, Context& ctx, const DeskOptions& desk) {
       "My unit's open items (and its sub-units'), soonest due first: those "
       "it leads and those whose coordination it owes");
   c->add_option("--unit", *unit,
-                "Another unit of your subtree (default: your own)");
+                "Another unit of your subtree (default: your own)")
+      ->transform(cli::UnitCodeCase());
   struct Filters {
     bool approval = false, returned = false, overdue = false, soon = false;
     std::string role;
@@ -234,6 +236,7 @@ int main(int argc, char** argv) {
       "--token-file, PQTRACK_TOKEN or PQTRACK_TOKEN_FILE. What you see is "
       "your token's unit and the units under it.",
       "pqtrack-desk"};
+  pqtrack::client::StandardCommandLine(app, "pqtrack-desk");
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
   pqtrack::cli::AddConnectionOptions(app, ctx);
@@ -251,7 +254,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return pqtrack::client::ParseExit(app, e);
   }
   return ctx.exit_code;
 }

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <thread>
 
+#include "clients/common/command_line.h"
 #include "clients/common/connection.h"
 #include "clients/notify/config.h"
 #include "clients/notify/delivery.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
       "PQTRACK_SERVER and PQTRACK_TOKEN / PQTRACK_TOKEN_FILE. SIGINT or "
       "SIGTERM stops it cleanly.",
       "pqtrack-notify"};
+  pqtrack::client::StandardCommandLine(app, "pqtrack-notify");
   std::string config_path;
   bool once = false;
   app.add_option("--config,-c", config_path, "The TOML configuration file")
@@ -37,7 +39,11 @@ int main(int argc, char** argv) {
   app.add_flag("--once", once,
                "Deliver every alert fired so far, then exit (for cron and "
                "tests)");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return pqtrack::client::ParseExit(app, e);
+  }
 
   auto config = pqtrack::notify::LoadConfig(config_path);
   if (!config.ok()) {

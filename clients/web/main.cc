@@ -12,6 +12,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
+#include "clients/common/command_line.h"
 #include "clients/common/connection.h"
 #include "clients/web/web_desk.h"
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
       "serves plain "
       "HTTP: keep it on loopback or behind a TLS proxy until TLS is wired in.",
       "pqtrack-web"};
+  pqtrack::client::StandardCommandLine(app, "pqtrack-web");
   std::string listen = "127.0.0.1:8080";
   std::string server;
   app.add_option("--listen", listen,
@@ -47,7 +49,11 @@ int main(int argc, char** argv) {
                  "HTTP threads [default: --max-live + 16, so pages are "
                  "served while every live stream is open]")
       ->check(CLI::Range(1, 20000));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return pqtrack::client::ParseExit(app, e);
+  }
   if (threads == 0) threads = options.max_live + 16;
   if (server.empty()) {
     const char* env = std::getenv(pqtrack::client::kServerEnv);

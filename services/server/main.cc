@@ -30,6 +30,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
@@ -291,6 +293,17 @@ int main(int argc, char** argv) {
   // passes through one global graph. The tests keep it on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(pqtrack::server::kUsage);
+  // --version prints ours, and --help lists this binary's own flags (not
+  // only --helpfull).
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] {
+    return std::string("pqtrack-server ") + PQTRACK_VERSION + "\n";
+  };
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "services/server/");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   // Accept --data-dir as well as Abseil's --data_dir.
   std::vector<std::string> normalized(argv, argv + argc);
   std::vector<char*> raw;

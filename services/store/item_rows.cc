@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/common/dates.h"
 #include "services/store/rows.h"
@@ -39,6 +40,14 @@ constexpr Statement kMergedAndDrafts{"item_rows_merged",
 constexpr Statement kFindUnit{
     "item_rows_find_unit",
     "SELECT id, kind, valid_from, valid_to FROM units WHERE code = $1"};
+
+// Up to three unit codes most like $1 (trigram similarity, then the code
+// that shares its first letter).
+constexpr Statement kNearestUnits{
+    "item_rows_nearest_units",
+    "SELECT code FROM units WHERE similarity(code, upper($1)) > 0"
+    " OR left(code, 1) = upper(left($1, 1))"
+    " ORDER BY similarity(code, upper($1)) DESC, code LIMIT 3"};
 
 constexpr Statement kAppendEvent{
     "item_rows_append_event",
@@ -251,7 +260,19 @@ absl::StatusOr<UnitRef> ResolveUnit(Tx& tx, const std::string& field,
   }
   if (auto refusal =
           UnitRefusal(code, facts ? &*facts : nullptr, on, allow_external)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": ", *refusal));
+    std::string hint;
+    if (!facts) {
+      // The codes that look most like it: a typo's likely fix.
+      std::vector<std::string> near;
+      for (const pqxx::row& n : tx.Run(kNearestUnits, code)) {
+        near.push_back(Text(n[0]));
+      }
+      if (!near.empty()) {
+        hint = absl::StrCat("; the nearest codes: ", absl::StrJoin(near, ", "));
+      }
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", *refusal, hint));
   }
   return UnitRef{facts->id, facts->external};
 }

@@ -200,10 +200,36 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
     EXPECT_TRUE(stream->Finish().ok());
   }
 
-  // No token: UNAUTHENTICATED, printed, non-zero exit.
+  // No token: UNAUTHENTICATED, printed with what to do, non-zero exit.
   Cli r = Run({"unit", "list"}, /*with_token=*/false);
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.out, HasSubstr("error: UNAUTHENTICATED"));
+  EXPECT_THAT(r.out, HasSubstr("run `pqtrack login --user LOGIN`"));
+
+  // Habits from gh and kubectl: --version, usage errors exit 2, global
+  // options after the command, dates spelt the Vietnamese way explained,
+  // an unreachable server named.
+  for (const char* bin : {PQTRACK_CLI_BIN, PQTRACK_DESK_BIN, PQTRACK_NOTIFY_BIN,
+                          PQTRACK_WEB_BIN, PQTRACK_SERVER_BIN}) {
+    testing::Subprocess version({bin, "--version"});
+    version.ReadToEnd();
+    EXPECT_THAT(version.output(), HasSubstr(" 0.1.0")) << bin;
+    EXPECT_EQ(version.Wait(), 0) << bin;
+  }
+  r = Run({"item", "frobnicate"});
+  EXPECT_EQ(r.code, 2) << r.out;
+  r = Run({"item", "list", "--received-from", "31/12/2024"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("use 2024-12-31"));
+  {
+    testing::Subprocess away({PQTRACK_CLI_BIN, "--server", "127.0.0.1:1",
+                              "--token", "x", "--timeout", "5", "unit",
+                              "list"});
+    away.ReadToEnd();
+    EXPECT_THAT(away.output(),
+                HasSubstr("cannot reach pqtrack-server at 127.0.0.1:1"));
+    EXPECT_EQ(away.Wait(), 1);
+  }
 
   r = Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"});
   ASSERT_EQ(r.code, 0) << r.out;
@@ -212,6 +238,10 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
   EXPECT_THAT(r.out, HasSubstr("0 unit(s) created, 15 already there"));
   r = Run({"unit", "list"});
   EXPECT_THAT(r.out, HasSubstr("  TL     DEPARTMENT    Vụ Tiền lương"));
+  // Global options anywhere on the line; ids in JSON as they are.
+  r = Run({"unit", "list", "-o", "json"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("\"code\": \"TL\""));
 
   ASSERT_EQ(Run({"term", "create", "--code", "XV", "--number", "15",
                  "--start-year", "2021", "--end-year", "2026"})
@@ -242,8 +272,12 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
            "Nguyễn Văn A", "--delegation", "Đà Nẵng", "--addressee",
            "Bộ trưởng Bộ Nội vụ", "--asked", "2024-06-05", "--title",
            "Chất vấn về biên chế", "--received", "2024-06-06", "--lead",
-           "TCBC"});
+           "tcbc"});  // unit codes in any case
   ASSERT_EQ(r.code, 0) << r.out;
+  // A unit code that does not exist: the nearest ones are named.
+  r = Run({"item", "list", "--lead", "TLL"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("the nearest codes: TL"));
   r = Run({"item", "record", "document", "--sender", "UBND tỉnh Nghệ An",
            "--number", "123/UBND-VP", "--dated", "2024-10-01", "--title",
            "Đề nghị hướng dẫn", "--received", "2024-10-03", "--due",

@@ -1,0 +1,35 @@
+// Provides what every pqtrack client's command line does the same way:
+// `--version`; the options of a command accepted after its subcommands
+// (`pqtrack item list -o json`); exit status 0 for --help and --version and
+// 2 for a usage error, each printed as CLI11 prints it. Header-only, for the
+// binaries that link CLI11.
+#ifndef PQTRACK_CLIENTS_COMMON_COMMAND_LINE_H_
+#define PQTRACK_CLIENTS_COMMON_COMMAND_LINE_H_
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace pqtrack::client {
+
+// The version every binary reports (the project's, from CMake).
+inline std::string Version() { return PQTRACK_VERSION; }
+
+// Call before adding subcommands: they inherit the fallthrough.
+inline void StandardCommandLine(CLI::App& app, const std::string& name) {
+  app.set_version_flag("--version", name + " " + Version(),
+                       "Print the version and exit");
+  // A subcommand hands the options it does not know to its parent, so the
+  // global ones (-o, --server, --token...) work anywhere on the line.
+  app.fallthrough();
+}
+
+// Prints a failed parse (or the help and version asked for) and returns
+// the exit status: 0 for --help and --version, 2 for a usage error.
+inline int ParseExit(CLI::App& app, const CLI::ParseError& e) {
+  const int code = app.exit(e);
+  return code == 0 ? 0 : 2;
+}
+
+}  // namespace pqtrack::client
+
+#endif  // PQTRACK_CLIENTS_COMMON_COMMAND_LINE_H_
