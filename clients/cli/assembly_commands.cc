@@ -146,12 +146,12 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
   batch->require_subcommand(1);
   {
     struct Opts {
-      int64_t session = 0;
-      std::string phase, from, number, received, note;
+      std::string session, phase, from, number, received, note;
     };
     auto o = std::make_shared<Opts>();
     auto* c = batch->add_subcommand("create", "Record a batch");
-    c->add_option("--session", o->session, "Session id")->required();
+    c->add_option("--session", o->session, "Session: id or TERM-NUMBER (XV-7)")
+        ->required();
     c->add_option("--phase", o->phase, "before or after the session")
         ->required()
         ->check(CLI::IsMember({"before", "after"}));
@@ -163,7 +163,7 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
     c->add_option("--note", o->note, "Free note");
     c->callback([&ctx, o] {
       v1::CreateBatchRequest req;
-      req.set_session_id(o->session);
+      req.set_session_id(SessionIdOf(ctx, "--session", o->session));
       req.set_phase(o->phase == "before" ? v1::BATCH_PHASE_BEFORE_SESSION
                                          : v1::BATCH_PHASE_AFTER_SESSION);
       req.set_forwarding_body(o->from);
@@ -178,12 +178,13 @@ void AddAssemblyCommands(CLI::App& app, Context& ctx) {
     });
   }
   {
-    auto session_id = std::make_shared<int64_t>(0);
+    auto session = std::make_shared<std::string>();
     auto* c = batch->add_subcommand("list", "List batches");
-    c->add_option("--session", *session_id, "Only this session id");
-    c->callback([&ctx, session_id] {
+    c->add_option("--session", *session,
+                  "Only this session: id or TERM-NUMBER (XV-7)");
+    c->callback([&ctx, session] {
       v1::ListBatchesRequest req;
-      req.set_session_id(*session_id);
+      req.set_session_id(SessionIdOf(ctx, "--session", *session));
       v1::ListBatchesResponse resp;
       if (!Call(ctx, &v1::AssemblyService::Stub::ListBatches, req, &resp))
         return;

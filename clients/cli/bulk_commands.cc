@@ -120,7 +120,7 @@ void Import(Context& ctx, const std::string& path, const std::string& kind,
 void Export(Context& ctx, const ItemFilterOptions& filter,
             const std::string& format, const std::string& out_path) {
   v1::ExportItemsRequest req;
-  *req.mutable_filter() = ItemFilterRequest(filter);
+  *req.mutable_filter() = ItemFilterRequest(ctx, filter);
   req.set_format(format == "csv" ? v1::EXPORT_FORMAT_CSV
                                  : v1::EXPORT_FORMAT_JSON_LINES);
   std::ofstream file;

@@ -45,6 +45,14 @@ CLI::Validator DateValidator();
 // is taken as "TL".
 CLI::Validator UnitCodeCase();
 
+// The session `spec` names for option `option`: an id ("7") or a name,
+// the term's code and the session's number ("XV-7", a regular session;
+// "XV-E1" an extraordinary one), looked up on the server; 0 for "".
+// Throws CLI::ValidationError naming the sessions there are when none
+// matches.
+int64_t SessionIdOf(Context& ctx, const std::string& option,
+                    const std::string& spec);
+
 // A fresh request id for an idempotent create.
 std::string NewRequestId();
 
@@ -79,10 +87,12 @@ void PrintHistory(const v1::GetItemHistoryResponse& history);
 struct ItemFilterOptions {
   std::string kind, lead, received_from, received_to, due_before;
   std::vector<std::string> statuses;
-  int64_t session = 0, batch = 0;
+  std::string session;
+  int64_t batch = 0;
 };
 void AddItemFilterOptions(CLI::App* c, ItemFilterOptions* o);
-v1::ListItemsRequest ItemFilterRequest(const ItemFilterOptions& o);
+v1::ListItemsRequest ItemFilterRequest(Context& ctx,
+                                       const ItemFilterOptions& o);
 // "petition" -> ITEM_KIND_PETITION; UNSPECIFIED for "".
 v1::ItemKind ItemKindFromName(const std::string& name);
 // The kind names typed on the command line.

@@ -6,10 +6,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/cli.h"
 #include "google/protobuf/descriptor.h"
+#include "pqtrack/v1/assembly.grpc.pb.h"
 #include "services/common/crypto.h"
 #include "services/common/dates.h"
 
@@ -74,6 +76,45 @@ CLI::Validator UnitCodeCase() {
         return "";
       },
       "");
+}
+
+int64_t SessionIdOf(Context& ctx, const std::string& option,
+                    const std::string& spec) {
+  if (spec.empty()) return 0;
+  int64_t id = 0;
+  if (absl::SimpleAtoi(spec, &id)) {
+    if (id <= 0) throw CLI::ValidationError(option, "a session id is > 0");
+    return id;
+  }
+  const size_t dash = spec.rfind('-');
+  std::string number = dash == std::string::npos ? "" : spec.substr(dash + 1);
+  const bool extraordinary =
+      !number.empty() && (number[0] == 'E' || number[0] == 'e');
+  if (extraordinary) number = number.substr(1);
+  int n = 0;
+  if (dash == std::string::npos || !absl::SimpleAtoi(number, &n)) {
+    throw CLI::ValidationError(
+        option,
+        "a session id (7) or TERM-NUMBER (XV-7; XV-E1 for an "
+        "extraordinary session)");
+  }
+  v1::ListSessionsRequest req;
+  req.set_term_code(absl::AsciiStrToUpper(spec.substr(0, dash)));
+  v1::ListSessionsResponse resp;
+  if (!Call(ctx, &v1::AssemblyService::Stub::ListSessions, req, &resp)) {
+    throw CLI::RuntimeError(ctx.exit_code);
+  }
+  std::vector<std::string> there;
+  for (const v1::Session& s : resp.sessions()) {
+    const bool is_extra = s.kind() == v1::SESSION_KIND_EXTRAORDINARY;
+    if (s.number() == n && is_extra == extraordinary) return s.id();
+    there.push_back(
+        absl::StrCat(s.term_code(), "-", is_extra ? "E" : "", s.number()));
+  }
+  throw CLI::ValidationError(
+      option,
+      absl::StrCat("no session ", spec, there.empty() ? "" : "; there are: ",
+                   absl::StrJoin(there, ", ")));
 }
 
 std::string NewRequestId() { return absl::StrCat("cli-", RandomSecret(16)); }

@@ -19,7 +19,7 @@ using client::FormatDate;
 // Options every kind of item takes.
 struct CommonOpts {
   std::string title, body, body_file, received, due, ref, lead, request_id;
-  int64_t session = 0;
+  std::string session;
   std::vector<std::string> coordinating;
 };
 
@@ -116,7 +116,8 @@ int IndexOf(const std::vector<std::string>& names, const std::string& n) {
 void AddItemFilterOptions(CLI::App* c, ItemFilterOptions* o) {
   c->add_option("--kind", o->kind, "Only this kind")
       ->check(CLI::IsMember(kKindNames));
-  c->add_option("--session", o->session, "Only this session id");
+  c->add_option("--session", o->session,
+                "Only this session: its id or TERM-NUMBER (XV-7)");
   c->add_option("--batch", o->batch, "Only this batch id");
   c->add_option("--lead", o->lead, "Only items led by this unit or under it")
       ->transform(UnitCodeCase());
@@ -133,10 +134,11 @@ void AddItemFilterOptions(CLI::App* c, ItemFilterOptions* o) {
       ->check(DateValidator());
 }
 
-v1::ListItemsRequest ItemFilterRequest(const ItemFilterOptions& o) {
+v1::ListItemsRequest ItemFilterRequest(Context& ctx,
+                                       const ItemFilterOptions& o) {
   v1::ListItemsRequest req;
   req.set_kind(ItemKindFromName(o.kind));
-  req.set_session_id(o.session);
+  req.set_session_id(SessionIdOf(ctx, "--session", o.session));
   req.set_batch_id(o.batch);
   req.set_lead_unit_code(o.lead);
   for (const auto& s : o.statuses) {
@@ -273,10 +275,10 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
         ->required();
     c->add_option("--field", o->field, "Field (lĩnh vực)")->required();
     c->add_option("--session", o->session,
-                  "Session id (default: the batch's session)");
+                  "Session: id or TERM-NUMBER (default: the batch's)");
     c->callback([&ctx, o] {
       v1::RecordItemRequest req;
-      FillCommon(*o, o->session, req);
+      FillCommon(*o, SessionIdOf(ctx, "--session", o->session), req);
       req.mutable_item()->set_kind(v1::ITEM_KIND_PETITION);
       auto* p = req.mutable_item()->mutable_petition();
       p->set_batch_id(o->batch);
@@ -292,7 +294,8 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<Opts>();
     auto* c = record->add_subcommand("question", "A deputy's question");
     AddCommonOptions(c, *o);
-    c->add_option("--session", o->session, "Session id")->required();
+    c->add_option("--session", o->session, "Session: id or TERM-NUMBER (XV-7)")
+        ->required();
     c->add_option("--deputy", o->deputy, "Asking deputy")->required();
     c->add_option("--delegation", o->delegation, "The deputy's delegation")
         ->required();
@@ -306,7 +309,7 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
         ->check(DateValidator());
     c->callback([&ctx, o] {
       v1::RecordItemRequest req;
-      FillCommon(*o, o->session, req);
+      FillCommon(*o, SessionIdOf(ctx, "--session", o->session), req);
       req.mutable_item()->set_kind(v1::ITEM_KIND_QUESTION);
       auto* q = req.mutable_item()->mutable_question();
       q->set_deputy_name(o->deputy);
@@ -326,7 +329,8 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
     auto* c =
         record->add_subcommand("document", "An incoming official document");
     AddCommonOptions(c, *o);
-    c->add_option("--session", o->session, "Session id, if any");
+    c->add_option("--session", o->session,
+                  "Session, if any: id or TERM-NUMBER (XV-7)");
     c->add_option("--sender", o->sender, "Sending agency")->required();
     c->add_option("--number", o->number, "Document number")->required();
     c->add_option("--dated", o->dated, "Date on the document, YYYY-MM-DD")
@@ -336,7 +340,7 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
                 "The document needs no reply (recorded for the register)");
     c->callback([&ctx, o] {
       v1::RecordItemRequest req;
-      FillCommon(*o, o->session, req);
+      FillCommon(*o, SessionIdOf(ctx, "--session", o->session), req);
       req.mutable_item()->set_kind(v1::ITEM_KIND_DOCUMENT);
       auto* d = req.mutable_item()->mutable_document();
       d->set_sender(o->sender);
@@ -353,7 +357,8 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<Opts>();
     auto* c = record->add_subcommand("task", "A task assigned by an authority");
     AddCommonOptions(c, *o);
-    c->add_option("--session", o->session, "Session id, if any");
+    c->add_option("--session", o->session,
+                  "Session, if any: id or TERM-NUMBER (XV-7)");
     c->add_option("--assigned-by", o->assigned_by, "Assigning authority")
         ->required();
     c->add_option("--source-document", o->source,
@@ -364,7 +369,7 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
         ->check(DateValidator());
     c->callback([&ctx, o] {
       v1::RecordItemRequest req;
-      FillCommon(*o, o->session, req);
+      FillCommon(*o, SessionIdOf(ctx, "--session", o->session), req);
       req.mutable_item()->set_kind(v1::ITEM_KIND_TASK);
       auto* t = req.mutable_item()->mutable_task();
       t->set_assigned_by(o->assigned_by);
@@ -584,7 +589,7 @@ void AddItemCommands(CLI::App& app, Context& ctx) {
                   "Continue from a previous page");
     c->add_flag("--all", o->all, "Fetch every page");
     c->callback([&ctx, o] {
-      v1::ListItemsRequest req = ItemFilterRequest(o->filter);
+      v1::ListItemsRequest req = ItemFilterRequest(ctx, o->filter);
       req.set_page_size(o->page_size);
       req.set_page_token(o->page_token);
       v1::ListItemsResponse all;

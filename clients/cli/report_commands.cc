@@ -333,7 +333,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
 
   {
     struct SessionOpts {
-      int64_t session = 0, batch = 0;
+      std::string session;
+      int64_t batch = 0;
       std::string as_of, unit, format = "table", out;
       DocumentOpts doc;
     };
@@ -342,7 +343,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
         "session",
         "A session's petitions (or one batch's) per field and unit, with "
         "outcomes, roadmaps, carried-over and transferred items");
-    auto* session = sc->add_option("--session", so->session, "Session id");
+    auto* session = sc->add_option("--session", so->session,
+                                   "Session: id or TERM-NUMBER (XV-7)");
     auto* batch = sc->add_option("--batch", so->batch, "Batch id");
     session->excludes(batch);
     sc->add_option("--as-of", so->as_of, "As of this day (default: today)")
@@ -361,8 +363,8 @@ void AddReportCommands(CLI::App& app, Context& ctx) {
       v1::SessionReportRequest req;
       if (so->batch != 0) {
         req.set_batch_id(so->batch);
-      } else if (so->session != 0) {
-        req.set_session_id(so->session);
+      } else if (!so->session.empty()) {
+        req.set_session_id(SessionIdOf(ctx, "--session", so->session));
       } else {
         throw CLI::ValidationError("--session", "give --session or --batch");
       }

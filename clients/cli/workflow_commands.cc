@@ -534,8 +534,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
   }
   {
     struct Opts {
-      int64_t batch = 0, session = 0;
-      std::string kind, received_from, received_to, to;
+      int64_t batch = 0;
+      std::string session, kind, received_from, received_to, to;
       std::vector<int64_t> ids;
       std::vector<std::string> coord;
       bool dry_run = false;
@@ -550,7 +550,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
         "safely. Prints what went where and why; exits 1 when any item was "
         "refused.");
     c->add_option("--batch", o->batch, "Only this batch id");
-    c->add_option("--session", o->session, "Only this session id");
+    c->add_option("--session", o->session,
+                  "Only this session: id or TERM-NUMBER (XV-7)");
     c->add_option("--kind", o->kind, "Only this kind")
         ->check(CLI::IsMember(KindNames()));
     c->add_option("--received-from", o->received_from,
@@ -577,7 +578,7 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
       v1::ListItemsRequest* f = req.mutable_filter();
       f->set_kind(ItemKindFromName(o->kind));
       f->set_batch_id(o->batch);
-      f->set_session_id(o->session);
+      f->set_session_id(SessionIdOf(ctx, "--session", o->session));
       if (!o->received_from.empty()) {
         *f->mutable_received_from() =
             ParseDateOption("--received-from", o->received_from);
@@ -714,8 +715,7 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
   }
   {
     struct Opts {
-      std::string query, kind, lead, page_token;
-      int64_t session = 0;
+      std::string query, kind, lead, page_token, session;
       int page_size = 0;
     };
     auto o = std::make_shared<Opts>();
@@ -728,7 +728,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
     c->add_option("query", o->query, "Words to find")->required();
     c->add_option("--kind", o->kind, "Only this kind")
         ->check(CLI::IsMember({"petition", "question", "document", "task"}));
-    c->add_option("--session", o->session, "Only this session id");
+    c->add_option("--session", o->session,
+                  "Only this session: id or TERM-NUMBER (XV-7)");
     c->add_option("--lead", o->lead, "Only items led by this unit or under it")
         ->transform(UnitCodeCase());
     c->add_option("--page-size", o->page_size, "Hits per page (default 50)");
@@ -745,7 +746,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
           }
         }
       }
-      req.mutable_filter()->set_session_id(o->session);
+      req.mutable_filter()->set_session_id(
+          SessionIdOf(ctx, "--session", o->session));
       req.mutable_filter()->set_lead_unit_code(o->lead);
       req.set_page_size(o->page_size);
       req.set_page_token(o->page_token);

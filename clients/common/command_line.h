@@ -24,8 +24,14 @@ inline void StandardCommandLine(CLI::App& app, const std::string& name) {
 }
 
 // Prints a failed parse (or the help and version asked for) and returns
-// the exit status: 0 for --help and --version, 2 for a usage error.
+// the exit status: 0 for --help and --version, 2 for a usage error; a
+// CLI::RuntimeError thrown by a command keeps its own status.
 inline int ParseExit(CLI::App& app, const CLI::ParseError& e) {
+  // A command that gave up after printing its own error (a lookup it
+  // needed failed) keeps the status it chose.
+  if (dynamic_cast<const CLI::RuntimeError*>(&e) != nullptr) {
+    return e.get_exit_code();
+  }
   const int code = app.exit(e);
   return code == 0 ? 0 : 2;
 }

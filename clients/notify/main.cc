@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
       ->required();
   app.add_flag("--once", once,
                "Deliver every alert fired so far, then exit (for cron and "
-               "tests)");
+               "tests); exit 1 when the server cannot be reached in five "
+               "attempts (about 15 s)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

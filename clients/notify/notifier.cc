@@ -295,6 +295,11 @@ int Notifier::Run(bool once) {
   int64_t cursor = -1;
   absl::Duration backoff = absl::Seconds(1);
   bool drained = false;
+  bool checked = false;
+  // With --once, a server that cannot be reached is given this many tries
+  // (about 15 s of backoff) before giving up with exit status 1.
+  constexpr int kOnceAttempts = 5;
+  int failures = 0;
   while (!Stopping() && !drained) {
     if (absl::Status st = LoadUnits(); !st.ok()) {
       if (st.code() == absl::StatusCode::kUnauthenticated ||
@@ -302,11 +307,31 @@ int Notifier::Run(bool once) {
         Log(absl::StrCat("the server refused us: ", st.message()));
         return 1;
       }
+      if (once && ++failures >= kOnceAttempts) {
+        Log(absl::StrCat("cannot reach the server (", st.message(),
+                         "); giving up after ", failures, " attempts"));
+        return 1;
+      }
       Log(absl::StrCat("cannot reach the server (", st.message(),
                        "); retrying in ", absl::FormatDuration(backoff)));
       if (!Wait(backoff)) break;
       backoff = std::min(backoff * 2, absl::Seconds(30));
       continue;
+    }
+    failures = 0;
+    if (!checked) {
+      // A route naming a unit the server does not know would never match:
+      // a configuration error, said at start.
+      for (size_t i = 0; i < config_.routes.size(); ++i) {
+        for (const std::string& unit : config_.routes[i].units) {
+          if (parents_.count(unit) == 0) {
+            Log(absl::StrCat("configuration: route ", i + 1, " names unit \"",
+                             unit, "\", which the server does not know"));
+            return 2;
+          }
+        }
+      }
+      checked = true;
     }
     if (cursor < 0) {
       absl::StatusOr<int64_t> acked = AckedCursor();
@@ -362,6 +387,11 @@ int Notifier::Run(bool once) {
         st.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
         st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
       Log(absl::StrCat("the server refused the stream: ", st.error_message()));
+      return 1;
+    }
+    if (once && ++failures >= kOnceAttempts) {
+      Log(absl::StrCat("stream ended (", st.error_message(),
+                       "); giving up after ", failures, " attempts"));
       return 1;
     }
     Log(absl::StrCat("stream ended (", st.error_message(),

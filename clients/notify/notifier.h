@@ -40,7 +40,9 @@ class Notifier {
            std::shared_ptr<grpc::Channel> channel, std::string token);
 
   // Runs until Stop(), or with `once` until everything fired so far is
-  // handled. Returns the exit code (0, or 1 when the server refused us).
+  // handled. Returns the exit code: 0; 1 when the server refused us, or,
+  // with `once`, could not be reached in five attempts (about 15 s); 2 when
+  // a route names a unit the server does not know.
   int Run(bool once);
   // Ends Run() soon: the stream is cancelled and waits are cut short.
   void Stop();

@@ -250,10 +250,17 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
   r = Run({"session", "create", "--term", "XV", "--number", "7", "--opens",
            "2024-05-20", "--closes", "2024-06-29"});
   ASSERT_EQ(r.code, 0) << r.out;
-  r = Run({"batch", "create", "--session", "1", "--phase", "after", "--from",
+  // Sessions by name: the term's code and the session's number.
+  r = Run({"batch", "create", "--session", "XV-9", "--phase", "after", "--from",
+           "Ban Dân nguyện", "--document", "1/BDN", "--received",
+           "2024-07-20"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("no session XV-9; there are: XV-7"));
+  r = Run({"batch", "create", "--session", "xv-7", "--phase", "after", "--from",
            "Ban Dân nguyện", "--document", "1/BDN", "--received",
            "2024-07-20"});
   ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("batch 1 created"));
 
   // clang-format off
   const std::vector<std::string> petition = {
@@ -1472,6 +1479,31 @@ TEST_F(NotifyTest, DeliversEveryAlertThroughAFailingReceiverAndRestarts) {
 
 namespace pqtrack {
 namespace {
+
+// A route naming a unit the server does not know is a configuration error
+// at start; --once gives up on a server it cannot reach, with exit 1.
+TEST_F(NotifyTest, RefusesAnUnknownUnitAndGivesUpOnceUnreachable) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2026-11-02");
+  service_ = UserWithToken("notifier", "service", "");
+  const std::string config = dir_.path() + "/notify.toml";
+  WriteConfig(config, "[[route]]\nunits = [\"NOPE\"]\nwebhook = \"" +
+                          hook_.url() + "\"\n");
+  testing::Subprocess bad({PQTRACK_NOTIFY_BIN, "--config", config, "--once"});
+  bad.ReadToEnd();
+  EXPECT_EQ(bad.Wait(), 2);
+  EXPECT_THAT(bad.output(), HasSubstr("route 1 names unit \"NOPE\", which "
+                                      "the server does not know"));
+
+  WriteConfig(config, "[[route]]\nwebhook = \"" + hook_.url() + "\"\n");
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  server_->Wait();
+  testing::Subprocess away({PQTRACK_NOTIFY_BIN, "--config", config, "--once"});
+  away.ReadToEnd();
+  EXPECT_EQ(away.Wait(), 1);
+  EXPECT_THAT(away.output(), HasSubstr("giving up after 5 attempts"));
+}
 
 TEST_F(NotifyTest, ReconnectsWhenTheServerComesBack) {
   ASSERT_FALSE(StartServer().empty());
