@@ -105,18 +105,11 @@ absl::StatusOr<Config> ParseConfig(const std::string& text,
   std::vector<std::string> problems;
   Reader r(&problems);
   Config c;
-  static const std::vector<std::string> kTop = {"server",
-                                                "token_file",
-                                                "subscriber",
-                                                "dead_letter",
-                                                "state_dir",
-                                                "max_attempts",
-                                                "initial_backoff_ms",
-                                                "max_backoff_ms",
-                                                "timeout_seconds",
-                                                "smtp",
-                                                "digest",
-                                                "route"};
+  static const std::vector<std::string> kTop = {
+      "server",         "language",        "token_file",   "subscriber",
+      "dead_letter",    "state_dir",       "max_attempts", "initial_backoff_ms",
+      "max_backoff_ms", "timeout_seconds", "smtp",         "digest",
+      "route"};
   for (const auto& [key, value] : root) {
     if (std::find(kTop.begin(), kTop.end(), std::string(key.str())) ==
         kTop.end()) {
@@ -125,6 +118,10 @@ absl::StatusOr<Config> ParseConfig(const std::string& text,
     }
   }
   r.Text(root, "", "server", &c.server);
+  r.Text(root, "", "language", &c.language);
+  if (c.language != "vi" && c.language != "en") {
+    r.Fail("language: \"vi\" (the default) or \"en\"");
+  }
   r.Text(root, "", "token_file", &c.token_file);
   r.Text(root, "", "subscriber", &c.subscriber);
   r.Text(root, "", "dead_letter", &c.dead_letter);

@@ -1,6 +1,7 @@
 // Provides the configuration of pqtrack-notify, read from a TOML file:
 //
 //   server = "127.0.0.1:50051"         # default: PQTRACK_SERVER
+//   language = "vi"                    # of the messages: "vi" or "en"
 //   token_file = "/etc/pqtrack/notify.token"  # a SERVICE user's token;
 //                                       # default: PQTRACK_TOKEN(_FILE)
 //   subscriber = "notifier-main"       # whose acknowledged cursor to keep
@@ -57,6 +58,8 @@ struct Smtp {
 
 struct Config {
   std::string server;
+  // The messages' language: "vi" (Vietnamese, the default) or "en".
+  std::string language = "vi";
   std::string token_file;
   std::string subscriber = "notifier";
   std::string dead_letter = "notify-dead.jsonl";

@@ -71,15 +71,61 @@ std::string AlertJson(const v1::Alert& alert) {
   return out;
 }
 
-std::string AlertText(const v1::Alert& a) {
-  std::string text = absl::StrCat(KindName(a.kind()), " item ", a.item_id());
+namespace {
+
+// An alert kind as people read it.
+std::string KindLabel(v1::AlertKind k, bool vi) {
+  switch (k) {
+    case v1::ALERT_KIND_ASSIGNED:
+      return vi ? "Được giao" : "Assigned";
+    case v1::ALERT_KIND_DUE_SOON:
+      return vi ? "Sắp đến hạn" : "Due soon";
+    case v1::ALERT_KIND_DUE_TODAY:
+      return vi ? "Đến hạn hôm nay" : "Due today";
+    case v1::ALERT_KIND_OVERDUE:
+      return vi ? "Quá hạn" : "Overdue";
+    case v1::ALERT_KIND_ESCALATED:
+      return vi ? "Quá hạn, báo cáo lãnh đạo" : "Escalated";
+    case v1::ALERT_KIND_TRANSFERRED:
+      return vi ? "Chuyển xử lý" : "Transferred";
+    case v1::ALERT_KIND_RETURNED_FOR_REVISION:
+      return vi ? "Trả lại để sửa" : "Returned for revision";
+    case v1::ALERT_KIND_ANSWERED:
+      return vi ? "Đã trả lời" : "Answered";
+    case v1::ALERT_KIND_SUBMITTED_FOR_APPROVAL:
+      return vi ? "Trình duyệt" : "Submitted for approval";
+    default:
+      return KindName(k);
+  }
+}
+
+}  // namespace
+
+std::string AlertText(const v1::Alert& a, const std::string& language) {
+  const bool vi = language != "en";
+  std::string text = absl::StrCat(KindLabel(a.kind(), vi),
+                                  vi ? ": hồ sơ số " : ": item ", a.item_id());
   if (!a.unit_code().empty()) absl::StrAppend(&text, " (", a.unit_code(), ")");
   if (a.due_on().year() != 0) {
-    absl::StrAppend(&text, ", due ", Day(a.due_on()));
-    if (a.days_left() > 0)
-      absl::StrAppend(&text, ", ", a.days_left(), " day(s) left");
-    if (a.days_left() < 0)
-      absl::StrAppend(&text, ", ", -a.days_left(), " day(s) overdue");
+    if (vi) {
+      absl::StrAppend(&text, ", hạn ",
+                      absl::StrFormat("%02d/%02d/%04d", a.due_on().day(),
+                                      a.due_on().month(), a.due_on().year()));
+      if (a.days_left() > 0) {
+        absl::StrAppend(&text, ", còn ", a.days_left(), " ngày");
+      }
+      if (a.days_left() < 0) {
+        absl::StrAppend(&text, ", quá hạn ", -a.days_left(), " ngày");
+      }
+    } else {
+      absl::StrAppend(&text, ", due ", Day(a.due_on()));
+      if (a.days_left() > 0) {
+        absl::StrAppend(&text, ", ", a.days_left(), " day(s) left");
+      }
+      if (a.days_left() < 0) {
+        absl::StrAppend(&text, ", ", -a.days_left(), " day(s) overdue");
+      }
+    }
   }
   absl::StrAppend(&text, ": ", OneLine(a.title()));
   return text;
@@ -210,7 +256,8 @@ absl::Status Notifier::Spool(const v1::Alert& alert, const Route& route) {
   std::error_code ec;
   std::filesystem::create_directories(config_.state_dir, ec);
   std::ofstream out(config_.state_dir + "/digest.spool", std::ios::app);
-  out << absl::StrJoin(route.email, ",") << "\t" << AlertText(alert) << "\n";
+  out << absl::StrJoin(route.email, ",") << "\t"
+      << AlertText(alert, config_.language) << "\n";
   out.flush();
   if (!out) {
     return absl::UnavailableError(
@@ -239,9 +286,10 @@ bool Notifier::Handle(const v1::Alert& alert) {
         !Attempt(alert, "e-mail to " + absl::StrJoin(route.email, ", "), [&] {
           return sender_.SendMail(
               config_.smtp, route.email,
-              absl::StrCat("[pqtrack] ", AlertText(alert)),
-              absl::StrCat(AlertText(alert), "\n\n", alert.detail_json(),
-                           "\n\nAlert ", alert.id(), " of pqtrack.\n"),
+              absl::StrCat("[pqtrack] ", AlertText(alert, config_.language)),
+              absl::StrCat(AlertText(alert, config_.language), "\n\n",
+                           alert.detail_json(), "\n\nAlert ", alert.id(),
+                           " of pqtrack.\n"),
               Key(alert));
         })) {
       return false;
@@ -271,12 +319,15 @@ void Notifier::SendDigestsIfDue() {
     }
   }
   for (const auto& [to, lines] : by_recipients) {
-    const absl::Status st =
-        sender_.SendMail(config_.smtp, absl::StrSplit(to, ','),
-                         absl::StrCat("[pqtrack] daily digest ", today, ": ",
-                                      lines.size(), " alert(s)"),
-                         absl::StrCat(absl::StrJoin(lines, "\n"), "\n"),
-                         absl::StrCat("pqtrack-digest-", today, "-", to));
+    const absl::Status st = sender_.SendMail(
+        config_.smtp, absl::StrSplit(to, ','),
+        config_.language == "en"
+            ? absl::StrCat("[pqtrack] daily digest ", today, ": ", lines.size(),
+                           " alert(s)")
+            : absl::StrCat("[pqtrack] tổng hợp cảnh báo ngày ", today, ": ",
+                           lines.size(), " cảnh báo"),
+        absl::StrCat(absl::StrJoin(lines, "\n"), "\n"),
+        absl::StrCat("pqtrack-digest-", today, "-", to));
     if (!st.ok()) {
       Log(absl::StrCat("daily digest to ", to, " failed (", st.message(),
                        "); kept for the next try"));

@@ -31,8 +31,10 @@ bool Matches(const Route& route, const v1::Alert& alert,
 
 // The alert as a webhook's JSON body (protobuf JSON, proto field names).
 std::string AlertJson(const v1::Alert& alert);
-// One line for people: "OVERDUE item 12 (TL) due 2024-09-18: title".
-std::string AlertText(const v1::Alert& alert);
+// One line for people in `language` ("vi" or "en"): "Quá hạn: hồ sơ số 12
+// (TL), hạn 18/09/2024, quá hạn 1 ngày: title"; "Overdue: item 12 (TL), due
+// 2024-09-18, 1 day(s) overdue: title".
+std::string AlertText(const v1::Alert& alert, const std::string& language);
 
 class Notifier {
  public:

@@ -77,6 +77,34 @@ TEST(NotifyRoutes, UnitsMatchTheirSubtreeAndKindsByName) {
   EXPECT_FALSE(notify::Matches(route, a, parents));
 }
 
+// Messages are in Vietnamese by default, in English when configured.
+TEST(NotifyText, VietnameseByDefaultEnglishBySetting) {
+  v1::Alert a;
+  a.set_kind(v1::ALERT_KIND_OVERDUE);
+  a.set_item_id(12);
+  a.set_unit_code("TL");
+  a.mutable_due_on()->set_year(2024);
+  a.mutable_due_on()->set_month(9);
+  a.mutable_due_on()->set_day(18);
+  a.set_days_left(-2);
+  a.set_title("Về tiền lương");
+  EXPECT_EQ(notify::AlertText(a, "vi"),
+            "Quá hạn: hồ sơ số 12 (TL), hạn 18/09/2024, quá hạn 2 ngày: Về "
+            "tiền lương");
+  EXPECT_EQ(notify::AlertText(a, "en"),
+            "Overdue: item 12 (TL), due 2024-09-18, 2 day(s) overdue: Về "
+            "tiền lương");
+  const std::string route = "[[route]]\nwebhook = \"http://127.0.0.1:9/\"\n";
+  auto c = notify::ParseConfig(route, "");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->language, "vi");
+  c = notify::ParseConfig("language = \"en\"\n" + route, "");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->language, "en");
+  c = notify::ParseConfig("language = \"fr\"\n" + route, "");
+  EXPECT_THAT(c.status().message(), ::testing::HasSubstr("language"));
+}
+
 TEST(NotifyMail, HeadersCarryTheKeyAndAnEncodedSubject) {
   const std::string m = notify::MailMessage(
       "p@b.vn", {"a@b.vn", "c@b.vn"}, "Quá hạn", "dòng 1\ndòng 2",
