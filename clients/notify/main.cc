@@ -36,6 +36,11 @@ int main(int argc, char** argv) {
   bool once = false;
   app.add_option("--config,-c", config_path, "The TOML configuration file")
       ->required();
+  auto* redrive = app.add_subcommand(
+      "redrive",
+      "Send the deliveries of the dead-letter file again, each to the "
+      "receiver it failed for; those that succeed leave the file. Exit 0 "
+      "when it is empty afterwards, 1 otherwise");
   app.add_flag("--once", once,
                "Deliver every alert fired so far, then exit (for cron and "
                "tests); exit 1 when the server cannot be reached in five "
@@ -84,7 +89,7 @@ int main(int argc, char** argv) {
   std::cerr << "pqtrack-notify: " << config->routes.size()
             << " route(s), server " << conn.server << ", subscriber "
             << config->subscriber << std::endl;
-  const int code = notifier.Run(once);
+  const int code = redrive->parsed() ? notifier.Redrive() : notifier.Run(once);
   pthread_kill(waiter.native_handle(), SIGTERM);  // ends the waiter
   waiter.join();
   curl_global_cleanup();

@@ -5,11 +5,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "pqtrack/v1/unit.grpc.pb.h"
 #include "services/common/dates.h"
@@ -266,6 +268,100 @@ absl::Status Notifier::Spool(const v1::Alert& alert, const Route& route) {
   return absl::OkStatus();
 }
 
+absl::Status Notifier::Deliver(const v1::Alert& alert,
+                               const std::string& target) {
+  if (absl::StartsWith(target, "webhook ")) {
+    return sender_.PostJson(target.substr(8), AlertJson(alert), Key(alert));
+  }
+  if (absl::StartsWith(target, "e-mail to ")) {
+    const std::vector<std::string> to = absl::StrSplit(target.substr(10), ", ");
+    return sender_.SendMail(
+        config_.smtp, to,
+        absl::StrCat("[pqtrack] ", AlertText(alert, config_.language)),
+        absl::StrCat(AlertText(alert, config_.language), "\n\n",
+                     alert.detail_json(), "\n\nAlert ", alert.id(),
+                     " of pqtrack.\n"),
+        Key(alert));
+  }
+  return absl::UnimplementedError(absl::StrCat("cannot re-send to ", target));
+}
+
+int Notifier::Redrive() {
+  std::ifstream in(config_.dead_letter);
+  std::vector<std::string> kept;
+  int sent = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    google::protobuf::Struct entry;
+    v1::Alert alert;
+    std::string target;
+    bool readable =
+        google::protobuf::util::JsonStringToMessage(line, &entry).ok();
+    if (readable) {
+      const auto& f = entry.fields();
+      readable = f.count("target") > 0 && f.count("alert") > 0;
+      if (readable) {
+        target = f.at("target").string_value();
+        std::string json;
+        readable =
+            google::protobuf::util::MessageToJsonString(f.at("alert"), &json)
+                .ok() &&
+            google::protobuf::util::JsonStringToMessage(json, &alert).ok();
+      }
+    }
+    if (!readable) {
+      Log("dead letter: a line that is not a dead letter stays in the file");
+      kept.push_back(line);
+      continue;
+    }
+    bool done = false;
+    absl::Duration backoff = config_.initial_backoff;
+    for (int attempt = 1; attempt <= config_.max_attempts; ++attempt) {
+      const absl::Status st = Deliver(alert, target);
+      if (st.ok()) {
+        done = true;
+        break;
+      }
+      Log(absl::StrCat("redrive alert ", alert.id(), " to ", target,
+                       ": attempt ", attempt, " of ", config_.max_attempts,
+                       " failed: ", st.message()));
+      if (st.code() == absl::StatusCode::kUnimplemented || !Wait(backoff)) {
+        break;
+      }
+      backoff = std::min(backoff * 2, config_.max_backoff);
+    }
+    if (done) {
+      ++sent;
+      Log(absl::StrCat("redrove alert ", alert.id(), " to ", target));
+    } else {
+      kept.push_back(line);
+    }
+  }
+  in.close();
+  const std::string tmp = config_.dead_letter + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    for (const std::string& k : kept) out << k << "\n";
+    out.flush();
+    if (!out) {
+      Log(absl::StrCat("cannot write ", tmp, "; ", config_.dead_letter,
+                       " is left as it was"));
+      return 1;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, config_.dead_letter, ec);
+  if (ec) {
+    Log(absl::StrCat("cannot replace ", config_.dead_letter, ": ",
+                     ec.message()));
+    return 1;
+  }
+  Log(absl::StrCat("redrive: ", sent, " sent, ", kept.size(), " left in ",
+                   config_.dead_letter));
+  return kept.empty() ? 0 : 1;
+}
+
 bool Notifier::Handle(const v1::Alert& alert) {
   for (const Route& route : config_.routes) {
     if (!Matches(route, alert, parents_)) continue;
@@ -276,23 +372,15 @@ bool Notifier::Handle(const v1::Alert& alert) {
       }
       continue;
     }
-    if (!route.webhook.empty() &&
-        !Attempt(alert, "webhook " + route.webhook, [&] {
-          return sender_.PostJson(route.webhook, AlertJson(alert), Key(alert));
-        })) {
-      return false;
-    }
-    if (!route.email.empty() &&
-        !Attempt(alert, "e-mail to " + absl::StrJoin(route.email, ", "), [&] {
-          return sender_.SendMail(
-              config_.smtp, route.email,
-              absl::StrCat("[pqtrack] ", AlertText(alert, config_.language)),
-              absl::StrCat(AlertText(alert, config_.language), "\n\n",
-                           alert.detail_json(), "\n\nAlert ", alert.id(),
-                           " of pqtrack.\n"),
-              Key(alert));
-        })) {
-      return false;
+    for (const std::string& target :
+         {route.webhook.empty() ? "" : "webhook " + route.webhook,
+          route.email.empty()
+              ? ""
+              : "e-mail to " + absl::StrJoin(route.email, ", ")}) {
+      if (target.empty()) continue;
+      if (!Attempt(alert, target, [&] { return Deliver(alert, target); })) {
+        return false;
+      }
     }
   }
   return true;

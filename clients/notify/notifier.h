@@ -49,6 +49,13 @@ class Notifier {
   // Ends Run() soon: the stream is cancelled and waits are cut short.
   void Stop();
 
+  // Sends each delivery of the dead-letter file again to the receiver it
+  // failed for (with the usual retries); those that succeed leave the
+  // file, the others stay in it (rewritten at once, through a temporary).
+  // Lines it cannot read stay too. Returns the exit code: 0 when the file
+  // is empty afterwards, 1 otherwise.
+  int Redrive();
+
  private:
   std::unique_ptr<grpc::ClientContext> Context(bool stream) const;
   void Log(const std::string& line) const;
@@ -63,6 +70,9 @@ class Notifier {
   bool Handle(const v1::Alert& alert);
   bool Attempt(const v1::Alert& alert, const std::string& target,
                const std::function<absl::Status()>& send);
+  // One delivery to `target` (as DeadLetter names it: "webhook URL",
+  // "e-mail to A, B"), once; UNIMPLEMENTED for a target it cannot re-send.
+  absl::Status Deliver(const v1::Alert& alert, const std::string& target);
   void DeadLetter(const v1::Alert& alert, const std::string& target,
                   const std::string& reason, int attempts);
   absl::Status Spool(const v1::Alert& alert, const Route& route);

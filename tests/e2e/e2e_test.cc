@@ -1448,6 +1448,17 @@ TEST_F(NotifyTest, DeliversEveryAlertThroughAFailingReceiverAndRestarts) {
   }
   EXPECT_EQ(dead_lines, 3);
   EXPECT_EQ(AckedCursor(), 3);
+  // The receiver is back: the dead letters are sent again, and leave the
+  // file.
+  broken.Fail(0, 500);
+  run = server::RunProcess({PQTRACK_NOTIFY_BIN, "--config", config, "redrive"},
+                           std::nullopt);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_THAT(run->output, HasSubstr("redrive: 3 sent, 0 left"));
+  EXPECT_EQ(AlertIds(broken.accepted()), (std::vector<int64_t>{1, 2, 3}));
+  std::ifstream emptied(dir_.path() + "/dead.jsonl");
+  EXPECT_FALSE(std::getline(emptied, line));
 
   // Only the working receiver from here on.
   WriteConfig(config, "[[route]]\nwebhook = \"" + hook_.url() + "\"\n");
