@@ -64,11 +64,7 @@ v1::AlertKind KindOf(std::string name) {
 }
 
 std::string CompactJson(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions o;
-  o.preserve_proto_field_names = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  return out;
+  return client::ToJson(m, /*pretty=*/false);
 }
 
 }  // namespace

@@ -4,11 +4,14 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/dates.h"
+#include "services/common/json.h"
 #include "services/common/utf8.h"
 
 namespace pqtrack::client {
@@ -116,15 +119,154 @@ void PrintFields(std::ostream& out,
   }
 }
 
+namespace {
+
+using google::protobuf::FieldDescriptor;
+
+void AppendQuoted(std::string& out, absl::string_view s) {
+  out += JsonQuote(s);
+}
+
+void AppendMessage(std::string& out, const google::protobuf::Message& m,
+                   const std::string& indent, bool pretty);
+
+// One value of field `f` (element `i` of a repeated one, else -1).
+void AppendValue(std::string& out, const google::protobuf::Message& m,
+                 const FieldDescriptor* f, int i, const std::string& indent,
+                 bool pretty) {
+  const auto* r = m.GetReflection();
+  const bool rep = i >= 0;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+      absl::StrAppend(&out,
+                      rep ? r->GetRepeatedInt32(m, f, i) : r->GetInt32(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:
+      absl::StrAppend(&out,
+                      rep ? r->GetRepeatedInt64(m, f, i) : r->GetInt64(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      absl::StrAppend(&out,
+                      rep ? r->GetRepeatedUInt32(m, f, i) : r->GetUInt32(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      absl::StrAppend(&out,
+                      rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      absl::StrAppend(&out,
+                      rep ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      absl::StrAppend(&out,
+                      rep ? r->GetRepeatedFloat(m, f, i) : r->GetFloat(m, f));
+      break;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      out += (rep ? r->GetRepeatedBool(m, f, i) : r->GetBool(m, f)) ? "true"
+                                                                    : "false";
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      AppendQuoted(
+          out, EnumLabel(f->enum_type(), rep ? r->GetRepeatedEnumValue(m, f, i)
+                                             : r->GetEnumValue(m, f)));
+      break;
+    case FieldDescriptor::CPPTYPE_STRING: {
+      const std::string v =
+          rep ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
+      AppendQuoted(out, f->type() == FieldDescriptor::TYPE_BYTES
+                            ? absl::Base64Escape(v)
+                            : v);
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      const google::protobuf::Message& sub =
+          rep ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
+      const std::string type = sub.GetDescriptor()->full_name();
+      if (type == "pqtrack.v1.Date") {
+        const auto& d = static_cast<const v1::Date&>(sub);
+        if (d.year() == 0) {
+          out += "null";
+        } else {
+          AppendQuoted(out, FormatDate(d));
+        }
+      } else if (type == "google.protobuf.Timestamp") {
+        const auto& t = static_cast<const google::protobuf::Timestamp&>(sub);
+        AppendQuoted(out, absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ",
+                                           absl::FromUnixSeconds(t.seconds()) +
+                                               absl::Nanoseconds(t.nanos()),
+                                           absl::UTCTimeZone()));
+      } else {
+        AppendMessage(out, sub, indent, pretty);
+      }
+      break;
+    }
+  }
+}
+
+void AppendMessage(std::string& out, const google::protobuf::Message& m,
+                   const std::string& indent, bool pretty) {
+  const auto* d = m.GetDescriptor();
+  const auto* r = m.GetReflection();
+  const std::string inner = pretty ? indent + "  " : "";
+  out += '{';
+  bool first = true;
+  for (int n = 0; n < d->field_count(); ++n) {
+    const FieldDescriptor* f = d->field(n);
+    // A oneof member, or a message field, that is not set is left out; a
+    // plain field is always there, with its default.
+    if ((f->containing_oneof() != nullptr ||
+         (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+          !f->is_repeated())) &&
+        !r->HasField(m, f)) {
+      continue;
+    }
+    if (!first) out += ',';
+    first = false;
+    if (pretty) absl::StrAppend(&out, "\n", inner);
+    AppendQuoted(out, f->name());
+    out += pretty ? ": " : ":";
+    if (f->is_map()) {
+      // Maps (string keys here) as objects.
+      out += '{';
+      const int size = r->FieldSize(m, f);
+      for (int i = 0; i < size; ++i) {
+        const google::protobuf::Message& entry = r->GetRepeatedMessage(m, f, i);
+        const auto* key = entry.GetDescriptor()->field(0);
+        const auto* value = entry.GetDescriptor()->field(1);
+        if (i > 0) out += pretty ? ", " : ",";
+        AppendQuoted(out, entry.GetReflection()->GetString(entry, key));
+        out += ':';
+        AppendValue(out, entry, value, -1, inner, pretty);
+      }
+      out += '}';
+    } else if (f->is_repeated()) {
+      out += '[';
+      const int size = r->FieldSize(m, f);
+      for (int i = 0; i < size; ++i) {
+        if (i > 0) out += ',';
+        if (pretty) absl::StrAppend(&out, "\n", inner, "  ");
+        AppendValue(out, m, f, i, inner + "  ", pretty);
+      }
+      if (pretty && size > 0) absl::StrAppend(&out, "\n", inner);
+      out += ']';
+    } else {
+      AppendValue(out, m, f, -1, inner, pretty);
+    }
+  }
+  if (pretty && !first) absl::StrAppend(&out, "\n", indent);
+  out += '}';
+}
+
+}  // namespace
+
+std::string ToJson(const google::protobuf::Message& message, bool pretty) {
+  std::string out;
+  AppendMessage(out, message, "", pretty);
+  return out;
+}
+
 void PrintJson(std::ostream& out, const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.always_print_primitive_fields = true;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  out << json;
-  if (json.empty() || json.back() != '\n') out << "\n";
+  out << ToJson(message, /*pretty=*/true) << "\n";
 }
 
 std::string FormatDate(const v1::Date& d) {

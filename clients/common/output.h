@@ -45,7 +45,14 @@ class Table {
 void PrintFields(std::ostream& out,
                  const std::vector<std::pair<std::string, std::string>>& kv);
 
-// Prints `message` as JSON (proto field names, enums by name, every field).
+// `message` as JSON fit for jq: proto field names; every plain field with
+// its default, message fields and oneof members only when set; integers
+// (int64 ids too) as numbers; enums by name without their prefix
+// ("IN_PROGRESS"); dates as "2024-11-02" (null when unset); instants as
+// RFC 3339 in UTC. `pretty` indents by two spaces, else one line.
+std::string ToJson(const google::protobuf::Message& message, bool pretty);
+
+// Prints ToJson(message, pretty) and a newline.
 void PrintJson(std::ostream& out, const google::protobuf::Message& message);
 
 // "YYYY-MM-DD", or "" for an unset date.

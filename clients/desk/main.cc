@@ -54,12 +54,7 @@ std::string ColourOf(v1::Timeliness t) {
 }
 
 std::string Json(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions o;
-  o.always_print_primitive_fields = true;
-  o.preserve_proto_field_names = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  return out;
+  return client::ToJson(m, /*pretty=*/false);
 }
 
 void AddInbox(CLI::App& app, Context& ctx, const DeskOptions& desk) {

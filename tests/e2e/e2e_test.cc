@@ -868,7 +868,7 @@ std::vector<int64_t> ReadAlertIds(testing::Subprocess& watch, int n) {
   while (static_cast<int>(ids.size()) < n) {
     const auto line = watch.WaitForLine("\"id\":");
     if (!line) break;
-    const size_t at = line->find("\"id\":\"") + 6;
+    const size_t at = line->find("\"id\":") + 5;  // ids are numbers
     ids.push_back(std::stoll(line->substr(at)));
   }
   return ids;
@@ -1159,7 +1159,10 @@ TEST_F(E2eTest, DeskTakesAnItemFromInboxToSentAnswer) {
   EXPECT_THAT(r.out, HasSubstr("2027-01-01"));  // 60 days after 2026-11-02
   EXPECT_THAT(r.out, Not(HasSubstr("\033[")));  // piped: no colour
   r = Desk(coordinator, {"--json", "inbox"});
-  EXPECT_THAT(r.out, HasSubstr("\"role\": \"INBOX_ROLE_COORDINATING\""));
+  // JSON for jq: enums without their prefix, ids as numbers, dates as days.
+  EXPECT_THAT(r.out, HasSubstr("\"role\": \"COORDINATING\""));
+  EXPECT_THAT(r.out, HasSubstr("\"id\": 1,"));
+  EXPECT_THAT(r.out, HasSubstr("\"due_on\": \"2027-01-01\""));
   r = Desk(stranger, {"inbox"});
   EXPECT_THAT(r.out, HasSubstr("nothing waits on your unit"));
   r = Desk(stranger, {"show", "1"});

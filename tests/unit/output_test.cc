@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "pqtrack/v1/item.pb.h"
 
 namespace pqtrack::client {
 namespace {
@@ -49,6 +50,39 @@ TEST(OutputTest, FormatDate) {
   d.set_month(11);
   d.set_day(2);
   EXPECT_EQ(FormatDate(d), "2024-11-02");
+}
+
+// JSON fit for jq: ids as numbers, enums without their prefix, days as
+// "YYYY-MM-DD", unset messages and oneof members left out.
+TEST(OutputTest, JsonForJq) {
+  v1::Item it;
+  it.set_id(12);
+  it.set_status(v1::ITEM_STATUS_IN_PROGRESS);
+  it.set_title("Về \"tiền lương\"\n");
+  it.mutable_due_on()->set_year(2024);
+  it.mutable_due_on()->set_month(11);
+  it.mutable_due_on()->set_day(2);
+  it.mutable_create_time()->set_seconds(1730512800);
+  it.add_coordinating_unit_codes("CCVC");
+  it.mutable_petition()->set_batch_id(3);
+  const std::string json = ToJson(it, /*pretty=*/false);
+  EXPECT_NE(json.find("\"id\":12,"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"status\":\"IN_PROGRESS\""), std::string::npos);
+  EXPECT_NE(json.find("\"title\":\"Về \\\"tiền lương\\\"\\n\""),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"due_on\":\"2024-11-02\""), std::string::npos);
+  EXPECT_NE(json.find("\"create_time\":\"2024-11-02T02:00:00Z\""),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"coordinating_unit_codes\":[\"CCVC\"]"),
+            std::string::npos);
+  EXPECT_NE(json.find("\"petition\":{\"batch_id\":3,"), std::string::npos);
+  EXPECT_EQ(json.find("\"question\""), std::string::npos);     // oneof unset
+  EXPECT_EQ(json.find("\"received_on\""), std::string::npos);  // unset
+  EXPECT_EQ(json.find('\n'), std::string::npos);
+  EXPECT_NE(ToJson(it, /*pretty=*/true).find("\n  \"id\": 12,"),
+            std::string::npos);
 }
 
 // Instants are shown in Hanoi time (or $TZ's), labelled with the zone.
