@@ -534,8 +534,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
   }
   {
     struct Opts {
-      int64_t batch = 0;
-      std::string session, kind, received_from, received_to, to;
+      ItemFilterOptions filter;
+      std::string to;
       std::vector<int64_t> ids;
       std::vector<std::string> coord;
       bool dry_run = false;
@@ -549,17 +549,8 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
         "own (one refused does not stop the rest) and a run can be repeated "
         "safely. Prints what went where and why; exits 1 when any item was "
         "refused.");
-    c->add_option("--batch", o->batch, "Only this batch id");
-    c->add_option("--session", o->session,
-                  "Only this session: id or TERM-NUMBER (XV-7)");
-    c->add_option("--kind", o->kind, "Only this kind")
-        ->check(CLI::IsMember(KindNames()));
-    c->add_option("--received-from", o->received_from,
-                  "Received on or after, YYYY-MM-DD")
-        ->check(DateValidator());
-    c->add_option("--received-to", o->received_to,
-                  "Received on or before, YYYY-MM-DD")
-        ->check(DateValidator());
+    // The items item list selects (RECEIVED unless --status says otherwise).
+    AddItemFilterOptions(c, &o->filter);
     c->add_option("--ids", o->ids,
                   "Exactly these items (repeatable, or comma-separated)")
         ->delimiter(',');
@@ -575,18 +566,7 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
                 "Change nothing: print what would go where and why");
     c->callback([&ctx, o] {
       v1::RouteItemsRequest req;
-      v1::ListItemsRequest* f = req.mutable_filter();
-      f->set_kind(ItemKindFromName(o->kind));
-      f->set_batch_id(o->batch);
-      f->set_session_id(SessionIdOf(ctx, "--session", o->session));
-      if (!o->received_from.empty()) {
-        *f->mutable_received_from() =
-            ParseDateOption("--received-from", o->received_from);
-      }
-      if (!o->received_to.empty()) {
-        *f->mutable_received_to() =
-            ParseDateOption("--received-to", o->received_to);
-      }
+      *req.mutable_filter() = ItemFilterRequest(ctx, o->filter);
       for (int64_t id : o->ids) req.add_item_ids(id);
       req.set_lead_unit_code(o->to);
       for (const std::string& u : o->coord) req.add_coordinating_unit_codes(u);
@@ -727,7 +707,7 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
         "match comes first, marked \"=\"");
     c->add_option("query", o->query, "Words to find")->required();
     c->add_option("--kind", o->kind, "Only this kind")
-        ->check(CLI::IsMember({"petition", "question", "document", "task"}));
+        ->check(CLI::IsMember(KindNames()));
     c->add_option("--session", o->session,
                   "Only this session: id or TERM-NUMBER (XV-7)");
     c->add_option("--lead", o->lead, "Only items led by this unit or under it")
@@ -737,15 +717,7 @@ void AddWorkflowCommands(CLI::App& app, Context& ctx) {
     c->callback([&ctx, o] {
       v1::SearchItemsRequest req;
       req.set_query(o->query);
-      if (!o->kind.empty()) {
-        const std::vector<std::string> kinds = {"petition", "question",
-                                                "document", "task"};
-        for (size_t i = 0; i < kinds.size(); ++i) {
-          if (kinds[i] == o->kind) {
-            req.mutable_filter()->set_kind(static_cast<v1::ItemKind>(i + 1));
-          }
-        }
-      }
+      req.mutable_filter()->set_kind(ItemKindFromName(o->kind));
       req.mutable_filter()->set_session_id(
           SessionIdOf(ctx, "--session", o->session));
       req.mutable_filter()->set_lead_unit_code(o->lead);

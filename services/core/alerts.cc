@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/dates.h"
+#include "services/core/statuses.h"
 #include "services/core/workflow.h"
 
 namespace pqtrack::core {
@@ -117,9 +118,9 @@ std::optional<Day> LadderDue(const std::optional<Day>& due_on,
 }
 
 bool LadderRuns(ItemStatus status, bool clock_running, bool follow_up_open) {
-  if (follow_up_open) {
-    return status == ItemStatus::kAnswered || IsAwaitingAnswer(status);
-  }
+  // With a follow-up open: awaiting an answer or ANSWERED, the list the SQL
+  // spelling uses too.
+  if (follow_up_open) return StatusIn(kOpenAsOfStatuses, status);
   return IsAwaitingAnswer(status) && clock_running;
 }
 
