@@ -1,5 +1,6 @@
 #include "clients/notify/notifier.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -139,7 +140,32 @@ Notifier::Notifier(Config config, Sender* sender,
       sender_(*sender),
       channel_(std::move(channel)),
       token_(std::move(token)),
-      alerts_(v1::AlertService::NewStub(channel_)) {}
+      alerts_(v1::AlertService::NewStub(channel_)) {
+  std::map<std::string, Receiver*> by_target;
+  const auto receiver = [&](const std::string& target) {
+    Receiver*& r = by_target[target];
+    if (r == nullptr) {
+      receivers_.push_back(std::make_unique<Receiver>());
+      r = receivers_.back().get();
+      r->target = target;
+    }
+    return r;
+  };
+  for (const Route& route : config_.routes) {
+    std::vector<Receiver*>& mine = route_receivers_.emplace_back();
+    const std::string to = absl::StrJoin(route.email, ", ");
+    if (route.digest) {
+      mine.push_back(receiver(absl::StrCat("the daily digest for ", to)));
+      continue;
+    }
+    if (!route.webhook.empty()) {
+      mine.push_back(receiver(absl::StrCat("webhook ", route.webhook)));
+    }
+    if (!route.email.empty()) {
+      mine.push_back(receiver(absl::StrCat("e-mail to ", to)));
+    }
+  }
+}
 
 std::unique_ptr<grpc::ClientContext> Notifier::Context(bool stream) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
@@ -152,9 +178,11 @@ std::unique_ptr<grpc::ClientContext> Notifier::Context(bool stream) const {
 }
 
 void Notifier::Log(const std::string& line) const {
-  std::cerr << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ ", absl::Now(),
-                                absl::UTCTimeZone())
-            << line << std::endl;
+  const std::string text = absl::StrCat(
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ ", absl::Now(), absl::UTCTimeZone()),
+      line, "\n");
+  absl::MutexLock lock(&log_mu_);
+  std::cerr << text << std::flush;
 }
 
 bool Notifier::Stopping() {
@@ -223,9 +251,12 @@ void Notifier::DeadLetter(const v1::Alert& alert, const std::string& target,
           .Add("reason", reason)
           .AddRaw("alert", AlertJson(alert))
           .Build();
-  std::ofstream out(config_.dead_letter, std::ios::app);
-  out << line << "\n";
-  out.flush();
+  {
+    absl::MutexLock lock(&dead_mu_);
+    std::ofstream out(config_.dead_letter, std::ios::app);
+    out << line << "\n";
+    out.flush();
+  }
   Log(absl::StrCat("alert ", alert.id(), " to ", target, " given up after ",
                    attempts, " attempts (", reason, "); written to ",
                    config_.dead_letter));
@@ -255,6 +286,7 @@ bool Notifier::Attempt(const v1::Alert& alert, const std::string& target,
 }
 
 absl::Status Notifier::Spool(const v1::Alert& alert, const Route& route) {
+  absl::MutexLock lock(&spool_mu_);
   std::error_code ec;
   std::filesystem::create_directories(config_.state_dir, ec);
   std::ofstream out(config_.state_dir + "/digest.spool", std::ios::app);
@@ -362,34 +394,113 @@ int Notifier::Redrive() {
   return kept.empty() ? 0 : 1;
 }
 
-bool Notifier::Handle(const v1::Alert& alert) {
-  for (const Route& route : config_.routes) {
-    if (!Matches(route, alert, parents_)) continue;
-    if (route.digest) {
-      if (!Attempt(alert, "the daily digest spool",
-                   [&] { return Spool(alert, route); })) {
-        return false;
-      }
-      continue;
-    }
-    for (const std::string& target :
-         {route.webhook.empty() ? "" : "webhook " + route.webhook,
-          route.email.empty()
-              ? ""
-              : "e-mail to " + absl::StrJoin(route.email, ", ")}) {
-      if (target.empty()) continue;
-      if (!Attempt(alert, target, [&] { return Deliver(alert, target); })) {
-        return false;
-      }
+bool Notifier::Enqueue(const v1::Alert& a) {
+  auto alert = std::make_shared<const v1::Alert>(a);
+  std::vector<Job> jobs;
+  std::vector<Receiver*> to;
+  for (size_t i = 0; i < config_.routes.size(); ++i) {
+    if (!Matches(config_.routes[i], a, parents_)) continue;
+    for (Receiver* r : route_receivers_[i]) {
+      if (std::find(to.begin(), to.end(), r) != to.end()) continue;
+      to.push_back(r);
+      jobs.push_back({alert, &config_.routes[i]});
     }
   }
+  {
+    absl::MutexLock lock(&mu_);
+    const auto room = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      if (stopping_) return true;
+      if (in_flight_.size() >= kInFlightLimit) return false;
+      for (const Receiver* r : to) {
+        if (r->queue.size() >= kQueueLimit) return false;
+      }
+      return true;
+    };
+    mu_.Await(absl::Condition(&room));
+    if (stopping_) return false;
+    in_flight_[a.id()] = static_cast<int>(jobs.size());
+    for (size_t i = 0; i < to.size(); ++i) to[i]->queue.push_back(jobs[i]);
+    read_cursor_ = a.id();
+    Advance();
+  }
+  if (jobs.empty()) AckDone();
   return true;
+}
+
+void Notifier::Skip(int64_t cursor) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (cursor <= read_cursor_) return;
+    in_flight_.emplace(cursor, 0);
+    read_cursor_ = cursor;
+    Advance();
+  }
+  AckDone();
+}
+
+void Notifier::Advance() {
+  while (!in_flight_.empty() && in_flight_.begin()->second == 0) {
+    done_cursor_ = in_flight_.begin()->first;
+    in_flight_.erase(in_flight_.begin());
+  }
+}
+
+void Notifier::Done(int64_t id) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = in_flight_.find(id);
+    if (it != in_flight_.end()) --it->second;
+    Advance();
+  }
+  AckDone();
+}
+
+void Notifier::AckDone() {
+  absl::MutexLock ack_lock(&ack_mu_);
+  int64_t cursor;
+  {
+    absl::MutexLock lock(&mu_);
+    cursor = done_cursor_;
+  }
+  if (cursor <= acked_) return;
+  if (absl::Status st = Ack(cursor); !st.ok()) {
+    Log(absl::StrCat("cannot acknowledge alert ", cursor, " (", st.message(),
+                     "); it will be acknowledged later"));
+    return;
+  }
+  acked_ = cursor;
+}
+
+void Notifier::Work(Receiver* r) {
+  for (;;) {
+    Job job;
+    {
+      absl::MutexLock lock(&mu_);
+      const auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || closing_ || !r->queue.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (stopping_ || r->queue.empty()) return;
+      job = r->queue.front();
+      r->queue.pop_front();
+    }
+    const v1::Alert& alert = *job.alert;
+    const bool done = job.route->digest
+                          ? Attempt(alert, r->target,
+                                    [&] { return Spool(alert, *job.route); })
+                          : Attempt(alert, r->target,
+                                    [&] { return Deliver(alert, r->target); });
+    if (!done) return;  // stopping: not acknowledged, sent after a restart
+    Done(alert.id());
+  }
 }
 
 void Notifier::SendDigestsIfDue() {
   const absl::CivilSecond now =
       absl::ToCivilSecond(absl::Now(), MinistryTimeZone());
   if (now.hour() < config_.digest_hour) return;
+  // Held while sending, once a day: only the digest receivers wait.
+  absl::MutexLock lock(&spool_mu_);
   const std::string today = FormatIsoDate(absl::CivilDay(now));
   const std::string last_path = config_.state_dir + "/digest.last";
   std::string last;
@@ -431,15 +542,41 @@ void Notifier::SendDigestsIfDue() {
 }
 
 int Notifier::Run(bool once) {
-  int64_t cursor = -1;
-  absl::Duration backoff = absl::Seconds(1);
+  for (auto& r : receivers_) {
+    r->thread = std::thread([this, r = r.get()] { Work(r); });
+  }
   bool drained = false;
+  const int code = Watch(once, &drained);
+  {
+    absl::MutexLock lock(&mu_);
+    if (drained) {
+      // Every alert read is delivered (or dead-lettered) before we exit.
+      const auto idle = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || in_flight_.empty();
+      };
+      mu_.Await(absl::Condition(&idle));
+    }
+    closing_ = true;
+  }
+  for (auto& r : receivers_) r->thread.join();
+  AckDone();
+  SendDigestsIfDue();
+  if (code == 0) {
+    Log(drained && !Stopping() ? "drained: every alert so far is handled"
+                               : "stopped");
+  }
+  return code;
+}
+
+int Notifier::Watch(bool once, bool* drained) {
+  bool started = false;
+  absl::Duration backoff = absl::Seconds(1);
   bool checked = false;
   // With --once, a server that cannot be reached is given this many tries
   // (about 15 s of backoff) before giving up with exit status 1.
   constexpr int kOnceAttempts = 5;
   int failures = 0;
-  while (!Stopping() && !drained) {
+  while (!Stopping()) {
     if (absl::Status st = LoadUnits(); !st.ok()) {
       if (st.code() == absl::StatusCode::kUnauthenticated ||
           st.code() == absl::StatusCode::kPermissionDenied) {
@@ -472,7 +609,7 @@ int Notifier::Run(bool once) {
       }
       checked = true;
     }
-    if (cursor < 0) {
+    if (!started) {
       absl::StatusOr<int64_t> acked = AckedCursor();
       if (!acked.ok()) {
         Log(absl::StrCat("cannot read the acknowledged cursor (",
@@ -480,48 +617,51 @@ int Notifier::Run(bool once) {
         if (!Wait(backoff)) break;
         continue;
       }
-      cursor = *acked;
+      {
+        absl::MutexLock ack_lock(&ack_mu_);
+        acked_ = *acked;
+      }
+      {
+        absl::MutexLock lock(&mu_);
+        read_cursor_ = done_cursor_ = *acked;
+      }
+      started = true;
       Log(absl::StrCat("subscriber ", config_.subscriber,
-                       ": resuming after alert ", cursor));
+                       ": resuming after alert ", *acked));
     }
     auto ctx = Context(true);
+    v1::WatchAlertsRequest req;
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) break;
       stream_ = ctx.get();
+      // What was read is queued: the stream goes on after it.
+      req.set_after_cursor(read_cursor_);
     }
-    v1::WatchAlertsRequest req;
-    req.set_after_cursor(cursor);
     auto reader = alerts_->WatchAlerts(ctx.get(), req);
     v1::WatchAlertsResponse r;
     while (reader->Read(&r)) {
       backoff = absl::Seconds(1);
       if (r.has_alert()) {
-        if (!Handle(r.alert())) break;  // stopping
-        cursor = r.alert().id();
-        if (absl::Status st = Ack(cursor); !st.ok()) {
-          Log(absl::StrCat("cannot acknowledge alert ", cursor, " (",
-                           st.message(), "); it will be acknowledged later"));
-        }
+        if (!Enqueue(r.alert())) break;  // stopping
         continue;
       }
-      if (r.heartbeat().last_cursor() > cursor) {
-        cursor = r.heartbeat().last_cursor();
-        (void)Ack(cursor);
-      }
+      Skip(r.heartbeat().last_cursor());
       SendDigestsIfDue();
       if (once) {
-        drained = true;  // the first heartbeat ends the replay
+        *drained = true;  // the first heartbeat ends the replay
         ctx->TryCancel();
         break;
       }
     }
     const grpc::Status st = reader->Finish();
+    int64_t cursor;
     {
       absl::MutexLock lock(&mu_);
       stream_ = nullptr;
+      cursor = read_cursor_;
     }
-    if (drained || Stopping()) break;
+    if (*drained || Stopping()) break;
     if (st.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
         st.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
         st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
@@ -539,8 +679,6 @@ int Notifier::Run(bool once) {
     if (!Wait(backoff)) break;
     backoff = std::min(backoff * 2, absl::Seconds(30));
   }
-  SendDigestsIfDue();
-  Log(drained ? "drained: every alert so far is handled" : "stopped");
   return 0;
 }
 

@@ -2,10 +2,20 @@
 // after its subscriber's acknowledged cursor, delivers each to the routes
 // it matches (retrying with exponential backoff; a delivery that keeps
 // failing goes to the dead-letter file with the reason), and acknowledges
-// the alert only once every delivery is done, so a restart resumes from the
-// last acknowledged alert and nothing is lost. Digest routes spool their
-// alerts in the state directory (that counts as delivered) and are e-mailed
-// once a day. When the server goes away it reconnects by itself.
+// an alert only once every delivery of it and of every alert before it is
+// done, so a restart resumes from the last acknowledged alert and nothing
+// is lost. Digest routes spool their alerts in the state directory (that
+// counts as delivered) and are e-mailed once a day. When the server goes
+// away it reconnects by itself.
+//
+// Receivers are delivered in parallel: each receiver (a webhook URL, a list
+// of e-mail recipients, a digest) has its own queue and thread and gets its
+// alerts in cursor order, so a slow or failing receiver holds back only its
+// own alerts, and the acknowledgement, which follows the slowest. A queue
+// holds at most kQueueLimit alerts; when one is full, reading the stream
+// waits. An alert matched by several routes with the same receiver is sent
+// to it once. After a crash, alerts past the acknowledged cursor that some
+// receivers already had are sent to them again (with the same key).
 //
 // Thread-safety: Run() on one thread; Stop() from any other.
 #ifndef PQTRACK_CLIENTS_NOTIFY_NOTIFIER_H_
@@ -13,9 +23,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "clients/notify/config.h"
@@ -38,6 +51,11 @@ std::string AlertText(const v1::Alert& alert, const std::string& language);
 
 class Notifier {
  public:
+  // Alerts waiting for one receiver at most; then reading waits.
+  static constexpr size_t kQueueLimit = 1000;
+  // Alerts read but not yet acknowledgeable at most; then reading waits.
+  static constexpr size_t kInFlightLimit = 100000;
+
   Notifier(Config config, Sender* sender,
            std::shared_ptr<grpc::Channel> channel, std::string token);
 
@@ -57,6 +75,20 @@ class Notifier {
   int Redrive();
 
  private:
+  // One alert for one receiver; `route` is the route that matched (a
+  // digest spools under its recipients).
+  struct Job {
+    std::shared_ptr<const v1::Alert> alert;
+    const Route* route = nullptr;
+  };
+  struct Receiver {
+    // As DeadLetter names it: "webhook URL", "e-mail to A, B", "the daily
+    // digest for A, B".
+    std::string target;
+    std::deque<Job> queue;  // guarded by mu_
+    std::thread thread;
+  };
+
   std::unique_ptr<grpc::ClientContext> Context(bool stream) const;
   void Log(const std::string& line) const;
   // Waits up to `d`; false when stopping.
@@ -65,13 +97,26 @@ class Notifier {
   absl::Status LoadUnits();
   absl::StatusOr<int64_t> AckedCursor();
   absl::Status Ack(int64_t cursor);
-  // Delivers `alert` everywhere it goes; returns when done (delivered,
-  // dead-lettered or spooled) or stopping (false).
-  bool Handle(const v1::Alert& alert);
+  // Reads the stream until drained (with `once`), stopped or refused;
+  // returns the exit code.
+  int Watch(bool once, bool* drained);
+  // Puts `alert` on the queue of every receiver of the routes it matches
+  // (waiting for room); false when stopping.
+  bool Enqueue(const v1::Alert& alert);
+  // No alert for us up to `cursor` but those already read (a heartbeat).
+  void Skip(int64_t cursor);
+  // The loop of one receiver's thread.
+  void Work(Receiver* receiver);
+  // The delivery of alert `id` to one receiver is done.
+  void Done(int64_t id);
+  // Moves done_cursor_ past the alerts whose deliveries are all done.
+  void Advance() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Acknowledges done_cursor_ when it moved.
+  void AckDone();
   bool Attempt(const v1::Alert& alert, const std::string& target,
                const std::function<absl::Status()>& send);
-  // One delivery to `target` (as DeadLetter names it: "webhook URL",
-  // "e-mail to A, B"), once; UNIMPLEMENTED for a target it cannot re-send.
+  // One delivery to `target` (as Receiver names it), once; UNIMPLEMENTED
+  // for a target it cannot re-send (a digest).
   absl::Status Deliver(const v1::Alert& alert, const std::string& target);
   void DeadLetter(const v1::Alert& alert, const std::string& target,
                   const std::string& reason, int attempts);
@@ -83,11 +128,29 @@ class Notifier {
   std::shared_ptr<grpc::Channel> channel_;
   const std::string token_;
   std::unique_ptr<v1::AlertService::Stub> alerts_;
+  // Read and written by the thread of Run() only.
   std::map<std::string, std::string> parents_;
+  std::vector<std::unique_ptr<Receiver>> receivers_;
+  // Per route (by index), the receivers it sends to.
+  std::vector<std::vector<Receiver*>> route_receivers_;
 
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Receivers end once their queue is empty.
+  bool closing_ ABSL_GUARDED_BY(mu_) = false;
   grpc::ClientContext* stream_ ABSL_GUARDED_BY(mu_) = nullptr;
+  // The last alert (or heartbeat cursor) read from the stream.
+  int64_t read_cursor_ ABSL_GUARDED_BY(mu_) = 0;
+  // Every alert up to here is delivered everywhere.
+  int64_t done_cursor_ ABSL_GUARDED_BY(mu_) = 0;
+  // Alerts read and not yet passed by done_cursor_: deliveries left.
+  std::map<int64_t, int> in_flight_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex ack_mu_;  // before mu_
+  int64_t acked_ ABSL_GUARDED_BY(ack_mu_) = 0;
+  absl::Mutex dead_mu_;   // the dead-letter file
+  absl::Mutex spool_mu_;  // the digest spool
+  mutable absl::Mutex log_mu_;
 };
 
 }  // namespace pqtrack::notify

@@ -1365,8 +1365,10 @@ std::vector<int64_t> AlertIds(const std::vector<testing::HttpSink::Request>& r,
 
 class NotifyTest : public E2eTest {
  protected:
-  void WriteConfig(const std::string& path, const std::string& routes) {
-    std::ofstream(path) << "server = \"" << address_ << "\"\n"
+  // `top`: more top-level keys.
+  void WriteConfig(const std::string& path, const std::string& routes,
+                   const std::string& top = "") {
+    std::ofstream(path) << top << "server = \"" << address_ << "\"\n"
                         << "token_file = \"" << service_ << "\"\n"
                         << "subscriber = \"notifier-main\"\n"
                         << "dead_letter = \"dead.jsonl\"\n"
@@ -1518,6 +1520,35 @@ TEST_F(NotifyTest, RefusesAnUnknownUnitAndGivesUpOnceUnreachable) {
   away.ReadToEnd();
   EXPECT_EQ(away.Wait(), 1);
   EXPECT_THAT(away.output(), HasSubstr("giving up after 5 attempts"));
+}
+
+// One slow receiver holds back only its own alerts: the others are
+// delivered meanwhile, and the acknowledgement waits for the slowest.
+TEST_F(NotifyTest, ASlowReceiverDoesNotHoldTheOthers) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2026-11-02");
+  service_ = UserWithToken("notifier", "service", "");
+  for (const char* t : {"Một", "Hai", "Ba"}) RecordPetition(t);  // alerts 1-3
+  testing::HttpSink slow;
+  slow.Hold(true);
+  const std::string config = dir_.path() + "/notify.toml";
+  WriteConfig(config,
+              "[[route]]\nwebhook = \"" + slow.url() +
+                  "\"\n[[route]]\nwebhook = \"" + hook_.url() +
+                  "\"\nemail = [\"vu.tl@bnv.gov.vn\"]\n",
+              "timeout_seconds = 600\n");
+  testing::Subprocess daemon(
+      {PQTRACK_NOTIFY_BIN, "--config", config, "--once"});
+  ASSERT_TRUE(hook_.WaitForAccepted(3, absl::Seconds(60))) << daemon.output();
+  ASSERT_TRUE(smtp_.WaitForMessages(3, absl::Seconds(60)));
+  EXPECT_TRUE(slow.accepted().empty());
+  EXPECT_EQ(AckedCursor(), 0);  // alert 1 is still on its way to `slow`
+  slow.Hold(false);
+  daemon.ReadToEnd();
+  EXPECT_EQ(daemon.Wait(), 0) << daemon.output();
+  EXPECT_EQ(AlertIds(slow.accepted()), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(AlertIds(hook_.accepted()), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(AckedCursor(), 3);
 }
 
 TEST_F(NotifyTest, ReconnectsWhenTheServerComesBack) {

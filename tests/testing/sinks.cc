@@ -110,6 +110,11 @@ void HttpSink::Fail(int n, int status) {
   fail_status_ = status;
 }
 
+void HttpSink::Hold(bool held) {
+  absl::MutexLock lock(&mu_);
+  held_ = held;
+}
+
 std::vector<HttpSink::Request> HttpSink::accepted() {
   absl::MutexLock lock(&mu_);
   return accepted_;
@@ -160,6 +165,8 @@ void HttpSink::Serve(int fd) {
   int status = 200;
   {
     absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](bool* held) { return !*held; }, &held_));
     ++attempts_;
     if (fail_left_ != 0) {
       status = fail_status_;

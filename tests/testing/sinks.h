@@ -1,7 +1,8 @@
 // Provides HttpSink and SmtpSink: a local webhook receiver and a local
 // SMTP server on 127.0.0.1 and a port of the system's choosing, for the
 // notifier's tests. Each serves one connection at a time on its own thread.
-// HttpSink can be told to fail requests (with a status) for a while.
+// HttpSink can be told to fail requests (with a status) for a while, or to
+// hold them unanswered (a slow receiver).
 #ifndef PQTRACK_TESTS_TESTING_SINKS_H_
 #define PQTRACK_TESTS_TESTING_SINKS_H_
 
@@ -47,11 +48,16 @@ class HttpSink : public Listener {
     std::string body;
   };
   HttpSink() { Start(); }
-  ~HttpSink() override { Shutdown(); }
+  ~HttpSink() override {
+    Hold(false);
+    Shutdown();
+  }
 
   std::string url() const;
   // The next `n` requests get `status`; with n < 0, every request does.
   void Fail(int n, int status);
+  // While held, a request is read and then left unanswered until Hold(false).
+  void Hold(bool held);
   // Requests answered 2xx, in order.
   std::vector<Request> accepted();
   int attempts();
@@ -64,6 +70,7 @@ class HttpSink : public Listener {
   absl::Mutex mu_;
   int fail_left_ ABSL_GUARDED_BY(mu_) = 0;
   int fail_status_ ABSL_GUARDED_BY(mu_) = 503;
+  bool held_ ABSL_GUARDED_BY(mu_) = false;
   int attempts_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<Request> accepted_ ABSL_GUARDED_BY(mu_);
 };
