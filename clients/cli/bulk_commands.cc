@@ -1,6 +1,7 @@
 // pqtrack import and export: a whole batch or register in one command.
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -14,37 +15,40 @@ namespace {
 
 constexpr size_t kChunk = 64 * 1024;
 
-// A progress bar on standard error, drawn only when it is a terminal.
+// A progress bar on standard error: with "auto" drawn only when it is a
+// terminal, with "always" anyway, with "never" not.
 class Progress {
  public:
-  Progress(std::string label, uint64_t total)
-      : label_(std::move(label)), total_(total), tty_(isatty(2) != 0) {}
-  void Update(uint64_t done) {
-    if (!tty_ || total_ == 0) return;
-    const int pct = static_cast<int>(done * 100 / total_);
-    if (pct == last_) return;
+  explicit Progress(const std::string& mode)
+      : shown_(mode == "always" || (mode == "auto" && isatty(2) != 0)) {}
+  // Shows `done` of `total` under `label`.
+  void Update(const std::string& label, uint64_t done, uint64_t total) {
+    if (!shown_ || total == 0) return;
+    const int pct = static_cast<int>(std::min(done, total) * 100 / total);
+    if (label == label_ && pct == last_) return;
+    label_ = label;
     last_ = pct;
     const int filled = pct * 30 / 100;
-    std::cerr << "\r" << label_ << " [" << std::string(filled, '#')
+    std::cerr << "\r\033[K" << label << " [" << std::string(filled, '#')
               << std::string(30 - filled, '-') << "] "
               << absl::StrFormat("%3d%%", pct) << std::flush;
   }
   void Say(const std::string& text) {
-    if (tty_) std::cerr << "\r\033[K" << text << std::flush;
+    if (shown_) std::cerr << "\r\033[K" << text << std::flush;
+    label_.clear();
   }
   void Done() {
-    if (tty_) std::cerr << "\r\033[K" << std::flush;
+    if (shown_) std::cerr << "\r\033[K" << std::flush;
   }
 
  private:
+  bool shown_;
   std::string label_;
-  uint64_t total_;
-  bool tty_;
   int last_ = -1;
 };
 
 void Import(Context& ctx, const std::string& path, const std::string& kind,
-            bool skip_invalid, bool dry_run) {
+            bool skip_invalid, bool dry_run, const std::string& progress_mode) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "error: cannot read " << path << "\n";
@@ -56,14 +60,14 @@ void Import(Context& ctx, const std::string& path, const std::string& kind,
   in.seekg(0);
   v1::BulkService::Stub stub(ctx.conn().channel());
   auto call = ctx.conn().NewStreamContext();
-  v1::ImportItemsResponse resp;
-  auto writer = stub.ImportItems(call.get(), &resp);
+  auto stream = stub.ImportItemsWithProgress(call.get());
   v1::ImportItemsRequest req;
   req.mutable_options()->set_kind(ItemKindFromName(kind));
   req.mutable_options()->set_skip_invalid(skip_invalid);
   req.mutable_options()->set_dry_run(dry_run);
-  bool open = writer->Write(req);
-  Progress progress("sending " + path, size);
+  bool open = stream->Write(req);
+  Progress progress(progress_mode);
+  const std::string sending = "sending " + path;
   std::string buf(kChunk, '\0');
   uint64_t sent = 0;
   while (open && in) {
@@ -72,13 +76,37 @@ void Import(Context& ctx, const std::string& path, const std::string& kind,
     if (n == 0) break;
     req.Clear();
     req.set_csv(buf.data(), n);
-    open = writer->Write(req);
+    open = stream->Write(req);
     sent += n;
-    progress.Update(sent);
+    progress.Update(sending, sent, size);
   }
-  progress.Say("checking every row and writing...");
-  writer->WritesDone();
-  const grpc::Status st = writer->Finish();
+  stream->WritesDone();
+  v1::ImportItemsResponse resp;
+  v1::ImportItemsProgress p;
+  while (stream->Read(&p)) {
+    if (p.has_result()) {
+      resp = p.result();
+      continue;
+    }
+    switch (p.phase()) {
+      case v1::IMPORT_PHASE_PARSING:
+        progress.Update("reading rows", p.done(), p.rows());
+        break;
+      case v1::IMPORT_PHASE_CHECKING:
+        progress.Update("checking rows", p.done(), p.rows());
+        break;
+      case v1::IMPORT_PHASE_WRITING:
+        if (p.done() < p.rows()) {
+          progress.Update("writing items", p.done(), p.rows());
+        } else {
+          progress.Say("writing items and their history...");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  const grpc::Status st = stream->Finish();
   progress.Done();
   if (!st.ok()) {
     ctx.exit_code = client::PrintError(st);
@@ -163,7 +191,7 @@ void Export(Context& ctx, const ItemFilterOptions& filter,
 void AddBulkCommands(CLI::App& app, Context& ctx) {
   {
     struct Opts {
-      std::string file, kind;
+      std::string file, kind, progress = "auto";
       bool skip_invalid = false, dry_run = false;
     };
     auto o = std::make_shared<Opts>();
@@ -180,8 +208,14 @@ void AddBulkCommands(CLI::App& app, Context& ctx) {
     c->add_flag("--skip-invalid", o->skip_invalid,
                 "Write the good rows and list the bad ones");
     c->add_flag("--dry-run", o->dry_run, "Check every row, write nothing");
+    c->add_option("--progress", o->progress,
+                  "A progress bar on standard error while the file is sent, "
+                  "read, checked and written: auto (when it is a terminal), "
+                  "always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
     c->callback([&ctx, o] {
-      Import(ctx, o->file, o->kind, o->skip_invalid, o->dry_run);
+      Import(ctx, o->file, o->kind, o->skip_invalid, o->dry_run, o->progress);
     });
   }
   {

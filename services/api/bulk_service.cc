@@ -23,68 +23,126 @@ grpc::Status BulkServiceImpl::ImportItems(
     grpc::ServerReader<v1::ImportItemsRequest>* reader,
     v1::ImportItemsResponse* resp) {
   return Handle([&]() -> absl::Status {
-    PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
-    PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kRecordItem));
-    v1::ImportItemsRequest msg;
-    if (!reader->Read(&msg) || !msg.has_options()) {
-      return absl::InvalidArgumentError(
-          "options: required in the first message");
-    }
-    const v1::ImportOptions options = msg.options();
-    const std::optional<core::ItemKind> kind =
-        core::EnumFromInt<core::ItemKind>(options.kind());
-    if (!kind || *kind == core::ItemKind::kUnspecified) {
-      return absl::InvalidArgumentError(
-          "options.kind: required (PETITION, QUESTION, DOCUMENT or TASK)");
-    }
-    CsvParser parser;
-    std::vector<CsvRecord> records;
-    size_t bytes = 0;
-    while (reader->Read(&msg)) {
-      if (msg.has_options()) {
-        return absl::InvalidArgumentError("options: only in the first message");
+    return Import(
+        ctx, [&](v1::ImportItemsRequest* msg) { return reader->Read(msg); },
+        nullptr, resp);
+  });
+}
+
+grpc::Status BulkServiceImpl::ImportItemsWithProgress(
+    grpc::ServerContext* ctx,
+    grpc::ServerReaderWriter<v1::ImportItemsProgress, v1::ImportItemsRequest>*
+        stream) {
+  return Handle([&]() -> absl::Status {
+    // One message per percent of a phase, and its end.
+    store::ImportStore::Phase last_phase = store::ImportStore::Phase::kParsing;
+    int last_percent = -1;
+    const auto progress = [&](store::ImportStore::Phase phase, int done,
+                              int rows) {
+      const int percent = rows == 0 ? 100 : done * 100 / rows;
+      if (phase == last_phase && percent == last_percent) return;
+      last_phase = phase;
+      last_percent = percent;
+      v1::ImportItemsProgress out;
+      switch (phase) {
+        case store::ImportStore::Phase::kParsing:
+          out.set_phase(v1::IMPORT_PHASE_PARSING);
+          break;
+        case store::ImportStore::Phase::kChecking:
+          out.set_phase(v1::IMPORT_PHASE_CHECKING);
+          break;
+        case store::ImportStore::Phase::kWriting:
+          out.set_phase(v1::IMPORT_PHASE_WRITING);
+          break;
       }
-      bytes += msg.csv().size();
-      if (bytes > kMaxImportBytes) {
-        return absl::InvalidArgumentError(
-            "csv: larger than 256 MiB; split the file");
-      }
-      parser.Feed(msg.csv(), &records);
+      out.set_done(done);
+      out.set_rows(rows);
+      (void)stream->Write(out);  // a client gone is seen at the end
+    };
+    v1::ImportItemsProgress last;
+    PQ_RETURN_IF_ERROR(Import(
+        ctx, [&](v1::ImportItemsRequest* msg) { return stream->Read(msg); },
+        progress, last.mutable_result()));
+    if (!stream->Write(last)) {
+      return absl::CancelledError("the client went away");
     }
-    if (absl::Status s = parser.Finish(&records); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("csv: ", s.message()));
-    }
-    if (records.empty()) {
-      return absl::InvalidArgumentError("csv: empty (a header row is needed)");
-    }
-    PQ_ASSIGN_OR_RETURN(const core::CsvLayout layout,
-                        core::CsvLayout::Read(*kind, records[0].fields));
-    const core::Day today = Today(d_.clock);
-    std::vector<core::ImportRow> rows;
-    std::vector<core::RowError> errors;
-    for (size_t i = 1; i < records.size(); ++i) {
-      core::ImportRow row;
-      layout.Parse(records[i], today, &row, &errors);
-      rows.push_back(std::move(row));
-    }
-    store::ImportStore::Options o;
-    o.skip_invalid = options.skip_invalid();
-    o.dry_run = options.dry_run();
-    PQ_ASSIGN_OR_RETURN(
-        const store::ImportStore::Result r,
-        d_.imports.Import(who.user_id, std::move(rows), std::move(errors), o,
-                          d_.clock.Now()));
-    resp->set_rows(static_cast<int>(records.size() - 1));
-    resp->set_imported(static_cast<int>(r.item_ids.size()));
-    for (const core::RowError& e : r.errors) {
-      v1::ImportError* out = resp->add_errors();
-      out->set_line(e.line);
-      out->set_column(e.column);
-      out->set_rule(e.rule);
-    }
-    for (int64_t id : r.item_ids) resp->add_item_ids(id);
     return absl::OkStatus();
   });
+}
+
+absl::Status BulkServiceImpl::Import(
+    grpc::ServerContext* ctx,
+    const std::function<bool(v1::ImportItemsRequest*)>& read,
+    const store::ImportStore::Progress& progress,
+    v1::ImportItemsResponse* resp) {
+  PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
+  PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kRecordItem));
+  v1::ImportItemsRequest msg;
+  if (!read(&msg) || !msg.has_options()) {
+    return absl::InvalidArgumentError("options: required in the first message");
+  }
+  const v1::ImportOptions options = msg.options();
+  const std::optional<core::ItemKind> kind =
+      core::EnumFromInt<core::ItemKind>(options.kind());
+  if (!kind || *kind == core::ItemKind::kUnspecified) {
+    return absl::InvalidArgumentError(
+        "options.kind: required (PETITION, QUESTION, DOCUMENT or TASK)");
+  }
+  CsvParser parser;
+  std::vector<CsvRecord> records;
+  size_t bytes = 0;
+  while (read(&msg)) {
+    if (msg.has_options()) {
+      return absl::InvalidArgumentError("options: only in the first message");
+    }
+    bytes += msg.csv().size();
+    if (bytes > kMaxImportBytes) {
+      return absl::InvalidArgumentError(
+          "csv: larger than 256 MiB; split the file");
+    }
+    parser.Feed(msg.csv(), &records);
+  }
+  if (absl::Status s = parser.Finish(&records); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("csv: ", s.message()));
+  }
+  if (records.empty()) {
+    return absl::InvalidArgumentError("csv: empty (a header row is needed)");
+  }
+  PQ_ASSIGN_OR_RETURN(const core::CsvLayout layout,
+                      core::CsvLayout::Read(*kind, records[0].fields));
+  const core::Day today = Today(d_.clock);
+  std::vector<core::ImportRow> rows;
+  std::vector<core::RowError> errors;
+  for (size_t i = 1; i < records.size(); ++i) {
+    core::ImportRow row;
+    if (progress) {
+      progress(store::ImportStore::Phase::kParsing, static_cast<int>(i - 1),
+               static_cast<int>(records.size() - 1));
+    }
+    layout.Parse(records[i], today, &row, &errors);
+    rows.push_back(std::move(row));
+  }
+  if (progress) {
+    progress(store::ImportStore::Phase::kParsing, static_cast<int>(rows.size()),
+             static_cast<int>(rows.size()));
+  }
+  store::ImportStore::Options o;
+  o.skip_invalid = options.skip_invalid();
+  o.dry_run = options.dry_run();
+  o.progress = progress;
+  PQ_ASSIGN_OR_RETURN(const store::ImportStore::Result r,
+                      d_.imports.Import(who.user_id, std::move(rows),
+                                        std::move(errors), o, d_.clock.Now()));
+  resp->set_rows(static_cast<int>(records.size() - 1));
+  resp->set_imported(static_cast<int>(r.item_ids.size()));
+  for (const core::RowError& e : r.errors) {
+    v1::ImportError* out = resp->add_errors();
+    out->set_line(e.line);
+    out->set_column(e.column);
+    out->set_rule(e.rule);
+  }
+  for (int64_t id : r.item_ids) resp->add_item_ids(id);
+  return absl::OkStatus();
 }
 
 grpc::Status BulkServiceImpl::ExportItems(

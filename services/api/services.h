@@ -329,11 +329,22 @@ class BulkServiceImpl final : public v1::BulkService::Service {
   grpc::Status ImportItems(grpc::ServerContext* ctx,
                            grpc::ServerReader<v1::ImportItemsRequest>* reader,
                            v1::ImportItemsResponse* resp) override;
+  grpc::Status ImportItemsWithProgress(
+      grpc::ServerContext* ctx,
+      grpc::ServerReaderWriter<v1::ImportItemsProgress, v1::ImportItemsRequest>*
+          stream) override;
   grpc::Status ExportItems(
       grpc::ServerContext* ctx, const v1::ExportItemsRequest* req,
       grpc::ServerWriter<v1::ExportItemsResponse>* writer) override;
 
  private:
+  // The work of both imports: `read` gives the next request (false at the
+  // end), `progress` (may be empty) is told how far it is.
+  absl::Status Import(grpc::ServerContext* ctx,
+                      const std::function<bool(v1::ImportItemsRequest*)>& read,
+                      const store::ImportStore::Progress& progress,
+                      v1::ImportItemsResponse* resp);
+
   ServiceDeps& d_;
 };
 

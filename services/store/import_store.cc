@@ -146,6 +146,11 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
     int64_t actor, std::vector<core::ImportRow> rows,
     std::vector<core::RowError> parse_errors, const Options& options,
     absl::Time now) {
+  const int total = static_cast<int>(rows.size());
+  const auto progress = [&](Phase phase, size_t done) {
+    if (options.progress)
+      options.progress(phase, static_cast<int>(done), total);
+  };
   return db_.Transact<Result>([&](Tx& tx) -> absl::StatusOr<Result> {
     Result result;
     result.errors = parse_errors;
@@ -201,6 +206,7 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
         }
       }
       senders[i] = core::SenderOf(item, forwarding_body);
+      progress(Phase::kChecking, (i + 1) / 2);
     }
 
     // External references: taken already, or repeated in the file.
@@ -232,6 +238,7 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
     const std::vector<core::RoutingRule> rules = LoadRules(tx);
     std::vector<std::optional<core::RouteMatch>> routes(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
+      progress(Phase::kChecking, (rows.size() + i) / 2);
       core::Item& item = rows[i].item;
       if (!good[i] || !item.lead_unit_code.empty() ||
           core::InitialStatus(item) == core::ItemStatus::kNoResponseRequired) {
@@ -251,6 +258,7 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
         item.coordinating_unit_codes = routes[i]->rule.coordinating_unit_codes;
       }
     }
+    progress(Phase::kChecking, rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
       if (good[i] && rows[i].answer && rows[i].item.lead_unit_code.empty()) {
         fail(i, "lead_unit_code",
@@ -281,6 +289,7 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
     std::vector<Params> items, coordinating, answers, schedule;
     size_t next = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
+      progress(Phase::kWriting, i);
       if (!good[i]) continue;
       const int64_t id = ids[next++];
       result.item_ids.push_back(id);
@@ -368,6 +377,7 @@ absl::StatusOr<ImportStore::Result> ImportStore::Import(
         }
       }
     }
+    progress(Phase::kWriting, rows.size());
     tx.ExecScript(
         "CREATE TEMP TABLE pq_import_items (LIKE items INCLUDING DEFAULTS) "
         "ON COMMIT DROP; "

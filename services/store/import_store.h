@@ -11,6 +11,7 @@
 #ifndef PQTRACK_SERVICES_STORE_IMPORT_STORE_H_
 #define PQTRACK_SERVICES_STORE_IMPORT_STORE_H_
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -27,11 +28,24 @@ class ImportStore {
   // `db` must outlive this object.
   explicit ImportStore(Db* db) : db_(*db) {}
 
+  // How far an import is: its rows go through each phase in turn.
+  enum class Phase {
+    kParsing,   // cells read and checked (by the caller, before Import)
+    kChecking,  // references checked, rows routed
+    kWriting,   // rows made ready for COPY; `done` == `rows` while the
+                // COPY and the events run
+  };
+  // Told `done` of `rows` rows are through `phase`; called often (once a
+  // row), so it should be cheap.
+  using Progress = std::function<void(Phase phase, int done, int rows)>;
+
   struct Options {
     // Write the good rows even when some are bad.
     bool skip_invalid = false;
     // Check everything, write nothing.
     bool dry_run = false;
+    // Told how far the import is; may be empty.
+    Progress progress;
   };
   struct Result {
     // Every refused row's reasons, by line (parse errors given in, and the

@@ -277,5 +277,92 @@ TEST_F(BulkTest, UnreadableRequestsAreInvalidArgument) {
   EXPECT_EQ(Count("items"), 0);
 }
 
+// ImportItemsWithProgress does ImportItems' work and says how far it is:
+// each phase in turn, rows done never going back, each phase ending at
+// every row, and the same result as the plain rpc.
+TEST_F(BulkTest, ProgressGoesThroughEachPhaseToTheSameResult) {
+  std::string csv =
+      "title,received_on,batch_id,delegations,field,lead_unit_code\n";
+  const int kRows = 250;
+  for (int i = 0; i < kRows; ++i) {
+    absl::StrAppend(&csv, "Kiến nghị ", i, ",2024-07-20,", Batch(),
+                    ",Huế,Tiền lương,", i == 100 ? "NOPE" : "TL", "\n");
+  }
+  const auto run = [&](bool dry_run, std::vector<v1::ImportItemsProgress>* out,
+                       const std::string& token = kAdmin) {
+    auto ctx = As(token);
+    auto stream = bulk_->ImportItemsWithProgress(ctx.get());
+    v1::ImportItemsRequest req;
+    req.mutable_options()->set_kind(v1::ITEM_KIND_PETITION);
+    req.mutable_options()->set_skip_invalid(true);
+    req.mutable_options()->set_dry_run(dry_run);
+    stream->Write(req);
+    for (size_t i = 0; i < csv.size(); i += 1000) {
+      req.Clear();
+      req.set_csv(csv.substr(i, 1000));
+      stream->Write(req);
+    }
+    stream->WritesDone();
+    v1::ImportItemsProgress p;
+    while (stream->Read(&p)) out->push_back(p);
+    return stream->Finish();
+  };
+  const auto check = [&](const std::vector<v1::ImportItemsProgress>& got,
+                         std::vector<v1::ImportPhase> phases) {
+    ASSERT_FALSE(got.empty());
+    ASSERT_TRUE(got.back().has_result());
+    std::vector<v1::ImportPhase> seen;
+    int done = 0;
+    for (size_t i = 0; i + 1 < got.size(); ++i) {
+      const v1::ImportItemsProgress& p = got[i];
+      EXPECT_FALSE(p.has_result());
+      EXPECT_EQ(p.rows(), kRows);
+      EXPECT_LE(p.done(), kRows);
+      if (seen.empty() || seen.back() != p.phase()) {
+        if (!seen.empty()) {
+          EXPECT_EQ(done, kRows) << "phase " << seen.back();
+        }
+        seen.push_back(p.phase());
+      } else {
+        EXPECT_GE(p.done(), done);
+      }
+      done = p.done();
+    }
+    EXPECT_EQ(done, kRows);
+    EXPECT_EQ(seen, phases);
+    // At most one message per percent of each phase, and its end.
+    EXPECT_LE(got.size(), phases.size() * 102 + 1);
+  };
+
+  std::vector<v1::ImportItemsProgress> dry;
+  ASSERT_TRUE(run(true, &dry).ok());
+  check(dry, {v1::IMPORT_PHASE_PARSING, v1::IMPORT_PHASE_CHECKING});
+  EXPECT_EQ(dry.back().result().imported(), 0);
+  EXPECT_EQ(Count("items"), 0);
+
+  std::vector<v1::ImportItemsProgress> got;
+  ASSERT_TRUE(run(false, &got).ok());
+  check(got, {v1::IMPORT_PHASE_PARSING, v1::IMPORT_PHASE_CHECKING,
+              v1::IMPORT_PHASE_WRITING});
+  const v1::ImportItemsResponse& r = got.back().result();
+  EXPECT_EQ(r.rows(), kRows);
+  EXPECT_EQ(r.imported(), kRows - 1);
+  ASSERT_EQ(r.errors_size(), 1);
+  EXPECT_EQ(r.errors(0).line(), 102);
+  EXPECT_EQ(Count("items"), kRows - 1);
+
+  // Rights and unreadable requests as ImportItems.
+  const std::string responder = UserToken("tl.resp", v1::ROLE_RESPONDER, "TL");
+  std::vector<v1::ImportItemsProgress> none;
+  EXPECT_EQ(run(false, &none, responder).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(none.empty());
+  csv = "title,received_on,colour\n";
+  const grpc::Status st = run(false, &none);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("\"colour\""), std::string::npos);
+  EXPECT_EQ(Count("items"), kRows - 1);
+}
+
 }  // namespace
 }  // namespace pqtrack::api

@@ -1251,8 +1251,17 @@ TEST_F(E2eTest, ALiaisonOfficersFirstWeek) {
           << ",2026-11-20,1,Huế,Chính sách\n";
     }
   }
-  r = RunAs(liaison, {"import", csv, "--kind", "petition"});
+  r = RunAs(liaison,
+            {"import", csv, "--kind", "petition", "--progress", "always"});
   ASSERT_EQ(r.code, 0) << r.out;
+  // A bar for each phase, the checking one too.
+  for (const char* phase :
+       {"sending ", "reading rows [", "checking rows [", "writing items ["}) {
+    EXPECT_THAT(r.out, HasSubstr(phase)) << phase;
+  }
+  EXPECT_THAT(r.out, HasSubstr("checking rows [##############################] "
+                               "100%"));
+  EXPECT_THAT(r.out, HasSubstr("30 rows read, 30 items imported"));
   Run({"rule", "create", "--name", "Tiền lương", "--kind", "petition", "--word",
        "tien luong", "--lead", "TL", "--coord", "CCVC"});
   r = RunAs(liaison, {"item", "route", "--batch", "1", "--dry-run"});
