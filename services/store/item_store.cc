@@ -83,6 +83,13 @@ constexpr Statement kDefaultCoordinatorDue{
     "item_default_coordinator_due",
     "UPDATE item_units SET due_on = $2 WHERE item_id = $1 AND due_on IS NULL"};
 
+// Coordinating units due on $2 (the old default date; NULL: none) are due
+// on $3 (the new one).
+constexpr Statement kMoveDefaultCoordinatorDue{
+    "item_move_default_coordinator_due",
+    "UPDATE item_units SET due_on = $3::date"
+    " WHERE item_id = $1 AND due_on IS NOT DISTINCT FROM $2::date"};
+
 constexpr Statement kInsertCoordinating{
     "item_insert_coordinating",
     R"sql(INSERT INTO item_units (item_id, unit_id)
@@ -444,6 +451,24 @@ absl::StatusOr<core::Item> ItemStore::CorrectItem(
     PQ_ASSIGN_OR_RETURN(const core::Item current, LoadItem(tx, c.id));
     PQ_ASSIGN_OR_RETURN(core::Item item, apply(current));
 
+    if (item.received_on != current.received_on) {
+      // The item's units must have existed on the corrected day, unless
+      // they did not on the old one either (given later, after a
+      // reorganisation).
+      std::vector<std::string> codes = item.coordinating_unit_codes;
+      if (!item.lead_unit_code.empty()) {
+        codes.insert(codes.begin(), item.lead_unit_code);
+      }
+      for (const std::string& code : codes) {
+        const auto on_new =
+            ResolveUnit(tx, "item.received_on", code, item.received_on, true);
+        if (!on_new.ok() &&
+            ResolveUnit(tx, "item.received_on", code, current.received_on, true)
+                .ok()) {
+          return on_new.status();
+        }
+      }
+    }
     const std::string sender = core::SenderOf(item, Text(locked[0][3]));
     if (!item.external_ref.empty()) {
       const pqxx::result dup = tx.Run(kFindRef, sender, item.external_ref);
@@ -461,9 +486,29 @@ absl::StatusOr<core::Item> ItemStore::CorrectItem(
     p.Add(c.now);
     tx.Exec(kCorrect, p);
 
+    const core::Calendar calendar = LoadCalendar(tx);
     const std::optional<core::ItemDue> due =
         core::CorrectedDue(item, status, due_source, c.due_corrected,
-                           LoadDeadlineRules(tx), LoadCalendar(tx));
+                           LoadDeadlineRules(tx), calendar);
+    // Coordinating units at the default date (a few working days before
+    // the lead's due date) follow the new one; a date of their own stays.
+    const std::optional<core::Day> new_due = due ? due->due : current.due_on;
+    if (!item.coordinating_unit_codes.empty() &&
+        (new_due != current.due_on ||
+         item.received_on != current.received_on)) {
+      const int lead_days = CoordinationLeadDays(tx);
+      const auto default_due = [&](std::optional<core::Day> lead_due,
+                                   std::optional<core::Day> received) {
+        std::optional<core::Day> d;
+        if (lead_due && received) {
+          d = core::CoordinatorDue(*lead_due, *received, lead_days, calendar);
+        }
+        return d;
+      };
+      tx.Run(kMoveDefaultCoordinatorDue, c.id,
+             default_due(current.due_on, current.received_on),
+             default_due(new_due, item.received_on));
+    }
     JsonObject detail;
     detail.Add("reason", c.reason).Add("fields", c.fields);
     if (due && (due->due != current.due_on || due->source != due_source)) {

@@ -69,9 +69,12 @@ class ItemStore {
   // Locks the item, hands its current state to `apply`, which returns the
   // corrected item (validated) or an error, and writes it: the corrected
   // fields, the due date as core::CorrectedDue decides (a new deadline
-  // version when it moves), a CORRECTED event, the ladder planned again.
-  // NOT_FOUND when there is no such item; ALREADY_EXISTS when the corrected
-  // external reference is another item's of the same sender.
+  // version when it moves; coordinating units at the default date before
+  // it follow), a CORRECTED event, the ladder planned again. NOT_FOUND when
+  // there is no such item; ALREADY_EXISTS when the corrected external
+  // reference is another item's of the same sender; INVALID_ARGUMENT naming
+  // item.received_on when a unit of the item did not exist on the corrected
+  // day (but did on the old one).
   absl::StatusOr<core::Item> CorrectItem(
       const Correction& c,
       const std::function<absl::StatusOr<core::Item>(const core::Item&)>&

@@ -20,7 +20,7 @@ constexpr Statement kUnits{"rp_units",
 // The items as of the day, one row each (kState fills it).
 constexpr char kStateTable[] =
     "CREATE TEMP TABLE pq_asof (id bigint, kind text, received_on date,"
-    " batch_id bigint, field text, title text, requires_response boolean,"
+    " batch_id bigint, requires_response boolean,"
     " status text, due_on date, lead_code text, answered_on date,"
     " outcome text, outcome_detail text, roadmap text,"
     " expected_completion date, extensions int, transfers int,"
@@ -34,19 +34,18 @@ constexpr char kStateTable[] =
 // every item).
 constexpr Statement kState{"rp_state", R"sql(
     INSERT INTO pq_asof
-    SELECT i.id, s.kind, s.received_on, s.batch_id, i.field, i.title,
+    SELECT s.item_id, s.kind, s.received_on, s.batch_id,
            s.requires_response, s.status, s.due_on,
            s.lead_code, a.first_sent, a.outcome, a.outcome_detail, a.roadmap,
            a.expected_completion, s.extensions, s.transfers, s.out_to,
            s.out_reason
       FROM item_states s
-      JOIN items i ON i.id = s.item_id
       LEFT JOIN (
         SELECT DISTINCT ON (x.item_id) x.item_id, x.outcome, x.outcome_detail,
                x.roadmap, x.expected_completion,
                min(x.sent_on) OVER (PARTITION BY x.item_id) AS first_sent
           FROM answers x WHERE x.sent_on <= $1
-         ORDER BY x.item_id, x.sent_on DESC, x.id DESC) a ON a.item_id = i.id
+         ORDER BY x.item_id, x.sent_on DESC, x.id DESC) a ON a.item_id = s.item_id
      WHERE s.valid_from <= $2 AND (s.valid_to IS NULL OR s.valid_to > $2)
        AND s.received_on <= $1
        AND ($3::text[] IS NULL OR s.lead_code = ANY($3::text[])))sql"};
@@ -118,18 +117,26 @@ constexpr Statement kNextSession{
     "rp_next_session",
     "SELECT opens_on FROM sessions WHERE kind = 'REGULAR' AND opens_on > $1"
     " ORDER BY opens_on LIMIT 1"};
-// Petitions as of the day, with their session. $1 the session's opening
-// day; rows of the session (or of batch $2) and IN_RESOLUTION ones of
-// earlier regular sessions.
+// Petitions as of the day, with their session: the rows of session $1
+// and the IN_RESOLUTION ones of regular sessions opened before $2 (its
+// opening day). Title and field as the latest event recorded by $3 (the
+// end of the as-of day) had them, so a later correction does not show
+// before it was made; for an item recorded after that, its first event.
 constexpr Statement kSessionPetitions{
     "rp_session_petitions",
-    "SELECT a.id, a.title, coalesce(a.field, ''), coalesce(a.lead_code, ''),"
+    "SELECT a.id, e.after->>'title', coalesce(e.after->>'field', ''),"
+    " coalesce(a.lead_code, ''),"
     " a.status, a.answered_on IS NOT NULL, coalesce(a.outcome, ''),"
     " coalesce(a.outcome_detail, ''), coalesce(a.roadmap, ''),"
     " a.expected_completion, s.number, coalesce(a.out_to, ''),"
     " coalesce(a.out_reason, ''), s.id, a.batch_id"
     " FROM pq_asof a JOIN batches b ON b.id = a.batch_id"
     " JOIN sessions s ON s.id = b.session_id"
+    " CROSS JOIN LATERAL (SELECT coalesce("
+    "   (SELECT x.after FROM events x WHERE x.item_id = a.id AND x.at <= $3"
+    "     ORDER BY x.id DESC LIMIT 1),"
+    "   (SELECT x.after FROM events x WHERE x.item_id = a.id"
+    "     ORDER BY x.id LIMIT 1)) AS after) e"
     " WHERE a.kind = 'PETITION' AND a.status <> 'DUPLICATE'"
     " AND (s.id = $1 OR (s.kind = 'REGULAR' AND s.opens_on < $2"
     "      AND a.outcome = 'IN_RESOLUTION'))"
@@ -333,7 +340,7 @@ absl::StatusOr<SessionFigures> ReportStore::Session(const SessionQuery& q) {
         PQ_ASSIGN_OR_RETURN(const Tree tree, LoadTree(tx, q.unit_code));
         BuildState(tx, q.as_of, q.as_of_end, tree.scope);
         for (const pqxx::row& r :
-             tx.Run(kSessionPetitions, session_id, opens)) {
+             tx.Run(kSessionPetitions, session_id, opens, q.as_of_end)) {
           core::SessionPetition p;
           p.id = Int(r[0]);
           p.title = Text(r[1]);

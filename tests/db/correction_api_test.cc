@@ -4,6 +4,7 @@
 // given; the ladder planned again with one alert for a due date corrected
 // into the past; and reports as of a day before the correction unchanged.
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -253,6 +254,101 @@ TEST_F(CorrectionTest, ReportsAsOfADayBeforeTheCorrectionAreUnchanged) {
   };
   EXPECT_EQ(overdue(D(2024, 10, 31)), 0);  // due 10 November then
   EXPECT_EQ(overdue(D(2024, 11, 2)), 1);   // due 25 October since
+
+  // A petition's field, corrected: the session report groups it under the
+  // old field as of a day before, under the new one since.
+  clock_.Set(Hanoi(2024, 10, 20, 9));
+  v1::RecordItemResponse pet;
+  ASSERT_TRUE(Record(Petition("req-corr-0011", "TL"), &pet).ok());
+  clock_.Set(kNow);
+  v1::Item field;
+  field.mutable_petition()->set_field("Bảo hiểm xã hội");
+  ASSERT_TRUE(Correct(pet.item(), field, {"petition.field"}).ok());
+  const auto fields = [&](v1::Date as_of) {
+    v1::SessionReportRequest req;
+    req.set_session_id(session_id_);
+    *req.mutable_as_of() = as_of;
+    v1::SessionReportResponse resp;
+    const grpc::Status st =
+        reports_->SessionReport(As(kAdmin).get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    std::vector<std::string> keys;
+    for (const auto& f : resp.fields()) keys.push_back(f.key());
+    return keys;
+  };
+  EXPECT_THAT(fields(D(2024, 10, 31)), ::testing::ElementsAre("Tiền lương"));
+  EXPECT_THAT(fields(D(2024, 11, 2)),
+              ::testing::ElementsAre("Bảo hiểm xã hội"));
+}
+
+// A corrected received date moves the coordinating units at the default
+// date with the lead's due date (a date of their own stays), and is refused
+// when the item's unit did not exist on it.
+TEST_F(CorrectionTest, CoordinatorsFollowAndUnitsMustHaveExisted) {
+  const auto record = [&](const std::string& rid, v1::Date received) {
+    v1::RecordItemRequest req = Petition(rid, "TL");
+    *req.mutable_item()->mutable_received_on() = received;
+    req.mutable_item()->add_coordinating_unit_codes("CCVC");
+    v1::RecordItemResponse resp;
+    EXPECT_TRUE(Record(req, &resp).ok());
+    return resp.item();
+  };
+  const auto due_of = [](const v1::Item& it, const std::string& unit) {
+    for (const auto& c : it.coordination()) {
+      if (c.unit_code() == unit && c.due_on().year() != 0) {
+        return absl::StrFormat("%04d-%02d-%02d", c.due_on().year(),
+                               c.due_on().month(), c.due_on().day());
+      }
+    }
+    return std::string("none");
+  };
+  v1::Item pet = record("req-corr-0008", D(2024, 7, 20));
+  const std::string old_default = due_of(pet, "CCVC");
+  ASSERT_NE(old_default, "none");
+  v1::AssignItemRequest assign;
+  assign.set_item_id(pet.id());
+  assign.set_version(pet.version());
+  assign.set_lead_unit_code("TL");
+  assign.add_coordinating_units()->set_unit_code("CCVC");
+  auto* own = assign.add_coordinating_units();
+  own->set_unit_code("TL1");
+  *own->mutable_due_on() = D(2024, 8, 30);
+  v1::AssignItemResponse assigned;
+  ASSERT_TRUE(workflow_->AssignItem(As(kAdmin).get(), assign, &assigned).ok());
+  pet = assigned.item();
+  ASSERT_EQ(due_of(pet, "CCVC"), old_default);
+
+  v1::Item values;
+  *values.mutable_received_on() = D(2024, 7, 25);
+  v1::Item moved;
+  ASSERT_TRUE(Correct(pet, values, {"received_on"}, &moved).ok());
+  // As if it had been recorded on the right day.
+  EXPECT_EQ(due_of(moved, "CCVC"),
+            due_of(record("req-corr-0009", D(2024, 7, 25)), "CCVC"));
+  EXPECT_NE(due_of(moved, "CCVC"), old_default);
+  EXPECT_EQ(due_of(moved, "TL1"), "2024-08-30");
+
+  // A unit set up on 18 July cannot have received an item on the 15th.
+  v1::CreateUnitRequest unit;
+  unit.mutable_unit()->set_code("MOI");
+  unit.mutable_unit()->set_name_vi("Vụ mới");
+  unit.mutable_unit()->set_parent_code("BNV");
+  unit.mutable_unit()->set_kind(v1::UNIT_KIND_DEPARTMENT);
+  *unit.mutable_unit()->mutable_valid_from() = D(2024, 7, 18);
+  v1::CreateUnitResponse created;
+  ASSERT_TRUE(units_->CreateUnit(As(kAdmin).get(), unit, &created).ok());
+  v1::RecordItemRequest req = Petition("req-corr-0010", "MOI");
+  v1::RecordItemResponse recorded;
+  ASSERT_TRUE(Record(req, &recorded).ok());
+  values.Clear();
+  *values.mutable_received_on() = D(2024, 7, 15);
+  const grpc::Status st = Correct(recorded.item(), values, {"received_on"});
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(),
+              HasSubstr("item.received_on: unit \"MOI\" did not exist on "
+                        "2024-07-15"));
+  *values.mutable_received_on() = D(2024, 7, 19);
+  EXPECT_TRUE(Correct(recorded.item(), values, {"received_on"}).ok());
 }
 
 }  // namespace
