@@ -438,6 +438,11 @@ void Notifier::Skip(int64_t cursor) {
   AckDone();
 }
 
+bool Notifier::Idle() {
+  absl::MutexLock lock(&mu_);
+  return in_flight_.empty();
+}
+
 void Notifier::Advance() {
   while (!in_flight_.empty() && in_flight_.begin()->second == 0) {
     done_cursor_ = in_flight_.begin()->first;
@@ -647,7 +652,9 @@ int Notifier::Watch(bool once, bool* drained) {
         continue;
       }
       Skip(r.heartbeat().last_cursor());
-      SendDigestsIfDue();
+      // The daily digest goes out once what was read is spooled (with
+      // --once, after the drain, in Run).
+      if (!once && Idle()) SendDigestsIfDue();
       if (once) {
         *drained = true;  // the first heartbeat ends the replay
         ctx->TryCancel();

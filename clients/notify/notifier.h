@@ -109,6 +109,8 @@ class Notifier {
   void Work(Receiver* receiver);
   // The delivery of alert `id` to one receiver is done.
   void Done(int64_t id);
+  // Whether every alert read is delivered everywhere.
+  bool Idle();
   // Moves done_cursor_ past the alerts whose deliveries are all done.
   void Advance() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Acknowledges done_cursor_ when it moved.
