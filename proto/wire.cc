@@ -1,8 +1,13 @@
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <ctime>
 #include <string>
 #include <vector>
 
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "services/common/utf8.h"
 
@@ -39,13 +44,66 @@ std::string FindBadUtf8(const google::protobuf::Descriptor* desc,
   return "";
 }
 
+thread_local grpc::Status last_error;
+std::atomic<int64_t> unreadable{0};
+std::atomic<bool> quiet{false};
+// Unreadable requests when the last summary line was written, and when.
+std::atomic<int64_t> summarised{0};
+std::atomic<int64_t> summarised_at{0};
+
+// An unreadable request: counted, and (on a quiet server) summed up in one
+// line a minute at most.
+grpc::Status Refuse(grpc::Status st) {
+  const int64_t n = ++unreadable;
+  if (quiet.load()) {
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    int64_t at = summarised_at.load();
+    if (now - at >= 60 && summarised_at.compare_exchange_strong(at, now)) {
+      const int64_t before = summarised.exchange(n);
+      std::fprintf(stderr,
+                   "%lld request(s) that could not be decoded were refused "
+                   "with INVALID_ARGUMENT since the last such line (%lld in "
+                   "all)\n",
+                   static_cast<long long>(n - before),
+                   static_cast<long long>(n));
+    }
+  }
+  last_error = st;
+  return st;
+}
+
+void QuietLog(google::protobuf::LogLevel level, const char* filename, int line,
+              const std::string& message) {
+  // Protobuf says this for each string that is not UTF-8 in a message it
+  // parses: the request is refused (and counted) instead.
+  if (message.find("when parsing a protocol buffer") != std::string::npos) {
+    return;
+  }
+  static const char* const kLevels[] = {"INFO", "WARNING", "ERROR", "FATAL"};
+  std::fprintf(stderr, "[libprotobuf %s %s:%d] %s\n",
+               kLevels[std::min<int>(level, 3)], filename, line,
+               message.c_str());
+}
+
 }  // namespace
+
+grpc::Status TakeReadError() {
+  grpc::Status st = last_error;
+  last_error = grpc::Status::OK;
+  return st;
+}
+
+void QuietDecodeErrors() {
+  if (!quiet.exchange(true)) google::protobuf::SetLogHandler(&QuietLog);
+}
+
+int64_t UnreadableRequests() { return unreadable.load(); }
 
 grpc::Status ParseRequest(grpc::ByteBuffer* buffer,
                           google::protobuf::MessageLite* msg) {
   if (buffer == nullptr) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "request: no payload");
+    return Refuse(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                               "request: no payload"));
   }
   std::vector<grpc::Slice> slices;
   std::string bytes;
@@ -61,13 +119,13 @@ grpc::Status ParseRequest(grpc::ByteBuffer* buffer,
   if (full != nullptr && fields.ParseFromString(bytes)) {
     const std::string bad = FindBadUtf8(full->GetDescriptor(), fields, "", 0);
     if (!bad.empty()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          bad + ": must be valid UTF-8");
+      return Refuse(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 bad + ": must be valid UTF-8"));
     }
   }
-  return grpc::Status(
-      grpc::StatusCode::INVALID_ARGUMENT,
-      "request: not a valid " + msg->GetTypeName() + " message");
+  return Refuse(
+      grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                   "request: not a valid " + msg->GetTypeName() + " message"));
 }
 
 }  // namespace pqtrack::wire

@@ -62,6 +62,9 @@ grpc::Status AssemblyServiceImpl::ListSessions(
   return Handle([&]() -> absl::Status {
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kReadAssembly));
+    core::Violations v;
+    core::CheckTermCode(v, "term_code", req->term_code(), false);
+    PQ_RETURN_IF_ERROR(v.ToStatus());
     PQ_ASSIGN_OR_RETURN(const auto sessions,
                         d_.assembly.ListSessions(req->term_code()));
     for (const core::Session& s : sessions) ToProto(s, resp->add_sessions());
@@ -103,6 +106,7 @@ grpc::Status AssemblyServiceImpl::ListBatches(grpc::ServerContext* ctx,
 }
 
 void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
+  wire::QuietDecodeErrors();
   builder.RegisterService(&assembly_);
   builder.RegisterService(&units_);
   builder.RegisterService(&items_);

@@ -36,7 +36,9 @@ grpc::Status AttachmentServiceImpl::UploadAttachment(
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kAttachFiles));
     v1::UploadAttachmentRequest msg;
-    if (!reader->Read(&msg) || !msg.has_header()) {
+    absl::Status broken;
+    if (!ReadPart(reader, &msg, &broken) || !msg.has_header()) {
+      PQ_RETURN_IF_ERROR(broken);
       return absl::InvalidArgumentError(
           "header: required in the first message");
     }
@@ -60,7 +62,7 @@ grpc::Status AttachmentServiceImpl::UploadAttachment(
       v.Add(absl::StrCat("header.", e.field), e.rule);
     }
     PQ_RETURN_IF_ERROR(v.ToStatus());
-    while (reader->Read(&msg)) {
+    while (ReadPart(reader, &msg, &broken)) {
       if (msg.has_header()) {
         return absl::InvalidArgumentError("header: only in the first message");
       }
@@ -73,6 +75,7 @@ grpc::Status AttachmentServiceImpl::UploadAttachment(
       }
       a.content += msg.chunk();
     }
+    PQ_RETURN_IF_ERROR(broken);  // nothing of a broken upload is kept
     if (a.content.empty()) {
       return absl::InvalidArgumentError("chunk: the file is empty");
     }

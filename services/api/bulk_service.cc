@@ -22,11 +22,8 @@ grpc::Status BulkServiceImpl::ImportItems(
     grpc::ServerContext* ctx,
     grpc::ServerReader<v1::ImportItemsRequest>* reader,
     v1::ImportItemsResponse* resp) {
-  return Handle([&]() -> absl::Status {
-    return Import(
-        ctx, [&](v1::ImportItemsRequest* msg) { return reader->Read(msg); },
-        nullptr, resp);
-  });
+  return Handle(
+      [&]() -> absl::Status { return Import(ctx, reader, nullptr, resp); });
 }
 
 grpc::Status BulkServiceImpl::ImportItemsWithProgress(
@@ -60,9 +57,7 @@ grpc::Status BulkServiceImpl::ImportItemsWithProgress(
       (void)stream->Write(out);  // a client gone is seen at the end
     };
     v1::ImportItemsProgress last;
-    PQ_RETURN_IF_ERROR(Import(
-        ctx, [&](v1::ImportItemsRequest* msg) { return stream->Read(msg); },
-        progress, last.mutable_result()));
+    PQ_RETURN_IF_ERROR(Import(ctx, stream, progress, last.mutable_result()));
     if (!stream->Write(last)) {
       return absl::CancelledError("the client went away");
     }
@@ -72,13 +67,15 @@ grpc::Status BulkServiceImpl::ImportItemsWithProgress(
 
 absl::Status BulkServiceImpl::Import(
     grpc::ServerContext* ctx,
-    const std::function<bool(v1::ImportItemsRequest*)>& read,
+    grpc::internal::ReaderInterface<v1::ImportItemsRequest>* reader,
     const store::ImportStore::Progress& progress,
     v1::ImportItemsResponse* resp) {
   PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
   PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kRecordItem));
   v1::ImportItemsRequest msg;
-  if (!read(&msg) || !msg.has_options()) {
+  absl::Status broken;
+  if (!ReadPart(reader, &msg, &broken) || !msg.has_options()) {
+    PQ_RETURN_IF_ERROR(broken);
     return absl::InvalidArgumentError("options: required in the first message");
   }
   const v1::ImportOptions options = msg.options();
@@ -91,7 +88,7 @@ absl::Status BulkServiceImpl::Import(
   CsvParser parser;
   std::vector<CsvRecord> records;
   size_t bytes = 0;
-  while (read(&msg)) {
+  while (ReadPart(reader, &msg, &broken)) {
     if (msg.has_options()) {
       return absl::InvalidArgumentError("options: only in the first message");
     }
@@ -102,6 +99,7 @@ absl::Status BulkServiceImpl::Import(
     }
     parser.Feed(msg.csv(), &records);
   }
+  PQ_RETURN_IF_ERROR(broken);  // nothing of a broken file is imported
   if (absl::Status s = parser.Finish(&records); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("csv: ", s.message()));
   }

@@ -1,6 +1,7 @@
 // Provides Handle(), the wrapper every rpc body runs in: it turns the body's
 // absl::Status into a grpc::Status (one mapping for the whole API) and turns
-// an escaped exception into INTERNAL instead of a crash.
+// an escaped exception into INTERNAL instead of a crash; and ReadPart(), how
+// a client-stream handler reads its messages.
 #ifndef PQTRACK_SERVICES_API_HANDLER_H_
 #define PQTRACK_SERVICES_API_HANDLER_H_
 
@@ -22,6 +23,18 @@ inline grpc::Status Handle(absl::FunctionRef<absl::Status()> body) {
     return ToGrpcStatus(
         absl::InternalError(absl::StrCat("unexpected error: ", e.what())));
   }
+}
+
+// Reads the next message of a client stream into `msg`: false at the end of
+// the stream, and also when a message could not be decoded, which gRPC
+// does not tell apart: then `*broken` is INVALID_ARGUMENT naming the field,
+// and the handler returns it, keeping nothing of the stream.
+template <class Reader, class Message>
+bool ReadPart(Reader* reader, Message* msg, absl::Status* broken) {
+  (void)wire::TakeReadError();  // a failure of an earlier call on the thread
+  if (reader->Read(msg)) return true;
+  *broken = FromGrpcStatus(wire::TakeReadError());
+  return false;
 }
 
 }  // namespace pqtrack::api

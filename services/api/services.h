@@ -338,12 +338,13 @@ class BulkServiceImpl final : public v1::BulkService::Service {
       grpc::ServerWriter<v1::ExportItemsResponse>* writer) override;
 
  private:
-  // The work of both imports: `read` gives the next request (false at the
-  // end), `progress` (may be empty) is told how far it is.
-  absl::Status Import(grpc::ServerContext* ctx,
-                      const std::function<bool(v1::ImportItemsRequest*)>& read,
-                      const store::ImportStore::Progress& progress,
-                      v1::ImportItemsResponse* resp);
+  // The work of both imports: `reader` gives the requests, `progress` (may
+  // be empty) is told how far it is.
+  absl::Status Import(
+      grpc::ServerContext* ctx,
+      grpc::internal::ReaderInterface<v1::ImportItemsRequest>* reader,
+      const store::ImportStore::Progress& progress,
+      v1::ImportItemsResponse* resp);
 
   ServiceDeps& d_;
 };

@@ -1,5 +1,8 @@
 // Provides the one mapping between absl::Status and grpc::Status. Codes map
-// one to one; the message is kept as is.
+// one to one; a message is kept as it is up to kMaxStatusMessage bytes, and
+// a longer one (an echoed input, a long list) is cut there, at a character
+// boundary, with how much was left out: a status always fits gRPC's
+// metadata, whatever the request held.
 #ifndef PQTRACK_SERVICES_COMMON_GRPC_STATUS_H_
 #define PQTRACK_SERVICES_COMMON_GRPC_STATUS_H_
 
@@ -9,7 +12,11 @@
 
 namespace pqtrack {
 
+inline constexpr size_t kMaxStatusMessage = 512;
+
 grpc::Status ToGrpcStatus(const absl::Status& status);
+// `message` cut to at most kMaxStatusMessage bytes as ToGrpcStatus does.
+std::string BoundedMessage(std::string message);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace pqtrack

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/common/dates.h"
+#include "services/common/utf8.h"
 #include "services/core/validation.h"
 
 namespace pqtrack::core {
@@ -162,15 +163,31 @@ absl::StatusOr<CsvLayout> CsvLayout::Read(
   layout.kind_ = kind;
   layout.width_ = header.size();
   std::vector<std::string> problems;
+  // Unknown columns are named together, the first few of them (each cut
+  // short): a file can have thousands.
+  constexpr size_t kNamed = 5;
+  std::vector<std::string> unknown;
+  size_t unknown_count = 0;
   for (size_t i = 0; i < header.size(); ++i) {
     const std::string name(absl::StripAsciiWhitespace(header[i]));
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      problems.push_back(absl::StrCat("column \"", name, "\" is not one of ",
-                                      Name(kind), "'s columns (",
-                                      absl::StrJoin(known, ", "), ")"));
+      if (++unknown_count <= kNamed) {
+        unknown.push_back(absl::StrCat("\"", TruncateToWidth(name, 40), "\""));
+      }
     } else if (!layout.index_.emplace(name, i).second) {
       problems.push_back(absl::StrCat("column \"", name, "\" is given twice"));
     }
+  }
+  if (unknown_count > 0) {
+    std::string which = absl::StrJoin(unknown, ", ");
+    if (unknown_count > kNamed) {
+      absl::StrAppend(&which, " and ", unknown_count - kNamed, " more");
+    }
+    problems.insert(problems.begin(),
+                    absl::StrCat(unknown_count == 1 ? "column " : "columns ",
+                                 which, unknown_count == 1 ? " is" : " are",
+                                 " not one of ", Name(kind), "'s columns (",
+                                 absl::StrJoin(known, ", "), ")"));
   }
   for (const std::string& c : RequiredColumns(kind)) {
     if (!layout.index_.contains(c)) {

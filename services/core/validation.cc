@@ -1,5 +1,6 @@
 #include "services/core/validation.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -61,10 +62,16 @@ void Violations::Add(absl::string_view field, absl::string_view rule) {
 
 absl::Status Violations::ToStatus() const {
   if (items_.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrJoin(items_, "; ", [](std::string* out, const Entry& e) {
-        absl::StrAppend(out, e.field, ": ", e.rule);
-      }));
+  const size_t shown = std::min(items_.size(), kShown);
+  std::string text =
+      absl::StrJoin(items_.begin(), items_.begin() + shown, "; ",
+                    [](std::string* out, const Entry& e) {
+                      absl::StrAppend(out, e.field, ": ", e.rule);
+                    });
+  if (items_.size() > shown) {
+    absl::StrAppend(&text, "; and ", items_.size() - shown, " more");
+  }
+  return absl::InvalidArgumentError(text);
 }
 
 void CheckText(Violations& v, absl::string_view field, absl::string_view value,
@@ -166,12 +173,17 @@ int CheckPageSize(Violations& v, absl::string_view field, int page_size) {
   return page_size == 0 ? 50 : page_size;
 }
 
-void ValidateTerm(Violations& v, absl::string_view p, const Term& t) {
-  if (t.code.empty()) {
-    v.Add(F(p, "code"), "required");
-  } else if (t.code.size() > 16 || !AllOf(t.code, "", false, true)) {
-    v.Add(F(p, "code"), "must be 1-16 characters from A-Z and 0-9");
+void CheckTermCode(Violations& v, absl::string_view field,
+                   absl::string_view code, bool required) {
+  if (code.empty()) {
+    if (required) v.Add(field, "required");
+  } else if (code.size() > 16 || !AllOf(code, "", false, true)) {
+    v.Add(field, "must be 1-16 characters from A-Z and 0-9");
   }
+}
+
+void ValidateTerm(Violations& v, absl::string_view p, const Term& t) {
+  CheckTermCode(v, F(p, "code"), t.code, true);
   if (t.number < 1 || t.number > 99) {
     v.Add(F(p, "number"), "must be between 1 and 99");
   }
@@ -184,7 +196,7 @@ void ValidateTerm(Violations& v, absl::string_view p, const Term& t) {
 }
 
 void ValidateSession(Violations& v, absl::string_view p, const Session& s) {
-  if (s.term_code.empty()) v.Add(F(p, "term_code"), "required");
+  CheckTermCode(v, F(p, "term_code"), s.term_code, true);
   if (s.number < 1 || s.number > 99) {
     v.Add(F(p, "number"), "must be between 1 and 99");
   }

@@ -30,8 +30,10 @@ class Violations {
   void Add(absl::string_view field, absl::string_view rule);
   bool empty() const { return items_.empty(); }
   // OK when there is no violation; otherwise INVALID_ARGUMENT listing them
-  // all, in the order they were added.
+  // in the order they were added, the first kShown of them ("; and N
+  // more" for the rest).
   absl::Status ToStatus() const;
+  static constexpr size_t kShown = 10;
   const std::vector<Entry>& entries() const { return items_; }
 
  private:
@@ -73,6 +75,9 @@ int CheckPageSize(Violations& v, absl::string_view field, int page_size);
 
 // Whole-record rules. `prefix` is prepended to field names ("term.").
 // `today` is the ministry's current date.
+// A term code: 1-16 characters from A-Z and 0-9 ("XV").
+void CheckTermCode(Violations& v, absl::string_view field,
+                   absl::string_view code, bool required);
 void ValidateTerm(Violations& v, absl::string_view prefix, const Term& t);
 void ValidateSession(Violations& v, absl::string_view prefix, const Session& s);
 void ValidateBatch(Violations& v, absl::string_view prefix, const Batch& b,

@@ -6,6 +6,7 @@
 #include "services/api/paging.h"
 #include "services/common/crypto.h"
 #include "services/common/dates.h"
+#include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
 #include "services/common/utf8.h"
 
@@ -89,6 +90,20 @@ TEST(PagingTest, TokensRoundTripAndAreBoundToTheirQuery) {
   EXPECT_THAT(std::string(wrong.status().message()),
               ::testing::HasSubstr("page_token:"));
   EXPECT_FALSE(api::DecodePageToken("!!!", "x").ok());
+}
+
+// A status message of any length fits gRPC's metadata: cut at a character
+// boundary, saying how much was left out.
+TEST(GrpcStatusTest, LongMessagesAreCutAtACharacter) {
+  std::string long_text;
+  for (int i = 0; i < 5000; ++i) long_text += "é";
+  const grpc::Status st = ToGrpcStatus(absl::InvalidArgumentError(long_text));
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LE(st.error_message().size(), kMaxStatusMessage);
+  EXPECT_TRUE(IsValidUtf8(st.error_message()));
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("more bytes)"));
+  EXPECT_EQ(ToGrpcStatus(absl::NotFoundError("no item 7")).error_message(),
+            "no item 7");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Core validation: every rule, without I/O.
 #include "services/core/validation.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -271,6 +272,18 @@ TEST(ValidationTest, UnitRules) {
   EXPECT_THAT(m, HasSubstr("unit.parent_code: must be empty for a MINISTRY"));
   EXPECT_THAT(m, HasSubstr("unit.successor_code: must not be the unit itself"));
   EXPECT_THAT(m, HasSubstr("unit.valid_to: must not be before valid_from"));
+}
+
+// A status stays short however many entries are wrong: the first ten are
+// named, the rest counted.
+TEST(ValidationTest, LongListsOfViolationsAreCut) {
+  Violations v;
+  for (int i = 0; i < 25; ++i) {
+    v.Add(absl::StrCat("items[", i, "]"), "required");
+  }
+  const std::string m(v.ToStatus().message());
+  EXPECT_THAT(m, HasSubstr("items[9]: required; and 15 more"));
+  EXPECT_THAT(m, ::testing::Not(HasSubstr("items[10]")));
 }
 
 TEST(ValidationTest, UserRules) {
