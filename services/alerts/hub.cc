@@ -6,6 +6,8 @@
 #include <pqxx/pqxx>
 #include <system_error>
 
+#include "absl/strings/str_cat.h"
+
 namespace pqtrack::alerts {
 namespace {
 
@@ -109,6 +111,12 @@ absl::Status AlertHub::Activate(AlertSink*, Subscriber& s) {
       std::set<std::string> wanted;
       for (const std::string& u : s.sub.unit_codes) {
         auto codes = store_.SubtreeCodes(u);
+        if (absl::IsNotFound(codes.status())) {
+          // A filter naming no unit is the caller's mistake, as ListAlerts
+          // says.
+          return absl::InvalidArgumentError(
+              absl::StrCat("unit_codes: ", codes.status().message()));
+        }
         if (!codes.ok()) return codes.status();
         wanted.insert(codes->begin(), codes->end());
       }

@@ -63,9 +63,14 @@ grpc::Status AdminServiceImpl::IssueToken(grpc::ServerContext* ctx,
     core::CheckText(v, "label", req->label(), {0, 200});
     std::optional<absl::Time> expire;
     if (req->has_expire_time()) {
-      expire = TimeFromProto(req->expire_time());
-      if (*expire <= d_.clock.Now()) {
-        v.Add("expire_time", "must be in the future");
+      if (!IsValidTimestamp(req->expire_time())) {
+        v.Add("expire_time",
+              "not a valid instant (years 1 to 9999, nanos 0 to 999999999)");
+      } else {
+        expire = TimeFromProto(req->expire_time());
+        if (*expire <= d_.clock.Now()) {
+          v.Add("expire_time", "must be in the future");
+        }
       }
     }
     PQ_RETURN_IF_ERROR(v.ToStatus());

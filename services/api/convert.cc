@@ -30,6 +30,13 @@ void TimeToProto(absl::Time t, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(rem * 1000));
 }
 
+bool IsValidTimestamp(const google::protobuf::Timestamp& ts) {
+  constexpr int64_t kFirst = -62135596800;  // 0001-01-01T00:00:00Z
+  constexpr int64_t kLast = 253402300799;   // 9999-12-31T23:59:59Z
+  return ts.seconds() >= kFirst && ts.seconds() <= kLast && ts.nanos() >= 0 &&
+         ts.nanos() <= 999999999;
+}
+
 absl::Time TimeFromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }

@@ -34,6 +34,9 @@ void SetDate(const std::optional<core::Day>& day, v1::Date* out);
 
 void TimeToProto(absl::Time t, google::protobuf::Timestamp* out);
 absl::Time TimeFromProto(const google::protobuf::Timestamp& ts);
+// Whether `ts` is an instant google.protobuf.Timestamp allows: from
+// 0001-01-01 to 9999-12-31 UTC, nanos 0 to 999,999,999.
+bool IsValidTimestamp(const google::protobuf::Timestamp& ts);
 
 void ToProto(const core::Term& in, v1::Term* out);
 void ToProto(const core::Session& in, v1::Session* out);

@@ -215,8 +215,9 @@ grpc::Status ItemServiceImpl::SuggestDuplicates(
     if (req->limit() < 0 || req->limit() > 50) {
       v.Add("limit", "must be between 0 and 50");
     }
-    if (req->min_score() < 0 || req->min_score() > 1) {
-      v.Add("min_score", "must be between 0 and 1");
+    // (NaN fails every comparison: it must pass none.)
+    if (!(req->min_score() >= 0 && req->min_score() <= 1)) {
+      v.Add("min_score", "must be a number between 0 and 1");
     }
     std::string title;
     core::ItemKind kind = core::ItemKind::kUnspecified;
