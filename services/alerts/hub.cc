@@ -75,6 +75,39 @@ void AlertHub::Unsubscribe(AlertSink* sink) {
   subscribers_.erase(sink);
 }
 
+void AlertHub::TokensChanged(const std::string& payload) {
+  absl::MutexLock lock(&mu_);
+  token_changes_.push_back(payload);
+  wake_ = true;
+}
+
+void AlertHub::Recheck(const std::vector<std::string>& changes) {
+  const bool all =
+      std::find(changes.begin(), changes.end(), "*") != changes.end();
+  std::vector<std::pair<AlertSink*, std::function<absl::Status()>>> checks;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [sink, s] : subscribers_) {
+      if (!s.sub.recheck) continue;
+      if (all || std::find(changes.begin(), changes.end(), s.sub.token_hash) !=
+                     changes.end()) {
+        checks.emplace_back(sink, s.sub.recheck);
+      }
+    }
+  }
+  for (const auto& [sink, check] : checks) {
+    const absl::Status st = check();
+    if (!absl::IsUnauthenticated(st) && !absl::IsPermissionDenied(st)) {
+      continue;  // still good, or the database is away: checked next time
+    }
+    absl::MutexLock lock(&mu_);
+    auto it = subscribers_.find(sink);
+    if (it == subscribers_.end()) continue;  // gone meanwhile
+    sink->Close(st);
+    subscribers_.erase(it);
+  }
+}
+
 int AlertHub::size() const {
   absl::MutexLock lock(&mu_);
   return static_cast<int>(subscribers_.size());
@@ -171,6 +204,13 @@ void AlertHub::Run() {
     int64_t last_id;
     std::vector<std::pair<AlertSink*, Subscriber>> joining;
     bool changes_wanted = false;
+    std::vector<std::string> token_changes;
+    {
+      absl::MutexLock lock(&mu_);
+      token_changes.swap(token_changes_);
+    }
+    // Streams of revoked tokens end first.
+    if (!token_changes.empty()) Recheck(token_changes);
     {
       absl::MutexLock lock(&mu_);
       last_id = last_id_;

@@ -16,6 +16,7 @@
 #ifndef PQTRACK_SERVICES_ALERTS_HUB_H_
 #define PQTRACK_SERVICES_ALERTS_HUB_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -59,6 +60,11 @@ struct Subscription {
   absl::Duration heartbeat = absl::Seconds(15);
   // Also hand over item changes (Subscription::units applies, kinds not).
   bool changes = false;
+  // The caller's token (the hash the store keeps) and how to check that it
+  // still works: when tokens change (TokensChanged), a subscriber whose
+  // check fails is closed with that status. No check: never closed so.
+  std::string token_hash;
+  std::function<absl::Status()> recheck;
 };
 
 class AlertHub {
@@ -77,6 +83,11 @@ class AlertHub {
   void Subscribe(AlertSink* sink, Subscription subscription);
   // After this returns the hub never calls `sink` again.
   void Unsubscribe(AlertSink* sink);
+  // A notification on store::kTokensChannel: the token with this hash was
+  // revoked, or ("*") any user's token may have stopped working. The hub's
+  // thread rechecks the subscribers it concerns (within its next wake-up)
+  // and closes those whose token no longer works.
+  void TokensChanged(const std::string& payload);
 
   // Number of live subscribers (for tests and benchmarks).
   int size() const;
@@ -94,6 +105,9 @@ class AlertHub {
   using Live = std::vector<std::pair<AlertSink*, Subscriber*>>;
 
   void Run();
+  // Rechecks the tokens `changes` concern; closes the failing subscribers.
+  void Recheck(const std::vector<std::string>& changes)
+      ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status Activate(AlertSink* sink, Subscriber& s)
       ABSL_LOCKS_EXCLUDED(mu_);
   // What one wake-up read: new alerts and, when someone asked, changes.
@@ -119,6 +133,7 @@ class AlertHub {
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::string> token_changes_ ABSL_GUARDED_BY(mu_);
   // The last alert id the hub has read.
   int64_t last_id_ ABSL_GUARDED_BY(mu_) = -1;
   absl::flat_hash_map<AlertSink*, Subscriber> subscribers_ ABSL_GUARDED_BY(mu_);

@@ -257,6 +257,14 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* AlertServiceImpl::WatchAlerts(
   sub.from_now = req->from_now();
   sub.changes = req->changes();
   sub.scope_unit = AlertScope(*who);
+  // A revoked token (or user) ends the stream: the hub asks again when
+  // tokens change.
+  if (auto hash = Authenticator::TokenHashOf(*ctx); hash.ok()) {
+    sub.token_hash = *hash;
+    sub.recheck = [auth = &d_.auth, h = *hash] {
+      return auth->AuthenticateHash(h).status();
+    };
+  }
   sub.heartbeat = absl::Seconds(
       req->heartbeat_seconds() == 0 ? 15 : req->heartbeat_seconds());
   watcher->Begin(std::move(sub));

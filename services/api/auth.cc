@@ -37,6 +37,12 @@ std::string HashTokenSecret(const std::string& secret) {
 
 absl::StatusOr<core::Principal> Authenticator::Authenticate(
     const grpc::ServerContextBase& context, core::User* user) const {
+  PQ_ASSIGN_OR_RETURN(const std::string hash, TokenHashOf(context));
+  return AuthenticateHash(hash, user);
+}
+
+absl::StatusOr<std::string> Authenticator::TokenHashOf(
+    const grpc::ServerContextBase& context) {
   const auto& md = context.client_metadata();
   const auto it = md.find("authorization");
   if (it == md.end()) {
@@ -56,7 +62,11 @@ absl::StatusOr<core::Principal> Authenticator::Authenticate(
     return absl::UnauthenticatedError(
         "the bearer token is unknown, revoked or expired");
   }
-  const std::string hash = HashTokenSecret(secret);
+  return HashTokenSecret(secret);
+}
+
+absl::StatusOr<core::Principal> Authenticator::AuthenticateHash(
+    const std::string& hash, core::User* user) const {
   const absl::Time now = clock_.Now();
   uint64_t generation = 0;
   {

@@ -67,6 +67,13 @@ class Authenticator {
   // cache).
   absl::StatusOr<core::Principal> Authenticate(
       const grpc::ServerContextBase& context, core::User* user = nullptr) const;
+  // The same in two steps: the stored hash of the call's bearer token
+  // (UNAUTHENTICATED as above), and the principal of a token hash, which
+  // a stream asks again when tokens change.
+  static absl::StatusOr<std::string> TokenHashOf(
+      const grpc::ServerContextBase& context);
+  absl::StatusOr<core::Principal> AuthenticateHash(
+      const std::string& hash, core::User* user = nullptr) const;
 
   // A notification on store::kTokensChannel: evicts that token hash ("*":
   // everything).

@@ -416,8 +416,14 @@ class ApiServices {
         token_listener_(db->url(), {store::kTokensChannel},
                         {[this](const std::string&, const std::string& p) {
                            deps_.auth.TokensChanged(p);
+                           hub_.TokensChanged(p);
                          },
-                         [this](bool on) { deps_.auth.SetListening(on); }}),
+                         [this](bool on) {
+                           deps_.auth.SetListening(on);
+                           // What was revoked while nobody listened ends
+                           // its streams now.
+                           if (on) hub_.TokensChanged("*");
+                         }}),
         hub_(db->url(), &deps_.alerts, clock),
         alerts_(&deps_, &hub_) {}
   // Stops the hub and the sequencer if they run.
