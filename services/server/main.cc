@@ -6,9 +6,14 @@
 // Without a database URL the server runs its own PostgreSQL cluster in the
 // data directory (see embedded_postgres.h). SIGINT and SIGTERM shut it down
 // cleanly: calls in flight finish (up to --shutdown-grace), then the
-// embedded PostgreSQL stops.
+// embedded PostgreSQL stops. Started while its database (--database-url)
+// is unreachable, it listens at once, answers health NOT_SERVING and every
+// other call UNAVAILABLE, retries with backoff (saying so in its log), and
+// serves when the database comes up; health also goes NOT_SERVING while
+// the database is unreachable later.
 #include <fcntl.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
@@ -17,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -71,6 +77,9 @@ ABSL_FLAG(int, alert_interval_seconds, 30,
 ABSL_FLAG(int, seal_interval_ms, 10,
           "How often committed events and alerts are sealed into the "
           "commit-ordered log (alerts reach watchers at most this late).");
+ABSL_FLAG(int, health_interval_seconds, 2,
+          "How often the database is checked; health is NOT_SERVING while it "
+          "cannot be reached.");
 ABSL_FLAG(std::string, admin_login, "admin",
           "Login of the administrator created on first start (and by "
           "issue-admin-token).");
@@ -139,6 +148,40 @@ EmbeddedPostgres::Options PgOptions(const std::string& data_dir) {
   o.bin_dir = absl::GetFlag(FLAGS_pg_bin_dir);
   o.run_as_user = absl::GetFlag(FLAGS_pg_user);
   return o;
+}
+
+// Every call while the server waits for its database: UNAVAILABLE, saying
+// so (health has its own service, NOT_SERVING meanwhile).
+class WaitingService final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(
+      grpc::GenericCallbackServerContext*) override {
+    class Refusal final : public grpc::ServerGenericBidiReactor {
+     public:
+      Refusal() {
+        Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                            "pqtrack-server is waiting for its database; "
+                            "try again shortly"));
+      }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal;
+  }
+};
+
+// Waits up to `d` for SIGINT or SIGTERM; true when one came.
+bool SignalWithin(const sigset_t& signals, absl::Duration d, int* sig) {
+  const int64_t ms = absl::ToInt64Milliseconds(d);
+  timespec t{static_cast<time_t>(ms / 1000),
+             static_cast<long>((ms % 1000) * 1000000)};
+  for (;;) {
+    const int got = sigtimedwait(&signals, nullptr, &t);
+    if (got > 0) {
+      *sig = got;
+      return true;
+    }
+    if (errno != EINTR) return false;  // EAGAIN: the time is up
+  }
 }
 
 absl::StatusOr<std::unique_ptr<store::Db>> OpenDatabase(
@@ -210,8 +253,46 @@ int Serve() {
     std::cout << "embedded PostgreSQL running in " << data_dir
               << "/postgres (socket " << pg->socket_dir() << ")" << std::endl;
   }
+  std::string listen = absl::GetFlag(FLAGS_listen);
   auto db = OpenDatabase(url);
+  if (!db.ok() && pg == nullptr &&
+      db.status().code() == absl::StatusCode::kUnavailable) {
+    // Listen meanwhile, so that health checks and clients hear why.
+    grpc::EnableDefaultHealthCheckService(true);
+    WaitingService waiting;
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+    builder.RegisterCallbackGenericService(&waiting);
+    std::unique_ptr<grpc::Server> early = builder.BuildAndStart();
+    if (early == nullptr || port == 0) {
+      return Fail(absl::UnavailableError(absl::StrCat(
+          "cannot listen on ", listen, " (address in use or not valid?)")));
+    }
+    early->GetHealthCheckService()->SetServingStatus(false);
+    // The real server takes the same address.
+    listen = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
+    std::cout << "waiting for the database on " << listen
+              << " (health NOT_SERVING)" << std::endl;
+    absl::Duration backoff = absl::Seconds(1);
+    while (!db.ok() && db.status().code() == absl::StatusCode::kUnavailable) {
+      std::cerr << "pqtrack-server: the database is unreachable ("
+                << db.status().message() << "); retrying in "
+                << absl::FormatDuration(backoff) << std::endl;
+      int sig = 0;
+      if (SignalWithin(signals, backoff, &sig)) {
+        early->Shutdown();
+        std::cout << "stopped while waiting for the database" << std::endl;
+        return 0;
+      }
+      backoff = std::min(backoff * 2, absl::Seconds(30));
+      db = OpenDatabase(url);
+    }
+    early->Shutdown();
+    early->Wait();
+  }
   if (!db.ok()) return Fail(db.status());
+  std::cout << "database connected" << std::endl;
 
   api::ApiServices services(
       db->get(), RealClock::Get(),
@@ -236,7 +317,6 @@ int Serve() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  const std::string listen = absl::GetFlag(FLAGS_listen);
   int port = 0;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
   // A synchronous rpc runs on a thread of gRPC's pool; a thread that finds
@@ -262,8 +342,31 @@ int Serve() {
   services.StartStreams();
   std::cout << "listening on " << host << ":" << port << std::endl;
 
+  // Until a signal: the database is checked now and then, and health
+  // follows it.
+  auto* health = server->GetHealthCheckService();
+  bool serving = true;
+  const absl::Duration check =
+      absl::Seconds(std::max(1, absl::GetFlag(FLAGS_health_interval_seconds)));
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (!SignalWithin(signals, check, &sig)) {
+    const absl::Status up = (*db)->Autocommit([](store::Tx& tx) {
+      tx.ExecScript("SELECT 1");
+      return absl::OkStatus();
+    });
+    if (up.ok() != serving) {
+      serving = up.ok();
+      health->SetServingStatus(serving);
+      if (serving) {
+        std::cerr << "pqtrack-server: the database answers again; health "
+                     "SERVING"
+                  << std::endl;
+      } else {
+        std::cerr << "pqtrack-server: the database is unreachable ("
+                  << up.message() << "); health NOT_SERVING" << std::endl;
+      }
+    }
+  }
   std::cout << "received " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
             << ", shutting down" << std::endl;
   // Alert streams never end by themselves: end them first (UNAVAILABLE;

@@ -24,6 +24,7 @@
 #include "probes.grpc.pb.h"
 #include "reflection_probe.grpc.pb.h"
 #include "services/common/crypto.h"
+#include "services/server/embedded_postgres.h"
 #include "services/server/process.h"
 #include "tests/testing/pg_fixture.h"
 #include "tests/testing/sinks.h"
@@ -382,6 +383,76 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
   server_->Signal(SIGINT);
   server_->ReadToEnd();
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
+
+// Started while its database is down, the server listens at once, says
+// NOT_SERVING (and UNAVAILABLE to calls), and serves once the database
+// comes up; later, health follows an outage and the recovery.
+TEST_F(E2eTest, TheServerWaitsForItsDatabaseAndHealthFollowsIt) {
+  testing::TempDir pg_dir;
+  const std::string url =
+      server::EmbeddedPostgres::ConnectionStringFor(pg_dir.path(), "pqtrack");
+  server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
+      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", dir_.path(),
+      "--database-url", url, "--health-interval-seconds", "1"});
+  const auto waiting = server_->WaitForLine("waiting for the database on ");
+  ASSERT_TRUE(waiting) << server_->output();
+  const size_t at = waiting->find(" on ") + 4;
+  address_ = waiting->substr(at, waiting->find(" (") - at);
+  auto channel =
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::health::v1::HealthCheckRequest req;
+  grpc::health::v1::HealthCheckResponse resp;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(health->Check(&ctx, req, &resp).ok());
+    EXPECT_EQ(resp.status(),
+              grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  }
+  {
+    auto items = v1::ItemService::NewStub(channel);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer pqt_anything");
+    v1::ListItemsResponse items_resp;
+    const grpc::Status st =
+        items->ListItems(&ctx, v1::ListItemsRequest(), &items_resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_THAT(st.error_message(), HasSubstr("waiting for its database"));
+  }
+
+  server::EmbeddedPostgres::Options o;
+  o.data_dir = pg_dir.path();
+  auto pg = server::EmbeddedPostgres::Start(o);
+  ASSERT_TRUE(pg.ok()) << pg.status();
+  ASSERT_TRUE(server_->WaitForLine("listening on ")) << server_->output();
+  EXPECT_THAT(server_->output(), HasSubstr("the database is unreachable"));
+  Cli r = Run({"unit", "list"});
+  EXPECT_EQ(r.code, 0) << r.out;
+
+  // An outage, then the recovery: health says each (the stream sends
+  // every change).
+  grpc::ClientContext watch_ctx;
+  watch_ctx.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(120));
+  auto watch = health->Watch(&watch_ctx, req);
+  ASSERT_TRUE(watch->Read(&resp));
+  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  ASSERT_TRUE((*pg)->Stop().ok());
+  ASSERT_TRUE(watch->Read(&resp));
+  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  pg = server::EmbeddedPostgres::Start(o);
+  ASSERT_TRUE(pg.ok()) << pg.status();
+  ASSERT_TRUE(watch->Read(&resp));
+  EXPECT_EQ(resp.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  watch_ctx.TryCancel();
+  (void)watch->Finish();
+  r = Run({"unit", "list"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  server_->Wait();
+  ASSERT_TRUE((*pg)->Stop().ok());
 }
 
 TEST_F(E2eTest, LoginSavesTheServerAndASessionForLaterCommands) {
