@@ -188,6 +188,28 @@ TEST_F(HostileTest, ABrokenClientStreamKeepsNothing) {
   EXPECT_EQ(Count("items"), 0);
 }
 
+// A request above gRPC's receive limit (4 MiB) gets RESOURCE_EXHAUSTED from
+// every kind of handler, never UNIMPLEMENTED.
+TEST_F(HostileTest, ARequestTooLargeIsResourceExhaustedEverywhere) {
+  auto stub = v1::AlertService::NewStub(channel_);
+  v1::WatchAlertsRequest watch;
+  for (int i = 0; i < 100000; ++i) watch.add_unit_codes(std::string(50, 'T'));
+  auto ctx = As(kAdmin);
+  auto reader = stub->WatchAlerts(ctx.get(), watch);
+  v1::WatchAlertsResponse r;
+  while (reader->Read(&r)) {
+  }
+  grpc::Status st = reader->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << st.error_code() << " " << st.error_message();
+  v1::ListAlertsRequest list;
+  *list.mutable_unit_codes() = watch.unit_codes();
+  v1::ListAlertsResponse alerts;
+  st = stub->ListAlerts(As(kAdmin).get(), list, &alerts);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << st.error_code() << " " << st.error_message();
+}
+
 // admin.proto: a revoked token stops working at once, open streams too.
 TEST_F(HostileTest, RevokingATokenEndsItsOpenStreams) {
   const std::string secret = UserToken("tl.resp", v1::ROLE_RESPONDER, "TL");
