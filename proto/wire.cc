@@ -9,6 +9,7 @@
 #include "google/protobuf/message.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "pqtrack/v1/limits.pb.h"
 #include "services/common/utf8.h"
 
 namespace pqtrack::wire {
@@ -39,6 +40,81 @@ std::string FindBadUtf8(const google::protobuf::Descriptor* desc,
             FindBadUtf8(fd->message_type(), nested, path + ".", depth + 1);
         if (!bad.empty()) return bad;
       }
+    }
+  }
+  return "";
+}
+
+// Characters (code points) of valid UTF-8.
+size_t CharCount(const std::string& s) {
+  size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// google.protobuf.FieldMask cannot carry our option: its limit, as
+// limits.proto says.
+constexpr int kMaskPaths = 30;
+constexpr int kMaskPathChars = 100;
+
+std::string TooLong(const std::string& path, size_t max, size_t got,
+                    const char* unit) {
+  return path + ": must be at most " + std::to_string(max) + " " + unit +
+         " (got " + std::to_string(got) + ")";
+}
+
+// The first field of `msg` (recursively) over its (pqtrack.v1.limit), as
+// "path: rule"; "" when every field is within its limit.
+std::string OverLimit(const google::protobuf::Message& msg,
+                      const std::string& prefix, int depth) {
+  using google::protobuf::FieldDescriptor;
+  if (depth > 32) return "";
+  const google::protobuf::Reflection* r = msg.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(msg, &fields);
+  const bool mask =
+      msg.GetDescriptor()->full_name() == "google.protobuf.FieldMask";
+  for (const FieldDescriptor* f : fields) {
+    const std::string path = prefix + f->name();
+    const v1::Limit& limit = f->options().GetExtension(v1::limit);
+    const size_t max_chars = mask ? kMaskPathChars : limit.max_chars();
+    const bool is_string = f->type() == FieldDescriptor::TYPE_STRING;
+    std::string scratch;
+    if (f->is_repeated()) {
+      const int n = r->FieldSize(msg, f);
+      const int max_items = mask ? kMaskPaths : limit.max_items();
+      if (max_items > 0 && n > max_items) {
+        return path + ": must have at most " + std::to_string(max_items) +
+               " entries (got " + std::to_string(n) + ")";
+      }
+      for (int i = 0; i < n; ++i) {
+        const std::string at = path + "[" + std::to_string(i) + "]";
+        if (is_string && max_chars > 0) {
+          const std::string& v =
+              r->GetRepeatedStringReference(msg, f, i, &scratch);
+          if (v.size() > max_chars && CharCount(v) > max_chars) {
+            return TooLong(at, max_chars, CharCount(v), "characters");
+          }
+        } else if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
+          std::string bad =
+              OverLimit(r->GetRepeatedMessage(msg, f, i), at + ".", depth + 1);
+          if (!bad.empty()) return bad;
+        }
+      }
+    } else if (is_string && max_chars > 0) {
+      const std::string& v = r->GetStringReference(msg, f, &scratch);
+      if (v.size() > max_chars && CharCount(v) > max_chars) {
+        return TooLong(path, max_chars, CharCount(v), "characters");
+      }
+    } else if (f->type() == FieldDescriptor::TYPE_BYTES &&
+               limit.max_bytes() > 0) {
+      const std::string& v = r->GetStringReference(msg, f, &scratch);
+      if (v.size() > static_cast<size_t>(limit.max_bytes())) {
+        return TooLong(path, limit.max_bytes(), v.size(), "bytes");
+      }
+    } else if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
+      std::string bad = OverLimit(r->GetMessage(msg, f), path + ".", depth + 1);
+      if (!bad.empty()) return bad;
     }
   }
   return "";
@@ -101,9 +177,11 @@ int64_t UnreadableRequests() { return unreadable.load(); }
 
 grpc::Status ParseRequest(grpc::ByteBuffer* buffer,
                           google::protobuf::MessageLite* msg) {
-  if (buffer == nullptr) {
+  // No message at all (a raw client ended its side without sending the
+  // one request) is not the empty message: it is refused.
+  if (buffer == nullptr || !buffer->Valid()) {
     return Refuse(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                               "request: no payload"));
+                               "request: no message"));
   }
   std::vector<grpc::Slice> slices;
   std::string bytes;
@@ -113,8 +191,14 @@ grpc::Status ParseRequest(grpc::ByteBuffer* buffer,
     }
   }
   buffer->Clear();
-  if (msg->ParseFromString(bytes)) return grpc::Status::OK;
   const auto* full = dynamic_cast<const google::protobuf::Message*>(msg);
+  if (msg->ParseFromString(bytes)) {
+    if (full == nullptr) return grpc::Status::OK;
+    const std::string over = OverLimit(*full, "", 0);
+    if (over.empty()) return grpc::Status::OK;
+    last_error = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, over);
+    return last_error;
+  }
   google::protobuf::UnknownFieldSet fields;
   if (full != nullptr && fields.ParseFromString(bytes)) {
     const std::string bad = FindBadUtf8(full->GetDescriptor(), fields, "", 0);

@@ -47,27 +47,13 @@ void AlertToProto(const store::Alert& a, v1::Alert* out) {
   TimeToProto(a.create_time, out->mutable_create_time());
 }
 
-// Checks the filters shared by ListAlerts and WatchAlerts.
-constexpr int kMaxUnitFilters = 100;
-constexpr int kMaxKindFilters = 20;
-
+// Checks the filters shared by ListAlerts and WatchAlerts. Their counts
+// were bounded when the request was read (limits.proto).
 void ReadFilters(core::Violations& v,
                  const google::protobuf::RepeatedPtrField<std::string>& units,
                  const google::protobuf::RepeatedField<int>& kinds,
                  std::vector<std::string>* unit_codes,
                  std::vector<core::AlertKind>* alert_kinds) {
-  // Bounded before anything is looked up: each code costs a lookup of its
-  // subtree.
-  if (units.size() > kMaxUnitFilters) {
-    v.Add("unit_codes", absl::StrCat("at most ", kMaxUnitFilters, " (got ",
-                                     units.size(), ")"));
-    return;
-  }
-  if (kinds.size() > kMaxKindFilters) {
-    v.Add("kinds", absl::StrCat("at most ", kMaxKindFilters, " (got ",
-                                kinds.size(), ")"));
-    return;
-  }
   for (const std::string& u : units) {
     core::CheckUnitCode(v, "unit_codes", u, true);
     unit_codes->push_back(u);

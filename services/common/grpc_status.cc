@@ -1,6 +1,10 @@
 #include "services/common/grpc_status.h"
 
 #include <string>
+#include <vector>
+
+#include "pqtrack/v1/errors.pb.h"
+#include "services/common/field_violations.h"
 
 namespace pqtrack {
 
@@ -17,10 +21,46 @@ std::string BoundedMessage(std::string message) {
   return message;
 }
 
+namespace {
+
+// The detail's bounds: it travels in a trailer, with the message, within
+// gRPC's 8 KiB of metadata (base64 adds a third).
+constexpr size_t kMaxDetailBytes = 2048;
+constexpr size_t kMaxDescription = 200;
+
+std::string Cut(std::string s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  return s;
+}
+
+}  // namespace
+
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      BoundedMessage(std::string(status.message())));
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  std::string message = BoundedMessage(std::string(status.message()));
+  const std::vector<FieldViolation> violations = GetFieldViolations(status);
+  if (violations.empty()) return grpc::Status(code, message);
+  v1::BadRequest bad;
+  size_t size = 0;
+  for (const FieldViolation& v : violations) {
+    v1::BadRequest::FieldViolation entry;
+    entry.set_field(Cut(v.field, kMaxDescription));
+    entry.set_description(Cut(v.description, kMaxDescription));
+    size += entry.ByteSizeLong() + 4;
+    if (size > kMaxDetailBytes) break;
+    *bad.add_field_violations() = std::move(entry);
+  }
+  v1::ErrorStatus detail;
+  detail.set_code(static_cast<int32_t>(code));
+  detail.set_message(message);
+  auto* any = detail.add_details();
+  any->set_type_url("type.googleapis.com/google.rpc.BadRequest");
+  any->set_value(bad.SerializeAsString());
+  return grpc::Status(code, std::move(message), detail.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/dates.h"
+#include "services/common/field_violations.h"
 #include "services/common/utf8.h"
 
 namespace pqtrack::core {
@@ -71,7 +72,14 @@ absl::Status Violations::ToStatus() const {
   if (items_.size() > shown) {
     absl::StrAppend(&text, "; and ", items_.size() - shown, " more");
   }
-  return absl::InvalidArgumentError(text);
+  absl::Status st = absl::InvalidArgumentError(text);
+  std::vector<FieldViolation> all;
+  for (const Entry& e : items_) {
+    if (all.size() == kMaxFieldViolations) break;
+    all.push_back({e.field, e.rule});
+  }
+  SetFieldViolations(&st, all);
+  return st;
 }
 
 void CheckText(Violations& v, absl::string_view field, absl::string_view value,

@@ -5,13 +5,16 @@
 #include <grpcpp/impl/codegen/client_unary_call.h>
 #include <grpcpp/impl/codegen/sync_stream.h>
 
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pqtrack/v1/alert.grpc.pb.h"
+#include "pqtrack/v1/errors.pb.h"
 #include "tests/db/api_fixture.h"
 
 namespace pqtrack::api {
@@ -48,7 +51,7 @@ TEST_F(HostileTest, AHugeTermCodeIsRefusedBeforeAnyLookupBriefly) {
   grpc::Status st = assembly_->CreateSession(As(kAdmin).get(), req, &resp);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(),
-              HasSubstr("term_code: must be 1-16 characters"));
+              HasSubstr("term_code: must be at most 16 characters (got 9000)"));
   ExpectBounded(st);
   v1::ListSessionsRequest list;
   list.set_term_code(std::string(9000, 'A'));
@@ -119,7 +122,9 @@ TEST_F(HostileTest, WatchFiltersAreBoundedAndUnknownUnitsInvalid) {
   for (int i = 0; i < 100000; ++i) req.add_unit_codes("TL");
   grpc::Status st = watch(req);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(st.error_message(), HasSubstr("unit_codes: at most 100"));
+  EXPECT_THAT(
+      st.error_message(),
+      HasSubstr("unit_codes: must have at most 100 entries (got 100000)"));
   req.Clear();
   req.add_unit_codes("NOPE");
   st = watch(req);
@@ -208,6 +213,69 @@ TEST_F(HostileTest, ARequestTooLargeIsResourceExhaustedEverywhere) {
   st = stub->ListAlerts(As(kAdmin).get(), list, &alerts);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << st.error_code() << " " << st.error_message();
+}
+
+// The message names the first ten violations; the status's
+// google.rpc.BadRequest detail (errors.proto) lists up to 50, bounded.
+TEST_F(HostileTest, EveryViolationIsInTheBadRequestDetailBounded) {
+  v1::RecordItemRequest rec = Petition("req-hostile-02", "TL");
+  auto* delegations =
+      rec.mutable_item()->mutable_petition()->mutable_delegations();
+  delegations->Clear();
+  for (int i = 0; i < 100; ++i) delegations->Add(" ");
+  const grpc::Status st = Record(rec);
+  ASSERT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("more"));
+  ExpectBounded(st);
+  ASSERT_FALSE(st.error_details().empty());
+  EXPECT_LE(st.error_details().size(), 3072u);
+  v1::ErrorStatus detail;
+  ASSERT_TRUE(detail.ParseFromString(st.error_details()));
+  EXPECT_EQ(detail.code(),
+            static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(detail.message(), st.error_message());
+  ASSERT_EQ(detail.details_size(), 1);
+  EXPECT_EQ(detail.details(0).type_url(),
+            "type.googleapis.com/google.rpc.BadRequest");
+  v1::BadRequest bad;
+  ASSERT_TRUE(bad.ParseFromString(detail.details(0).value()));
+  EXPECT_GT(bad.field_violations_size(), 10);  // more than the message shows
+  EXPECT_LE(bad.field_violations_size(), 50);
+  EXPECT_EQ(bad.field_violations(0).field(), "item.petition.delegations");
+  EXPECT_EQ(bad.field_violations(0).description(), "required");
+}
+
+// A call that ends its side without sending its one request message (a
+// raw client can) is refused, for unary, server-stream and callback
+// handlers alike. Before, it was taken as an empty request: an export of
+// everything, or a watch of every alert that never ended.
+TEST_F(HostileTest, ACallWithoutItsRequestMessageIsRefused) {
+  for (const char* method : {"/pqtrack.v1.UnitService/ListUnits",
+                             "/pqtrack.v1.BulkService/ExportItems",
+                             "/pqtrack.v1.AlertService/WatchAlerts"}) {
+    auto ctx = As(kAdmin);
+    // A bound, not a wait: the refusal comes at once.
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(30));
+    std::unique_ptr<
+        grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>>
+        stream(
+            grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer,
+                                                      grpc::ByteBuffer>::
+                Create(channel_.get(),
+                       grpc::internal::RpcMethod(
+                           method, grpc::internal::RpcMethod::BIDI_STREAMING),
+                       ctx.get()));
+    stream->WritesDone();
+    grpc::ByteBuffer chunk;
+    int chunks = 0;
+    while (stream->Read(&chunk)) ++chunks;
+    const grpc::Status st = stream->Finish();
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << method << ": " << st.error_code() << " " << st.error_message();
+    EXPECT_EQ(st.error_message(), "request: no message") << method;
+    EXPECT_EQ(chunks, 0) << method;
+  }
 }
 
 // admin.proto: a revoked token stops working at once, open streams too.
