@@ -2,6 +2,7 @@
 // driven by the real pqtrack CLI, plus the standard health and reflection
 // services over TCP.
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -453,6 +454,53 @@ TEST_F(E2eTest, TheServerWaitsForItsDatabaseAndHealthFollowsIt) {
   server_->ReadToEnd();
   server_->Wait();
   ASSERT_TRUE((*pg)->Stop().ok());
+}
+
+// --help lists pqtrack-server's own flags (before, it printed "No flags
+// matched" and only --helpfull listed them).
+TEST_F(E2eTest, ServerHelpListsItsFlags) {
+  auto r = server::RunProcess({PQTRACK_SERVER_BIN, "--help"}, std::nullopt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_THAT(r->output, Not(HasSubstr("No flags matched"))) << r->output;
+  for (const char* flag : {"--listen", "--database_url", "--data_dir",
+                           "--health_interval_seconds"}) {
+    EXPECT_THAT(r->output, HasSubstr(flag)) << r->output;
+  }
+}
+
+// Anyone can send requests that cannot be decoded, before signing in: the
+// server refuses each with INVALID_ARGUMENT and counts them, and its log
+// gets one summary line, not one line per request (before, protobuf wrote
+// a "libprotobuf ERROR" line for each).
+TEST_F(E2eTest, UnreadableRequestsDoNotFloodTheServerLog) {
+  ASSERT_FALSE(StartServer().empty());
+  auto channel =
+      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  // ListItemsRequest.lead_unit_code (field 4) that is not UTF-8.
+  const std::string bad = std::string("\x22\x03\xff\xfe\xfd", 5);
+  for (int i = 0; i < 200; ++i) {
+    grpc::ClientContext ctx;
+    grpc::Slice slice(bad);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    const grpc::Status st =
+        grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+            channel.get(),
+            grpc::internal::RpcMethod("/pqtrack.v1.ItemService/ListItems",
+                                      grpc::internal::RpcMethod::NORMAL_RPC),
+            &ctx, request, &response);
+    ASSERT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << st.error_message();
+    ASSERT_EQ(st.error_message(), "lead_unit_code: must be valid UTF-8");
+  }
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  server_->Wait();
+  const std::string log = server_->output();
+  EXPECT_THAT(log, Not(HasSubstr("libprotobuf"))) << log;
+  const std::vector<std::string> summaries =
+      absl::StrSplit(log, "could not be decoded");
+  EXPECT_EQ(summaries.size(), 2u) << log;  // one line, at the first
 }
 
 TEST_F(E2eTest, LoginSavesTheServerAndASessionForLaterCommands) {
