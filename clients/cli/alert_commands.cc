@@ -162,8 +162,8 @@ void AddAlertCommands(CLI::App& app, Context& ctx) {
       v1::ListAlertsResponse resp;
       if (!Call(ctx, &v1::AlertService::Stub::ListAlerts, req, &resp)) return;
       if (ctx.json()) return client::PrintJson(std::cout, resp);
-      client::Table t({"CURSOR", "WHEN (UTC)", "KIND", "LEVEL", "ITEM", "UNIT",
-                       "DUE", "TITLE"});
+      client::Table t(
+          {"CURSOR", "WHEN", "KIND", "LEVEL", "ITEM", "UNIT", "DUE", "TITLE"});
       t.SetMaxWidth(7, 50);
       for (const auto& a : resp.alerts()) {
         t.AddRow({absl::StrCat(a.id()), client::FormatInstant(a.create_time()),

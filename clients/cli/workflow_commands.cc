@@ -314,7 +314,7 @@ void AddRuleCommands(CLI::App& app, Context& ctx) {
 }  // namespace
 
 void PrintHistory(const v1::GetItemHistoryResponse& history) {
-  client::Table t({"EVENT", "TIME (UTC)", "BY", "WHAT", "DETAIL"});
+  client::Table t({"EVENT", "TIME", "BY", "WHAT", "DETAIL"});
   t.SetMaxWidth(4, 80);
   for (const auto& e : history.events()) {
     t.AddRow({absl::StrCat(e.id()), client::FormatInstant(e.time(), true),

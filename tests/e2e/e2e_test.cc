@@ -960,6 +960,9 @@ TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
 
   r = RunAs(liaison, {"item", "history", "1"});
   ASSERT_EQ(r.code, 0) << r.out;
+  // Each instant carries its zone; the header claims none (it said UTC
+  // over +07 times).
+  EXPECT_THAT(r.out, Not(HasSubstr("(UTC)")));
   const std::vector<std::string> steps = {
       "lien.lac         RECORDED",    "lien.lac         CORRECTED",
       "tl.chuyenvien    DRAFT_SAVED", "ccvc.chuyenvien  COORDINATION_INPUT",
