@@ -4,6 +4,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -109,8 +110,13 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
       v1::LoginResponse resp;
       if (!Call(ctx, &v1::AdminService::Stub::Login, req, &resp)) return;
       const std::string path = client::ConfigPath();
-      if (absl::Status st =
-              client::WriteConfig(path, {ctx.connection.server, resp.secret()});
+      // The CA file is saved by its absolute path, to work from anywhere.
+      std::string ca = ctx.connection.tls_ca;
+      if (!ca.empty() && ca != "system") {
+        ca = std::filesystem::absolute(ca).lexically_normal().string();
+      }
+      if (absl::Status st = client::WriteConfig(
+              path, {ctx.connection.server, resp.secret(), ca});
           !st.ok()) {
         std::cerr << "error: " << st.message() << "\n";
         ctx.exit_code = 1;
@@ -137,7 +143,8 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
       auto saved = client::ReadConfig(path);
       if (saved.ok() && !saved->token.empty() &&
           saved->token == ctx.connection.token) {
-        if (absl::Status st = client::WriteConfig(path, {saved->server, ""});
+        if (absl::Status st =
+                client::WriteConfig(path, {saved->server, "", saved->tls_ca});
             !st.ok()) {
           std::cerr << "error: " << st.message() << "\n";
           ctx.exit_code = 1;

@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
       "LOGIN` once saves the server and a session token in your config "
       "file; or give --server (PQTRACK_SERVER) and a bearer token (--token, "
       "--token-file, PQTRACK_TOKEN or PQTRACK_TOKEN_FILE), which win over "
-      "the config file. Default server 127.0.0.1:50051.",
+      "the config file. Default server 127.0.0.1:50051. A server speaking "
+      "TLS: add --tls-ca FILE (PQTRACK_TLS_CA), saved by login too.",
       "pqtrack"};
   pqtrack::client::StandardCommandLine(app, "pqtrack");
   app.require_subcommand(1);

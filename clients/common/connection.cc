@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
 #include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
@@ -18,6 +19,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "services/common/pem.h"
+#include "services/common/status_macros.h"
 
 namespace pqtrack::client {
 namespace {
@@ -45,6 +48,7 @@ absl::StatusOr<SavedConnection> ReadConfig(const std::string& path) {
     const toml::table t = toml::parse_file(path);
     saved.server = t["server"].value_or(std::string());
     saved.token = t["token"].value_or(std::string());
+    saved.tls_ca = t["tls_ca"].value_or(std::string());
   } catch (const toml::parse_error& e) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": not valid TOML: ", std::string(e.description())));
@@ -68,6 +72,7 @@ absl::Status WriteConfig(const std::string& path,
   toml::table t;
   t.insert("server", saved.server);
   if (!saved.token.empty()) t.insert("token", saved.token);
+  if (!saved.tls_ca.empty()) t.insert("tls_ca", saved.tls_ca);
   std::ostringstream text;
   text << "# Written by `pqtrack login`; keep it private.\n" << t << "\n";
   const std::string tmp = path + ".tmp";
@@ -92,6 +97,9 @@ absl::Status WriteConfig(const std::string& path,
 
 absl::Status ResolveConnection(ConnectionOptions& o) {
   if (o.server.empty()) o.server = Env(kServerEnv);
+  if (o.tls_ca.empty()) o.tls_ca = Env(kTlsCaEnv);
+  if (o.tls_cert.empty()) o.tls_cert = Env(kTlsCertEnv);
+  if (o.tls_key.empty()) o.tls_key = Env(kTlsKeyEnv);
   if (o.token.empty() && o.token_file.empty()) o.token = Env(kTokenEnv);
   if (o.token.empty() && o.token_file.empty())
     o.token_file = Env(kTokenFileEnv);
@@ -106,6 +114,7 @@ absl::Status ResolveConnection(ConnectionOptions& o) {
     // another one.
     const bool same_server = o.server.empty() || o.server == saved->server;
     if (o.server.empty()) o.server = saved->server;
+    if (o.tls_ca.empty() && same_server) o.tls_ca = saved->tls_ca;
     if (o.token.empty() && o.token_file.empty() && same_server) {
       o.token = saved->token;
     }
@@ -120,13 +129,43 @@ absl::Status ResolveConnection(ConnectionOptions& o) {
     }
     o.token = std::string(absl::StripAsciiWhitespace(line));
   }
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return absl::FailedPreconditionError(
+        "a TLS client certificate needs its key: give both --tls-cert and "
+        "--tls-key, or neither");
+  }
+  if ((!o.tls_cert.empty() || !o.tls_server_name.empty()) && o.tls_ca.empty()) {
+    return absl::FailedPreconditionError(
+        "--tls-cert, --tls-key and --tls-server-name need TLS: give --tls-ca "
+        "FILE (or --tls-ca system)");
+  }
+  if (o.tls_ca_pem.empty() && !o.tls_ca.empty() && o.tls_ca != "system") {
+    PQ_ASSIGN_OR_RETURN(o.tls_ca_pem, ReadPemFile(o.tls_ca, "--tls-ca"));
+  }
+  if (o.tls_cert_pem.empty() && !o.tls_cert.empty()) {
+    PQ_ASSIGN_OR_RETURN(o.tls_cert_pem, ReadPemFile(o.tls_cert, "--tls-cert"));
+    PQ_ASSIGN_OR_RETURN(o.tls_key_pem, ReadPemFile(o.tls_key, "--tls-key"));
+  }
   return absl::OkStatus();
 }
 
+std::shared_ptr<grpc::Channel> OpenChannel(const ConnectionOptions& o) {
+  if (o.tls_ca.empty()) {
+    return grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials());
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = o.tls_ca_pem;  // empty: the system's CAs
+  ssl.pem_cert_chain = o.tls_cert_pem;
+  ssl.pem_private_key = o.tls_key_pem;
+  grpc::ChannelArguments args;
+  if (!o.tls_server_name.empty()) {
+    args.SetSslTargetNameOverride(o.tls_server_name);
+  }
+  return grpc::CreateCustomChannel(o.server, grpc::SslCredentials(ssl), args);
+}
+
 Connection::Connection(const ConnectionOptions& options)
-    : options_(options),
-      channel_(grpc::CreateChannel(options.server,
-                                   grpc::InsecureChannelCredentials())) {}
+    : options_(options), channel_(OpenChannel(options)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewStreamContext() const {
   auto ctx = std::make_unique<grpc::ClientContext>();

@@ -18,6 +18,9 @@ namespace pqtrack::client {
 inline constexpr char kServerEnv[] = "PQTRACK_SERVER";
 inline constexpr char kTokenEnv[] = "PQTRACK_TOKEN";
 inline constexpr char kTokenFileEnv[] = "PQTRACK_TOKEN_FILE";
+inline constexpr char kTlsCaEnv[] = "PQTRACK_TLS_CA";
+inline constexpr char kTlsCertEnv[] = "PQTRACK_TLS_CERT";
+inline constexpr char kTlsKeyEnv[] = "PQTRACK_TLS_KEY";
 inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
 // The user's config file (written by `pqtrack login`): PQTRACK_CONFIG, else
 // $XDG_CONFIG_HOME/pqtrack/config.toml, else ~/.config/pqtrack/config.toml.
@@ -27,16 +30,31 @@ struct ConnectionOptions {
   std::string server;
   std::string token;
   std::string token_file;
+  // TLS: a PEM file of the CA certificates that signed the server's
+  // certificate ("system": the system's trusted CAs). Empty: plain text.
+  // The server's name (or IP address) in `server` must be in its
+  // certificate, unless `tls_server_name` names the one to expect.
+  std::string tls_ca;
+  std::string tls_server_name;
+  // Optional client certificate and its key (PEM files), for machine
+  // clients of a server started with --tls-client-ca.
+  std::string tls_cert;
+  std::string tls_key;
+  // The files' contents, read by ResolveConnection.
+  std::string tls_ca_pem;
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
   // Seconds each call may take.
   int timeout_seconds = 30;
 };
 
 // Fills empty fields from the environment, then from the user's config
-// file (`server = "..."`, `token = "..."`; its token only when talking to
-// its server), then the default server; reads
-// the token from token_file when no token is given. FAILED_PRECONDITION when
-// the token file cannot be read; a config file that is not valid TOML is
-// ignored with a warning on stderr.
+// file (`server = "..."`, `token = "..."`, `tls_ca = "..."`; its token only
+// when talking to its server), then the default server; reads the token
+// from token_file when no token is given, and the TLS files.
+// FAILED_PRECONDITION when the token file or a TLS file cannot be read, or
+// a client certificate comes without its key (or the other way round); a
+// config file that is not valid TOML is ignored with a warning on stderr.
 absl::Status ResolveConnection(ConnectionOptions& options);
 
 // Where the user's config file is (it may not exist).
@@ -46,6 +64,7 @@ std::string ConfigPath();
 struct SavedConnection {
   std::string server;
   std::string token;
+  std::string tls_ca;
 };
 absl::StatusOr<SavedConnection> ReadConfig(const std::string& path);
 // Writes `saved` to `path` (mode 0600, its directory 0700 when created),

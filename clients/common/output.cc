@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/descriptor.h"
@@ -322,8 +323,20 @@ int PrintCallError(const grpc::Status& status, const std::string& server,
   const int code = PrintError(status);
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
-      std::cerr << "cannot reach pqtrack-server at " << server
-                << ": is it running there? (--server or PQTRACK_SERVER)\n";
+      if (absl::StrContains(status.error_message(), "handshake") ||
+          absl::StrContains(status.error_message(), "Handshake")) {
+        std::cerr << "the TLS handshake with pqtrack-server at " << server
+                  << " failed: is --tls-ca (PQTRACK_TLS_CA) the CA that "
+                     "signed its certificate, and does the certificate name "
+                     "this host?\n";
+      } else {
+        std::cerr << "cannot reach pqtrack-server at " << server
+                  << ": is it running there? (--server or PQTRACK_SERVER)";
+        if (absl::StrContains(status.error_message(), "Socket closed")) {
+          std::cerr << " If it speaks TLS, give --tls-ca.";
+        }
+        std::cerr << "\n";
+      }
       break;
     case grpc::StatusCode::UNAUTHENTICATED:
       if (had_token) {

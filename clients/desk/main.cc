@@ -228,8 +228,9 @@ int main(int argc, char** argv) {
       "`approve ITEM` or `return ITEM --comment ...`; then `send ITEM ...`. "
       "`watch` prints your unit's alerts live.\n\nConnection: --server (or "
       "PQTRACK_SERVER, default 127.0.0.1:50051) and your token: --token, "
-      "--token-file, PQTRACK_TOKEN or PQTRACK_TOKEN_FILE. What you see is "
-      "your token's unit and the units under it.",
+      "--token-file, PQTRACK_TOKEN or PQTRACK_TOKEN_FILE; a server speaking "
+      "TLS: --tls-ca FILE (or PQTRACK_TLS_CA). What you see is your token's "
+      "unit and the units under it.",
       "pqtrack-desk"};
   pqtrack::client::StandardCommandLine(app, "pqtrack-desk");
   app.require_subcommand(1);

@@ -45,6 +45,7 @@
 #include "services/api/auth.h"
 #include "services/api/services.h"
 #include "services/common/clock.h"
+#include "services/common/pem.h"
 #include "services/common/status_macros.h"
 #include "services/server/data_dir_lock.h"
 #include "services/server/embedded_postgres.h"
@@ -80,6 +81,21 @@ ABSL_FLAG(int, seal_interval_ms, 10,
 ABSL_FLAG(int, health_interval_seconds, 2,
           "How often the database is checked; health is NOT_SERVING while it "
           "cannot be reached.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain to serve TLS with (with --tls-key); its "
+          "names must include the ones clients connect to. Without it the "
+          "server speaks plain text, which it allows only on a loopback "
+          "address (see --allow-plaintext).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates for client certificates (with --tls-cert): a "
+          "client may present one signed by them (machine clients such as "
+          "the notifier) and a certificate it presents must verify; bearer "
+          "tokens are required all the same.");
+ABSL_FLAG(bool, allow_plaintext, false,
+          "Listen in plain text on an address that is not loopback (bearer "
+          "tokens then cross the network in clear; the server says so at "
+          "start). For a private network behind a TLS proxy only.");
 ABSL_FLAG(std::string, admin_login, "admin",
           "Login of the administrator created on first start (and by "
           "issue-admin-token).");
@@ -115,6 +131,58 @@ std::string DatabaseUrl() {
     if (env != nullptr) url = env;
   }
   return url;
+}
+
+bool IsLoopback(absl::string_view host) {
+  return host == "localhost" || host == "[::1]" || host == "::1" ||
+         absl::StartsWith(host, "127.");
+}
+
+// TLS when --tls-cert is given; plain text only on loopback unless
+// --allow-plaintext.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenCredentials(
+    const std::string& listen) {
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  const std::string client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key go together: give both or neither");
+  }
+  if (cert.empty()) {
+    if (!client_ca.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls-client-ca needs TLS: give --tls-cert and --tls-key too");
+    }
+    const std::string host = listen.substr(0, listen.rfind(':'));
+    if (!IsLoopback(host)) {
+      if (!absl::GetFlag(FLAGS_allow_plaintext)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "refusing to listen in plain text on ", listen,
+            ", which is not a loopback address: bearer tokens would cross "
+            "the network in clear. Give --tls-cert and --tls-key, listen on "
+            "127.0.0.1, or pass --allow-plaintext behind a TLS proxy"));
+      }
+      std::cerr << "pqtrack-server: WARNING: listening in plain text on "
+                << listen
+                << " (--allow-plaintext): bearer tokens cross the network in "
+                   "clear"
+                << std::endl;
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl(
+      client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                        : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  PQ_ASSIGN_OR_RETURN(pair.cert_chain, ReadPemFile(cert, "--tls-cert"));
+  PQ_ASSIGN_OR_RETURN(pair.private_key, ReadPemFile(key, "--tls-key"));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!client_ca.empty()) {
+    PQ_ASSIGN_OR_RETURN(ssl.pem_root_certs,
+                        ReadPemFile(client_ca, "--tls-client-ca"));
+  }
+  return grpc::SslServerCredentials(ssl);
 }
 
 int Fail(const absl::Status& s) {
@@ -239,6 +307,15 @@ int Serve() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Checked before anything starts: a flag mistake is a usage error (2).
+  auto credentials = ListenCredentials(absl::GetFlag(FLAGS_listen));
+  if (!credentials.ok()) {
+    Fail(credentials.status());
+    return credentials.status().code() == absl::StatusCode::kInvalidArgument
+               ? 2
+               : 1;
+  }
+
   const std::string data_dir = DataDir();
   auto lock = DataDirLock::Acquire(data_dir);
   if (!lock.ok()) return Fail(lock.status());
@@ -262,7 +339,7 @@ int Serve() {
     WaitingService waiting;
     grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+    builder.AddListeningPort(listen, *credentials, &port);
     builder.RegisterCallbackGenericService(&waiting);
     std::unique_ptr<grpc::Server> early = builder.BuildAndStart();
     if (early == nullptr || port == 0) {
@@ -318,7 +395,7 @@ int Serve() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, *credentials, &port);
   // A synchronous rpc runs on a thread of gRPC's pool; a thread that finds
   // more idle threads than MAX_POLLERS (2 by default) exits, so 8 clients
   // made it create a thread every few calls. Keep as many idle threads as
@@ -340,6 +417,14 @@ int Serve() {
       absl::Seconds(std::max(1, absl::GetFlag(FLAGS_alert_interval_seconds))));
   scheduler.Start();
   services.StartStreams();
+  if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
+    std::cout << "speaking TLS with " << absl::GetFlag(FLAGS_tls_cert)
+              << (absl::GetFlag(FLAGS_tls_client_ca).empty()
+                      ? ""
+                      : "; client certificates verified against " +
+                            absl::GetFlag(FLAGS_tls_client_ca))
+              << std::endl;
+  }
   std::cout << "listening on " << host << ":" << port << std::endl;
 
   // Until a signal: the database is checked now and then, and health

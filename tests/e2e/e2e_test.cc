@@ -456,6 +456,108 @@ TEST_F(E2eTest, TheServerWaitsForItsDatabaseAndHealthFollowsIt) {
   ASSERT_TRUE((*pg)->Stop().ok());
 }
 
+// Certificates made at test time with openssl: a CA, a server certificate
+// it signed for 127.0.0.1 and localhost, a client certificate it signed,
+// and an unrelated second CA. In `dir`: ca.pem, server.pem/.key,
+// client.pem/.key, other-ca.pem.
+void MakeCertificates(const std::string& dir) {
+  const std::string script = R"(set -e
+cd ")" + dir + R"("
+key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+key ca.key; key other-ca.key; key server.key; key client.key
+openssl req -x509 -new -key ca.key -out ca.pem -days 2 -subj /CN=pqtrack-test-ca
+openssl req -x509 -new -key other-ca.key -out other-ca.pem -days 2 -subj /CN=someone-else
+openssl req -new -key server.key -out server.csr -subj /CN=pqtrack-server
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > server.ext
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+  -out server.pem -days 2 -extfile server.ext 2>/dev/null
+openssl req -new -key client.key -out client.csr -subj /CN=pqtrack-notify
+openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+  -out client.pem -days 2 2>/dev/null
+)";
+  auto r = server::RunProcess({"/bin/sh", "-c", script}, std::nullopt);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->exit_code, 0) << r->output;
+}
+
+// TLS: the CLI speaks it with the CA given and verifies the server's name;
+// a client trusting another CA, or speaking plain text, gets nothing.
+TEST_F(E2eTest, TlsServesClientsThatTrustItsCaOnly) {
+  const std::string d = dir_.path();
+  MakeCertificates(d);
+  server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
+      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", d,
+      "--tls-cert", d + "/server.pem", "--tls-key", d + "/server.key",
+      "--tls-client-ca", d + "/ca.pem"});
+  const auto line = server_->WaitForLine("listening on ");
+  ASSERT_TRUE(line) << server_->output();
+  address_ = line->substr(line->find("listening on ") + 13);
+  EXPECT_THAT(server_->output(), HasSubstr("speaking TLS with "));
+  const std::string port = address_.substr(address_.rfind(':') + 1);
+
+  Cli r = Run({"--tls-ca", d + "/ca.pem", "whoami"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("admin"));
+  // By name, and with a client certificate.
+  auto named = server::RunProcess(
+      {PQTRACK_CLI_BIN, "--server", "localhost:" + port, "--token-file",
+       d + "/admin.token", "--tls-ca", d + "/ca.pem", "--tls-cert",
+       d + "/client.pem", "--tls-key", d + "/client.key", "unit", "list"},
+      std::nullopt);
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(named->exit_code, 0) << named->output;
+  // Refused: another CA, a name the certificate does not carry, plain text.
+  r = Run({"--tls-ca", d + "/other-ca.pem", "whoami"});
+  EXPECT_NE(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("the TLS handshake with pqtrack-server at"));
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--tls-ca", d + "/other-ca.pem", "whoami"},
+        std::vector<std::string>{"--tls-ca", d + "/ca.pem", "--tls-server-name",
+                                 "pqtrack.example", "whoami"},
+        std::vector<std::string>{"--timeout", "5", "whoami"}}) {
+    r = Run(args);
+    EXPECT_NE(r.code, 0) << r.out;
+    EXPECT_THAT(r.out, Not(HasSubstr("admin"))) << r.out;
+  }
+  // A client certificate the server's client CA did not sign.
+  r = Run({"--tls-ca", d + "/ca.pem", "--tls-cert", d + "/other-ca.pem",
+           "--tls-key", d + "/other-ca.key", "whoami"});
+  EXPECT_NE(r.code, 0) << r.out;
+  // A half-given client certificate is a usage mistake, said plainly.
+  r = Run(
+      {"--tls-ca", d + "/ca.pem", "--tls-cert", d + "/client.pem", "whoami"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("needs its key"));
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  server_->Wait();
+}
+
+// Plain text is for loopback only: elsewhere the server refuses to start
+// unless told --allow-plaintext, and then says so.
+TEST_F(E2eTest, PlainTextOffLoopbackIsRefusedOrAnnounced) {
+  auto r = server::RunProcess(
+      {PQTRACK_SERVER_BIN, "--listen", "0.0.0.0:0", "--data-dir", dir_.path()},
+      std::nullopt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 2) << r->output;
+  EXPECT_THAT(r->output, HasSubstr("refusing to listen in plain text"));
+  r = server::RunProcess({PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0",
+                          "--data-dir", dir_.path(), "--tls-cert", "x.pem"},
+                         std::nullopt);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 2) << r->output;
+  EXPECT_THAT(r->output, HasSubstr("go together"));
+  server_ = std::make_unique<testing::Subprocess>(
+      std::vector<std::string>{PQTRACK_SERVER_BIN, "--listen", "0.0.0.0:0",
+                               "--data-dir", dir_.path(), "--allow-plaintext"});
+  ASSERT_TRUE(server_->WaitForLine("listening on ")) << server_->output();
+  EXPECT_THAT(server_->output(), HasSubstr("WARNING: listening in plain text"));
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  server_->Wait();
+}
+
 // --help lists pqtrack-server's own flags (before, it printed "No flags
 // matched" and only --helpfull listed them).
 TEST_F(E2eTest, ServerHelpListsItsFlags) {
