@@ -105,11 +105,23 @@ absl::StatusOr<Config> ParseConfig(const std::string& text,
   std::vector<std::string> problems;
   Reader r(&problems);
   Config c;
-  static const std::vector<std::string> kTop = {
-      "server",         "language",        "token_file",   "subscriber",
-      "dead_letter",    "state_dir",       "max_attempts", "initial_backoff_ms",
-      "max_backoff_ms", "timeout_seconds", "smtp",         "digest",
-      "route"};
+  static const std::vector<std::string> kTop = {"server",
+                                                "language",
+                                                "token_file",
+                                                "subscriber",
+                                                "dead_letter",
+                                                "state_dir",
+                                                "max_attempts",
+                                                "initial_backoff_ms",
+                                                "max_backoff_ms",
+                                                "timeout_seconds",
+                                                "smtp",
+                                                "digest",
+                                                "route",
+                                                "tls_ca",
+                                                "tls_server_name",
+                                                "tls_cert",
+                                                "tls_key"};
   for (const auto& [key, value] : root) {
     if (std::find(kTop.begin(), kTop.end(), std::string(key.str())) ==
         kTop.end()) {
@@ -123,6 +135,10 @@ absl::StatusOr<Config> ParseConfig(const std::string& text,
     r.Fail("language: \"vi\" (the default) or \"en\"");
   }
   r.Text(root, "", "token_file", &c.token_file);
+  r.Text(root, "", "tls_ca", &c.tls_ca);
+  r.Text(root, "", "tls_server_name", &c.tls_server_name);
+  r.Text(root, "", "tls_cert", &c.tls_cert);
+  r.Text(root, "", "tls_key", &c.tls_key);
   r.Text(root, "", "subscriber", &c.subscriber);
   r.Text(root, "", "dead_letter", &c.dead_letter);
   r.Text(root, "", "state_dir", &c.state_dir);
@@ -205,6 +221,9 @@ absl::StatusOr<Config> ParseConfig(const std::string& text,
     return absl::InvalidArgumentError(absl::StrJoin(problems, "; "));
   }
   c.token_file = Resolve(base_dir, c.token_file);
+  if (c.tls_ca != "system") c.tls_ca = Resolve(base_dir, c.tls_ca);
+  c.tls_cert = Resolve(base_dir, c.tls_cert);
+  c.tls_key = Resolve(base_dir, c.tls_key);
   c.dead_letter = Resolve(base_dir, c.dead_letter);
   c.state_dir = Resolve(base_dir, c.state_dir);
   return c;

@@ -4,6 +4,11 @@
 //   language = "vi"                    # of the messages: "vi" or "en"
 //   token_file = "/etc/pqtrack/notify.token"  # a SERVICE user's token;
 //                                       # default: PQTRACK_TOKEN(_FILE)
+//   tls_ca = "/etc/pqtrack/ca.pem"     # a server speaking TLS: its CA
+//                                       # ("system"); default PQTRACK_TLS_CA
+//   tls_server_name = ""               # when not the host of `server`
+//   tls_cert = ""                      # a client certificate and its key
+//   tls_key = ""                       # (PEM), for --tls-client-ca servers
 //   subscriber = "notifier-main"       # whose acknowledged cursor to keep
 //   dead_letter = "notify-dead.jsonl"  # deliveries that kept failing
 //   state_dir = "notify-state"         # the daily digests' spool
@@ -61,6 +66,12 @@ struct Config {
   // The messages' language: "vi" (Vietnamese, the default) or "en".
   std::string language = "vi";
   std::string token_file;
+  // TLS to the server (client::ConnectionOptions); empty: plain text or
+  // the PQTRACK_TLS_* variables.
+  std::string tls_ca;
+  std::string tls_server_name;
+  std::string tls_cert;
+  std::string tls_key;
   std::string subscriber = "notifier";
   std::string dead_letter = "notify-dead.jsonl";
   std::string state_dir = "notify-state";

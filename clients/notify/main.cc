@@ -59,6 +59,10 @@ int main(int argc, char** argv) {
   pqtrack::client::ConnectionOptions conn;
   conn.server = config->server;
   conn.token_file = config->token_file;
+  conn.tls_ca = config->tls_ca;
+  conn.tls_server_name = config->tls_server_name;
+  conn.tls_cert = config->tls_cert;
+  conn.tls_key = config->tls_key;
   if (absl::Status s = pqtrack::client::ResolveConnection(conn); !s.ok()) {
     std::cerr << "pqtrack-notify: " << s.message() << "\n";
     return 2;

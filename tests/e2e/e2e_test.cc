@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -1641,6 +1642,51 @@ class NotifyTest : public E2eTest {
   testing::SmtpSink smtp_;
   std::string service_;
 };
+
+// Sets an environment variable for the child processes of one test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() { ::unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
+// Over TLS end to end: the CLI (through PQTRACK_TLS_CA) records, and the
+// notifier (tls_* in its configuration, with a client certificate)
+// delivers the alert.
+TEST_F(NotifyTest, DeliversOverTls) {
+  const std::string d = dir_.path();
+  MakeCertificates(d);
+  server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
+      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", d,
+      "--tls-cert", d + "/server.pem", "--tls-key", d + "/server.key",
+      "--tls-client-ca", d + "/ca.pem", "--alert-interval-seconds", "1"});
+  const auto line = server_->WaitForLine("listening on ");
+  ASSERT_TRUE(line) << server_->output();
+  address_ = line->substr(line->find("listening on ") + 13);
+  ScopedEnv ca("PQTRACK_TLS_CA", d + "/ca.pem");
+  SeedAssembly("2026-11-02");
+  service_ = UserWithToken("notifier", "service", "");
+  RecordPetition("Một");
+  const std::string config = d + "/notify.toml";
+  WriteConfig(
+      config,
+      "[[route]]\nunits = [\"TL\"]\nwebhook = \"" + hook_.url() + "\"\n",
+      "tls_ca = \"ca.pem\"\ntls_cert = \"client.pem\"\n"
+      "tls_key = \"client.key\"\n");
+  auto run = server::RunProcess(
+      {PQTRACK_NOTIFY_BIN, "--config", config, "--once"}, std::nullopt);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  EXPECT_EQ(AlertIds(hook_.accepted()), (std::vector<int64_t>{1}));
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  server_->Wait();
+}
 
 TEST_F(NotifyTest, DeliversEveryAlertThroughAFailingReceiverAndRestarts) {
   ASSERT_FALSE(StartServer().empty());
