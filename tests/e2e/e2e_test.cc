@@ -47,10 +47,18 @@ class E2eTest : public ::testing::Test {
  protected:
   // Starts the server on `dir_` and returns its address; `listen` reuses
   // the address a previous server was given.
-  std::string StartServer(const std::string& listen = "127.0.0.1:0") {
-    server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-        PQTRACK_SERVER_BIN, "--listen", listen, "--data-dir", dir_.path(),
-        "--alert-interval-seconds", "1"});
+  // `more`: further flags.
+  std::string StartServer(const std::string& listen = "127.0.0.1:0",
+                          const std::vector<std::string>& more = {}) {
+    std::vector<std::string> argv = {PQTRACK_SERVER_BIN,
+                                     "--listen",
+                                     listen,
+                                     "--data-dir",
+                                     dir_.path(),
+                                     "--alert-interval-seconds",
+                                     "1"};
+    argv.insert(argv.end(), more.begin(), more.end());
+    server_ = std::make_unique<testing::Subprocess>(argv);
     const auto line = server_->WaitForLine("listening on ");
     if (!line) {
       ADD_FAILURE() << "the server did not start:\n" << server_->output();
@@ -481,18 +489,19 @@ openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
   ASSERT_EQ(r->exit_code, 0) << r->output;
 }
 
+// The server's TLS flags with the certificates of MakeCertificates in `d`,
+// client certificates verified against its CA.
+std::vector<std::string> TlsFlags(const std::string& d) {
+  return {"--tls-cert",      d + "/server.pem", "--tls-key",
+          d + "/server.key", "--tls-client-ca", d + "/ca.pem"};
+}
+
 // TLS: the CLI speaks it with the CA given and verifies the server's name;
 // a client trusting another CA, or speaking plain text, gets nothing.
 TEST_F(E2eTest, TlsServesClientsThatTrustItsCaOnly) {
   const std::string d = dir_.path();
   MakeCertificates(d);
-  server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", d,
-      "--tls-cert", d + "/server.pem", "--tls-key", d + "/server.key",
-      "--tls-client-ca", d + "/ca.pem"});
-  const auto line = server_->WaitForLine("listening on ");
-  ASSERT_TRUE(line) << server_->output();
-  address_ = line->substr(line->find("listening on ") + 13);
+  ASSERT_FALSE(StartServer("127.0.0.1:0", TlsFlags(d)).empty());
   EXPECT_THAT(server_->output(), HasSubstr("speaking TLS with "));
   const std::string port = address_.substr(address_.rfind(':') + 1);
 
@@ -1661,13 +1670,7 @@ class ScopedEnv {
 TEST_F(NotifyTest, DeliversOverTls) {
   const std::string d = dir_.path();
   MakeCertificates(d);
-  server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", d,
-      "--tls-cert", d + "/server.pem", "--tls-key", d + "/server.key",
-      "--tls-client-ca", d + "/ca.pem", "--alert-interval-seconds", "1"});
-  const auto line = server_->WaitForLine("listening on ");
-  ASSERT_TRUE(line) << server_->output();
-  address_ = line->substr(line->find("listening on ") + 13);
+  ASSERT_FALSE(StartServer("127.0.0.1:0", TlsFlags(d)).empty());
   ScopedEnv ca("PQTRACK_TLS_CA", d + "/ca.pem");
   SeedAssembly("2026-11-02");
   service_ = UserWithToken("notifier", "service", "");
