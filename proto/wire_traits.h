@@ -22,7 +22,11 @@ namespace pqtrack::wire {
 
 // Parses `buffer` into `msg`. When the bytes are not a valid message,
 // returns INVALID_ARGUMENT naming the first field that is not valid UTF-8
-// ("item.title: must be valid UTF-8"), or saying the request is malformed.
+// ("item.title: must be valid UTF-8"), or saying the request is malformed;
+// when there is no message at all, "request: no message". A parsed
+// message is then checked against the (pqtrack.v1.limit) of its fields
+// (limits.proto): the first field over its limit is INVALID_ARGUMENT
+// naming it and the limit.
 grpc::Status ParseRequest(grpc::ByteBuffer* buffer,
                           google::protobuf::MessageLite* msg);
 
