@@ -45,13 +45,6 @@ std::string FindBadUtf8(const google::protobuf::Descriptor* desc,
   return "";
 }
 
-// Characters (code points) of valid UTF-8.
-size_t CharCount(const std::string& s) {
-  size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 // google.protobuf.FieldMask cannot carry our option: its limit, as
 // limits.proto says.
 constexpr int kMaskPaths = 30;
@@ -61,6 +54,14 @@ std::string TooLong(const std::string& path, size_t max, size_t got,
                     const char* unit) {
   return path + ": must be at most " + std::to_string(max) + " " + unit +
          " (got " + std::to_string(got) + ")";
+}
+
+// The characters of `v` when there are more than `max`, else 0. (Valid
+// UTF-8 has at least as many bytes as characters.)
+size_t CharsOver(const std::string& v, size_t max) {
+  if (v.size() <= max) return 0;
+  const size_t n = CodePointCount(v);
+  return n > max ? n : 0;
 }
 
 // The first field of `msg` (recursively) over its (pqtrack.v1.limit), as
@@ -87,24 +88,26 @@ std::string OverLimit(const google::protobuf::Message& msg,
         return path + ": must have at most " + std::to_string(max_items) +
                " entries (got " + std::to_string(n) + ")";
       }
+      const bool nested = f->type() == FieldDescriptor::TYPE_MESSAGE;
+      if (!nested && !(is_string && max_chars > 0)) continue;
+      const auto at = [&path](int i) {
+        return path + "[" + std::to_string(i) + "]";
+      };
       for (int i = 0; i < n; ++i) {
-        const std::string at = path + "[" + std::to_string(i) + "]";
-        if (is_string && max_chars > 0) {
-          const std::string& v =
-              r->GetRepeatedStringReference(msg, f, i, &scratch);
-          if (v.size() > max_chars && CharCount(v) > max_chars) {
-            return TooLong(at, max_chars, CharCount(v), "characters");
-          }
-        } else if (f->type() == FieldDescriptor::TYPE_MESSAGE) {
-          std::string bad =
-              OverLimit(r->GetRepeatedMessage(msg, f, i), at + ".", depth + 1);
+        if (nested) {
+          std::string bad = OverLimit(r->GetRepeatedMessage(msg, f, i),
+                                      at(i) + ".", depth + 1);
           if (!bad.empty()) return bad;
+        } else if (const size_t got = CharsOver(
+                       r->GetRepeatedStringReference(msg, f, i, &scratch),
+                       max_chars)) {
+          return TooLong(at(i), max_chars, got, "characters");
         }
       }
     } else if (is_string && max_chars > 0) {
-      const std::string& v = r->GetStringReference(msg, f, &scratch);
-      if (v.size() > max_chars && CharCount(v) > max_chars) {
-        return TooLong(path, max_chars, CharCount(v), "characters");
+      if (const size_t got =
+              CharsOver(r->GetStringReference(msg, f, &scratch), max_chars)) {
+        return TooLong(path, max_chars, got, "characters");
       }
     } else if (f->type() == FieldDescriptor::TYPE_BYTES &&
                limit.max_bytes() > 0) {

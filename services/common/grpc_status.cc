@@ -5,16 +5,14 @@
 
 #include "pqtrack/v1/errors.pb.h"
 #include "services/common/field_violations.h"
+#include "services/common/utf8.h"
 
 namespace pqtrack {
 
 std::string BoundedMessage(std::string message) {
   if (message.size() <= kMaxStatusMessage) return message;
   // Room for the note; the cut goes back to the start of a character.
-  size_t cut = kMaxStatusMessage - 40;
-  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
+  const size_t cut = Utf8Prefix(message, kMaxStatusMessage - 40).size();
   const size_t left = message.size() - cut;
   message.resize(cut);
   message += "... (" + std::to_string(left) + " more bytes)";
@@ -28,14 +26,6 @@ namespace {
 constexpr size_t kMaxDetailBytes = 2048;
 constexpr size_t kMaxDescription = 200;
 
-std::string Cut(std::string s, size_t max) {
-  if (s.size() <= max) return s;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
-  return s;
-}
-
 }  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -48,8 +38,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   size_t size = 0;
   for (const FieldViolation& v : violations) {
     v1::BadRequest::FieldViolation entry;
-    entry.set_field(Cut(v.field, kMaxDescription));
-    entry.set_description(Cut(v.description, kMaxDescription));
+    entry.set_field(std::string(Utf8Prefix(v.field, kMaxDescription)));
+    entry.set_description(
+        std::string(Utf8Prefix(v.description, kMaxDescription)));
     size += entry.ByteSizeLong() + 4;
     if (size > kMaxDetailBytes) break;
     *bad.add_field_violations() = std::move(entry);

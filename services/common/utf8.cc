@@ -75,6 +75,13 @@ size_t CodePointCount(absl::string_view s) {
   return n;
 }
 
+absl::string_view Utf8Prefix(absl::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+
 int DisplayWidth(absl::string_view s) {
   int width = 0;
   uint32_t cp;

@@ -18,6 +18,10 @@ bool IsValidUtf8(absl::string_view s);
 // Number of code points in `s`, which must be valid UTF-8.
 size_t CodePointCount(absl::string_view s);
 
+// The longest prefix of `s` of at most `max_bytes` bytes that ends at a
+// character boundary.
+absl::string_view Utf8Prefix(absl::string_view s, size_t max_bytes);
+
 // Columns `s` occupies on a terminal; invalid bytes count one column each.
 int DisplayWidth(absl::string_view s);
 
