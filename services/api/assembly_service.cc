@@ -1,3 +1,8 @@
+#include <algorithm>
+
+#include "pqtrack/v1/attachment.pb.h"
+#include "pqtrack/v1/bulk.pb.h"
+#include "pqtrack/v1/limits.pb.h"
 #include "services/api/convert.h"
 #include "services/api/handler.h"
 #include "services/api/services.h"
@@ -105,8 +110,30 @@ grpc::Status AssemblyServiceImpl::ListBatches(grpc::ServerContext* ctx,
   });
 }
 
+namespace {
+
+// The largest request message: an ImportItems part (or an attachment
+// chunk) at its limit, plus room for framing. gRPC's default of 4 MiB would
+// refuse a part of 4 MiB with RESOURCE_EXHAUSTED, not the field's rule.
+int MaxRequestBytes() {
+  const auto max_bytes = [](const google::protobuf::Descriptor* d,
+                            const char* field) {
+    return d->FindFieldByName(field)
+        ->options()
+        .GetExtension(v1::limit)
+        .max_bytes();
+  };
+  return std::max(
+             max_bytes(v1::ImportItemsRequest::descriptor(), "csv"),
+             max_bytes(v1::UploadAttachmentRequest::descriptor(), "chunk")) +
+         (64 << 10);
+}
+
+}  // namespace
+
 void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
   wire::QuietDecodeErrors();
+  builder.SetMaxReceiveMessageSize(MaxRequestBytes());
   builder.RegisterService(&assembly_);
   builder.RegisterService(&units_);
   builder.RegisterService(&items_);

@@ -150,8 +150,8 @@ grpc::Status BulkServiceImpl::ExportItems(
     PQ_ASSIGN_OR_RETURN(const core::Principal who, d_.auth.Authenticate(*ctx));
     PQ_RETURN_IF_ERROR(core::Authorize(who, core::Action::kReadItems));
     core::Violations v;
-    const core::ItemFilter filter = FromProto(v, req->filter());
-    core::ValidateItemFilter(v, filter);
+    const core::ItemFilter filter = FromProto(v, req->filter(), "filter.");
+    core::ValidateItemFilter(v, filter, "filter.");
     if (req->filter().page_size() != 0 || !req->filter().page_token().empty()) {
       v.Add("filter.page_size", "must be empty: an export has no pages");
     }

@@ -422,23 +422,28 @@ core::Item FromProto(core::Violations& v, const v1::Item& in) {
   return it;
 }
 
-core::ItemFilter FromProto(core::Violations& v,
-                           const v1::ListItemsRequest& in) {
+core::ItemFilter FromProto(core::Violations& v, const v1::ListItemsRequest& in,
+                           absl::string_view prefix) {
+  const auto f_ = [prefix](const char* name) {
+    return absl::StrCat(prefix, name);
+  };
   core::ItemFilter f;
   if (in.kind() != 0) {
-    f.kind = core::CheckEnum<core::ItemKind>(v, "kind", in.kind());
+    f.kind = core::CheckEnum<core::ItemKind>(v, f_("kind"), in.kind());
   }
   f.session_id = in.session_id();
   f.batch_id = in.batch_id();
   f.lead_unit_code = in.lead_unit_code();
   for (int s : in.statuses()) {
-    f.statuses.push_back(core::CheckEnum<core::ItemStatus>(v, "statuses", s));
+    f.statuses.push_back(
+        core::CheckEnum<core::ItemStatus>(v, f_("statuses"), s));
   }
-  f.received_from = DateFromProto(v, "received_from", in.has_received_from(),
-                                  in.received_from(), false);
-  f.received_to = DateFromProto(v, "received_to", in.has_received_to(),
+  f.received_from =
+      DateFromProto(v, f_("received_from"), in.has_received_from(),
+                    in.received_from(), false);
+  f.received_to = DateFromProto(v, f_("received_to"), in.has_received_to(),
                                 in.received_to(), false);
-  f.due_before = DateFromProto(v, "due_before", in.has_due_before(),
+  f.due_before = DateFromProto(v, f_("due_before"), in.has_due_before(),
                                in.due_before(), false);
   return f;
 }

@@ -61,7 +61,9 @@ core::Unit FromProto(core::Violations& v, const std::string& prefix,
                      const v1::Unit& in, bool kind_required);
 core::User FromProto(core::Violations& v, const v1::User& in);
 core::Item FromProto(core::Violations& v, const v1::Item& in);
-core::ItemFilter FromProto(core::Violations& v, const v1::ListItemsRequest& in);
+// `prefix` names the filter's fields in violations ("filter.").
+core::ItemFilter FromProto(core::Violations& v, const v1::ListItemsRequest& in,
+                           absl::string_view prefix = "");
 core::RoutingRule FromProto(core::Violations& v, const v1::RoutingRule& in);
 core::Answer FromProto(core::Violations& v, const v1::SendResponseRequest& in);
 // The item as PreviewRouting and SuggestDuplicates read it: no validation,

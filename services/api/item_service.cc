@@ -178,8 +178,8 @@ grpc::Status ItemServiceImpl::SearchItems(grpc::ServerContext* ctx,
     PQ_RETURN_IF_ERROR(core::Authorize(who, Action::kReadItems));
     core::Violations v;
     core::CheckText(v, "query", req->query(), {1, 200});
-    const core::ItemFilter filter = FromProto(v, req->filter());
-    core::ValidateItemFilter(v, filter);
+    const core::ItemFilter filter = FromProto(v, req->filter(), "filter.");
+    core::ValidateItemFilter(v, filter, "filter.");
     const int size = core::CheckPageSize(v, "page_size", req->page_size());
     PQ_RETURN_IF_ERROR(v.ToStatus());
     const std::string fingerprint = QueryFingerprint(*req);

@@ -123,8 +123,8 @@ grpc::Status RoutingServiceImpl::RouteItems(grpc::ServerContext* ctx,
       }
       units->coordinating.push_back({code, std::nullopt});
     }
-    core::ItemFilter filter = FromProto(v, req->filter());
-    core::ValidateItemFilter(v, filter);
+    core::ItemFilter filter = FromProto(v, req->filter(), "filter.");
+    core::ValidateItemFilter(v, filter, "filter.");
     if (filter.statuses.empty()) {
       filter.statuses.push_back(core::ItemStatus::kReceived);
     }

@@ -386,11 +386,12 @@ void ValidateItem(Violations& v, absl::string_view p, const Item& item,
   }
 }
 
-void ValidateItemFilter(Violations& v, const ItemFilter& f) {
-  if (f.session_id < 0) v.Add("session_id", "must not be negative");
-  if (f.batch_id < 0) v.Add("batch_id", "must not be negative");
-  CheckUnitCode(v, "lead_unit_code", f.lead_unit_code, false);
-  CheckDateOrder(v, "received_to", f.received_to, "received_from",
+void ValidateItemFilter(Violations& v, const ItemFilter& f,
+                        absl::string_view p) {
+  if (f.session_id < 0) v.Add(F(p, "session_id"), "must not be negative");
+  if (f.batch_id < 0) v.Add(F(p, "batch_id"), "must not be negative");
+  CheckUnitCode(v, F(p, "lead_unit_code"), f.lead_unit_code, false);
+  CheckDateOrder(v, F(p, "received_to"), f.received_to, "received_from",
                  f.received_from);
 }
 

@@ -86,7 +86,9 @@ void ValidateUnit(Violations& v, absl::string_view prefix, const Unit& u);
 void ValidateUser(Violations& v, absl::string_view prefix, const User& u);
 void ValidateItem(Violations& v, absl::string_view prefix, const Item& item,
                   Day today);
-void ValidateItemFilter(Violations& v, const ItemFilter& f);
+// `prefix` names the filter's fields ("filter.").
+void ValidateItemFilter(Violations& v, const ItemFilter& f,
+                        absl::string_view prefix = "");
 
 }  // namespace pqtrack::core
 
