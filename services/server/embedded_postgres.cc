@@ -34,7 +34,7 @@ std::string QuoteConnValue(const std::string& v) {
   return out + "'";
 }
 
-absl::StatusOr<std::string> FindBinDir(const std::string& configured) {
+absl::StatusOr<std::string> FindPgBinDir(const std::string& configured) {
   if (!configured.empty()) {
     if (access((configured + "/pg_ctl").c_str(), X_OK) != 0) {
       return absl::FailedPreconditionError(
@@ -104,19 +104,19 @@ absl::Status MakeDir(const std::string& path, mode_t mode,
   return absl::OkStatus();
 }
 
-std::string Tail(const std::string& text, size_t max = 2000) {
-  std::string t(absl::StripTrailingAsciiWhitespace(text));
-  return t.size() <= max ? t : "..." + t.substr(t.size() - max);
-}
-
 std::string ReadLogTail(const std::string& path) {
   std::ifstream in(path);
   std::string all((std::istreambuf_iterator<char>(in)),
                   std::istreambuf_iterator<char>());
-  return Tail(all);
+  return OutputTail(all);
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> EmbeddedPostgres::FindBinDir(
+    const std::string& configured) {
+  return FindPgBinDir(configured);
+}
 
 std::string EmbeddedPostgres::ConnectionStringFor(const std::string& data_dir,
                                                   const std::string& database) {
@@ -143,7 +143,7 @@ absl::StatusOr<ProcessResult> EmbeddedPostgres::PgCtl(
 absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
     Options options) {
   std::unique_ptr<EmbeddedPostgres> pg(new EmbeddedPostgres());
-  PQ_ASSIGN_OR_RETURN(options.bin_dir, FindBinDir(options.bin_dir));
+  PQ_ASSIGN_OR_RETURN(options.bin_dir, FindPgBinDir(options.bin_dir));
   PQ_ASSIGN_OR_RETURN(pg->run_as_, ResolveRunAs(options.run_as_user));
   const std::string root =
       fs::absolute(options.data_dir).lexically_normal().string();
@@ -199,7 +199,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
             pg->run_as_));
     if (init.exit_code != 0) {
       return absl::FailedPreconditionError(
-          absl::StrCat("initdb failed: ", Tail(init.output)));
+          absl::StrCat("initdb failed: ", OutputTail(init.output)));
     }
   }
 
@@ -211,7 +211,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
     if (stop.exit_code != 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("a PostgreSQL left running in ", pg->pgdata_,
-                       " could not be stopped: ", Tail(stop.output)));
+                       " could not be stopped: ", OutputTail(stop.output)));
     }
   }
 
@@ -223,8 +223,8 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
                                  server_options, "start"}));
   if (start.exit_code != 0) {
     return absl::FailedPreconditionError(
-        absl::StrCat("PostgreSQL did not start: ", Tail(start.output), "\n",
-                     ReadLogTail(pg->log_file_)));
+        absl::StrCat("PostgreSQL did not start: ", OutputTail(start.output),
+                     "\n", ReadLogTail(pg->log_file_)));
   }
   pg->running_ = true;
 
@@ -249,7 +249,7 @@ absl::Status EmbeddedPostgres::Stop() {
   PQ_ASSIGN_OR_RETURN(ProcessResult stop, PgCtl({"-m", "fast", "-w", "stop"}));
   if (stop.exit_code != 0) {
     return absl::InternalError(
-        absl::StrCat("pg_ctl stop failed: ", Tail(stop.output)));
+        absl::StrCat("pg_ctl stop failed: ", OutputTail(stop.output)));
   }
   return absl::OkStatus();
 }

@@ -59,6 +59,10 @@ class EmbeddedPostgres {
   // Path of the socket directory.
   const std::string& socket_dir() const { return socket_dir_; }
 
+  // The directory of PostgreSQL's programs: `configured` when it holds
+  // pg_ctl, else (when empty) the newest /usr/lib/postgresql/*/bin.
+  static absl::StatusOr<std::string> FindBinDir(const std::string& configured);
+
   // Connection string for the cluster of a data directory whose server is
   // already running (started by another process).
   static std::string ConnectionStringFor(const std::string& data_dir,

@@ -2,6 +2,8 @@
 //
 //   pqtrack-server [--listen ADDR] [--data-dir DIR] [--database-url URL]
 //   pqtrack-server issue-admin-token [--data-dir DIR] [--database-url URL]
+//   pqtrack-server backup --out FILE [--data-dir DIR] [--database-url URL]
+//   pqtrack-server restore FILE [--data-dir DIR] [--database-url URL]
 //
 // Without a database URL the server runs its own PostgreSQL cluster in the
 // data directory (see embedded_postgres.h). SIGINT and SIGTERM shut it down
@@ -47,6 +49,7 @@
 #include "services/common/clock.h"
 #include "services/common/pem.h"
 #include "services/common/status_macros.h"
+#include "services/server/backup.h"
 #include "services/server/data_dir_lock.h"
 #include "services/server/embedded_postgres.h"
 #include "services/store/db.h"
@@ -65,7 +68,8 @@ ABSL_FLAG(std::string, data_dir, "",
           "token and the lock that keeps a second server out. Default: "
           "PQTRACK_DATA_DIR, else ./pqtrack-data.");
 ABSL_FLAG(std::string, pg_bin_dir, "",
-          "Directory of initdb and pg_ctl. Default: the newest "
+          "Directory of initdb and pg_ctl (and of pg_dump and pg_restore for "
+          "backup and restore). Default: the newest "
           "/usr/lib/postgresql/*/bin.");
 ABSL_FLAG(std::string, pg_user, "",
           "When run as root: the unprivileged user that runs the embedded "
@@ -96,6 +100,9 @@ ABSL_FLAG(bool, allow_plaintext, false,
           "Listen in plain text on an address that is not loopback (bearer "
           "tokens then cross the network in clear; the server says so at "
           "start). For a private network behind a TLS proxy only.");
+ABSL_FLAG(std::string, out, "",
+          "backup: the file to write (PostgreSQL's custom archive format; "
+          "written whole or not at all).");
 ABSL_FLAG(std::string, admin_login, "admin",
           "Login of the administrator created on first start (and by "
           "issue-admin-token).");
@@ -109,7 +116,15 @@ constexpr char kUsage[] =
     "  pqtrack-server [flags]                     serve\n"
     "  pqtrack-server issue-admin-token [flags]   print a new admin token "
     "(recovery;\n"
-    "                                             run on the server host)\n\n"
+    "                                             run on the server host)\n"
+    "  pqtrack-server backup --out FILE [flags]   write the whole database "
+    "to FILE\n"
+    "                                             (one snapshot; the server "
+    "may run)\n"
+    "  pqtrack-server restore FILE [flags]        restore FILE into an empty "
+    "database\n"
+    "                                             or a new --data-dir (server "
+    "stopped)\n\n"
     "Without --database-url (or PQTRACK_DATABASE_URL) the server keeps its "
     "own\nPostgreSQL cluster in --data-dir. On first start it creates the "
     "user \"admin\"\nand writes its token to DATA_DIR/admin.token (mode "
@@ -265,25 +280,38 @@ absl::StatusOr<std::unique_ptr<store::Db>> OpenDatabase(
   return db;
 }
 
-int IssueAdminToken() {
-  const std::string data_dir = DataDir();
-  std::string url = DatabaseUrl();
+// The database a command works on: --database-url, else the embedded
+// cluster of --data-dir (through the running server's socket when one runs
+// there and `share` allows it, else started for the command).
+struct Target {
   std::unique_ptr<DataDirLock> lock;
   std::unique_ptr<EmbeddedPostgres> pg;
-  if (url.empty()) {
-    if (DataDirLock::IsHeld(data_dir)) {
-      // The server is running: talk to its cluster through the socket.
-      url = EmbeddedPostgres::ConnectionStringFor(data_dir, "pqtrack");
-    } else {
-      auto l = DataDirLock::Acquire(data_dir);
-      if (!l.ok()) return Fail(l.status());
-      lock = std::move(l).value();
-      auto started = EmbeddedPostgres::Start(PgOptions(data_dir));
-      if (!started.ok()) return Fail(started.status());
-      pg = std::move(started).value();
-      url = pg->ConnectionString();
+  std::string url;
+};
+
+absl::StatusOr<Target> OpenTarget(bool share) {
+  Target t;
+  t.url = DatabaseUrl();
+  if (!t.url.empty()) return t;
+  const std::string data_dir = DataDir();
+  if (DataDirLock::IsHeld(data_dir)) {
+    if (!share) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "a pqtrack-server is running on ", data_dir, "; stop it first"));
     }
+    t.url = EmbeddedPostgres::ConnectionStringFor(data_dir, "pqtrack");
+    return t;
   }
+  PQ_ASSIGN_OR_RETURN(t.lock, DataDirLock::Acquire(data_dir));
+  PQ_ASSIGN_OR_RETURN(t.pg, EmbeddedPostgres::Start(PgOptions(data_dir)));
+  t.url = t.pg->ConnectionString();
+  return t;
+}
+
+int IssueAdminToken() {
+  auto target = OpenTarget(/*share=*/true);
+  if (!target.ok()) return Fail(target.status());
+  const std::string& url = target->url;
   auto db = OpenDatabase(url);
   if (!db.ok()) return Fail(db.status());
   store::UserStore users(db->get());
@@ -296,6 +324,43 @@ int IssueAdminToken() {
   std::cerr << "a new token for " << absl::GetFlag(FLAGS_admin_login)
             << " (shown once; revoke lost ones with `pqtrack token revoke`)"
             << std::endl;
+  return 0;
+}
+
+int BackupCommand() {
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) {
+    std::cerr << "pqtrack-server: backup needs --out FILE" << std::endl;
+    return 2;
+  }
+  auto bin = EmbeddedPostgres::FindBinDir(absl::GetFlag(FLAGS_pg_bin_dir));
+  if (!bin.ok()) return Fail(bin.status());
+  auto target = OpenTarget(/*share=*/true);
+  if (!target.ok()) return Fail(target.status());
+  auto made = Backup(target->url, *bin, out);
+  if (!made.ok()) return Fail(made.status());
+  std::cout << "backup of schema version " << made->schema_version << " ("
+            << made->items << " items, " << made->events << " events, "
+            << made->attachments << " attachments) written to " << out << " ("
+            << made->bytes << " bytes)" << std::endl;
+  return 0;
+}
+
+int RestoreCommand(const std::string& file) {
+  auto bin = EmbeddedPostgres::FindBinDir(absl::GetFlag(FLAGS_pg_bin_dir));
+  if (!bin.ok()) return Fail(bin.status());
+  // Checked before a cluster is made for it.
+  auto version = BackupSchemaVersion(file, *bin);
+  if (!version.ok()) return Fail(version.status());
+  auto target = OpenTarget(/*share=*/false);
+  if (!target.ok()) return Fail(target.status());
+  auto restored = Restore(file, target->url, *bin);
+  if (!restored.ok()) return Fail(restored.status());
+  std::cout << "restored " << file << " (schema version "
+            << restored->schema_version << "): " << restored->items
+            << " items, " << restored->events << " events, "
+            << restored->attachments << " attachments; audit chain verified ("
+            << restored->events_verified << " events)" << std::endl;
   return 0;
 }
 
@@ -507,10 +572,23 @@ int main(int argc, char** argv) {
   std::vector<char*> args =
       absl::ParseCommandLine(static_cast<int>(raw.size()), raw.data());
   if (args.size() == 1) return pqtrack::server::Serve();
-  if (args.size() == 2 && std::string(args[1]) == "issue-admin-token") {
+  const std::string command = args[1];
+  if (args.size() == 2 && command == "issue-admin-token") {
     return pqtrack::server::IssueAdminToken();
   }
-  std::cerr << "pqtrack-server: unknown command \"" << args[1]
+  if (args.size() == 2 && command == "backup") {
+    return pqtrack::server::BackupCommand();
+  }
+  if (command == "restore") {
+    if (args.size() != 3) {
+      std::cerr << "pqtrack-server: restore takes one file: "
+                   "pqtrack-server restore FILE [flags]"
+                << std::endl;
+      return 2;
+    }
+    return pqtrack::server::RestoreCommand(args[2]);
+  }
+  std::cerr << "pqtrack-server: unknown command \"" << command
             << "\"; see --help" << std::endl;
   return 2;
 }

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace pqtrack::server {
 
@@ -68,6 +69,11 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
   result.exit_code =
       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+std::string OutputTail(const std::string& text, size_t max) {
+  std::string t(absl::StripTrailingAsciiWhitespace(text));
+  return t.size() <= max ? t : "..." + t.substr(t.size() - max);
 }
 
 }  // namespace pqtrack::server

@@ -33,6 +33,10 @@ struct ProcessResult {
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          const std::optional<RunAs>& run_as);
 
+// The end of a program's output for an error message: at most `max` bytes,
+// "..." first when cut, trailing white space removed.
+std::string OutputTail(const std::string& text, size_t max = 2000);
+
 }  // namespace pqtrack::server
 
 #endif  // PQTRACK_SERVICES_SERVER_PROCESS_H_

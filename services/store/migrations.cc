@@ -51,6 +51,12 @@ absl::Status CheckAndLock(Tx& tx, int newest, int* current) {
 
 }  // namespace
 
+absl::StatusOr<int> NewestSchemaVersion(
+    const std::vector<EmbeddedMigration>& migrations) {
+  if (migrations.empty()) return 0;
+  return VersionOf(migrations.back());
+}
+
 absl::StatusOr<int> Migrate(Db& db,
                             const std::vector<EmbeddedMigration>& migrations) {
   int newest = 0;

@@ -19,6 +19,10 @@ struct EmbeddedMigration {
 // The migrations built into this binary, in version order.
 const std::vector<EmbeddedMigration>& EmbeddedMigrations();
 
+// The version of the newest of `migrations`; 0 when there is none.
+absl::StatusOr<int> NewestSchemaVersion(
+    const std::vector<EmbeddedMigration>& migrations = EmbeddedMigrations());
+
 // Applies every migration newer than the database's schema, each in its own
 // transaction, and records it in schema_migrations. Safe to run from several
 // processes at once (an advisory lock serialises them) and to run again

@@ -983,6 +983,102 @@ TEST_F(E2eTest, CliAttachesListsAndDownloadsFiles) {
   EXPECT_THAT(r.out, HasSubstr("ATTACHMENT_ADDED"));
 }
 
+// A backup taken while the server serves restores into a new data
+// directory as the same database: every item (as exported), every item's
+// history, the attachment's bytes, the users' tokens, and an audit chain
+// that verifies. Restore refuses a database that is not empty and a file
+// that is not a backup.
+TEST_F(E2eTest, ABackupRestoresIntoANewDataDirectoryAsTheSameDatabase) {
+  ASSERT_FALSE(StartServer().empty());
+  SeedAssembly("2024-07-26");
+  for (const char* title : {"Đề nghị hướng dẫn", "Kiến nghị về tiền lương"}) {
+    const Cli r =
+        Run({"item", "record", "document", "--sender", "UBND tỉnh Huế",
+             "--number", "77/UBND", "--dated", "2024-10-01", "--received",
+             "2024-10-02", "--title", title, "--lead", "TL"});
+    ASSERT_EQ(r.code, 0) << r.out;
+  }
+  const std::string responder =
+      UserWithToken("tl.chuyenvien", "responder", "TL");
+  std::string pdf = "%PDF-1.5\n";
+  pdf.append(std::string("\0\xff\x01", 3));
+  pdf.append(2 << 20, 'y');
+  const std::string pdf_path = dir_.path() + "/tra-loi.pdf";
+  std::ofstream(pdf_path, std::ios::binary) << pdf;
+  ASSERT_EQ(RunAs(responder, {"item", "attach", "2", pdf_path}).code, 0);
+  ASSERT_EQ(RunAs(responder, {"item", "draft", "2", "--text", "Dự thảo"}).code,
+            0);
+
+  const std::string file = dir_.path() + "/pqtrack.backup";
+  const auto server_cmd = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), PQTRACK_SERVER_BIN);
+    auto r = server::RunProcess(args, std::nullopt);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? Cli{r->exit_code, r->output} : Cli{-1, ""};
+  };
+  Cli r = server_cmd({"backup", "--data-dir", dir_.path(), "--out", file});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("(2 items, "));
+  EXPECT_THAT(r.out, HasSubstr("1 attachments) written to " + file));
+  EXPECT_FALSE(std::filesystem::exists(file + ".partial"));
+  const auto state = [&] {
+    std::string all = Run({"export", "--format", "jsonl"}).out;
+    for (const char* id : {"1", "2"}) all += Run({"item", "history", id}).out;
+    // The chain's length and head.
+    return all + Run({"audit", "verify"}).out;
+  };
+  const std::string before = state();
+  ASSERT_THAT(before, HasSubstr("Kiến nghị về tiền lương"));
+  server_->Signal(SIGTERM);
+  ASSERT_EQ(server_->Wait(), 0) << server_->output();
+
+  // Not a backup; a database that is not empty (the original one).
+  const std::string junk = dir_.path() + "/junk.backup";
+  std::ofstream(junk) << "PGDMP but not really\n";
+  r = server_cmd({"restore", junk, "--data-dir", dir_.path() + "/other"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("is not a pqtrack backup"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/other/postgres"));
+  r = server_cmd({"restore", file, "--data-dir", dir_.path()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("the database is not empty"));
+  r = server_cmd({"restore", file, "extra", "--data-dir", dir_.path()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("restore takes one file"));
+
+  const std::string restored = dir_.path() + "/restored";
+  r = server_cmd({"restore", file, "--data-dir", restored});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("2 items, "));
+  EXPECT_THAT(r.out, HasSubstr("1 attachments; audit chain verified"));
+
+  // The restored directory serves the same database to the same tokens.
+  server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
+      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", restored});
+  const auto line = server_->WaitForLine("listening on ");
+  ASSERT_TRUE(line) << server_->output();
+  address_ = line->substr(line->find("listening on ") + 13);
+  EXPECT_EQ(state(), before);
+  r = Run({"audit", "verify"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("intact"));
+  const std::string copy = dir_.path() + "/copy.pdf";
+  r = RunAs(responder, {"item", "download", "2", "1", "-O", copy});
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::ifstream in(copy, std::ios::binary);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)),
+                        std::istreambuf_iterator<char>()),
+            pdf);
+  // New writes continue the restored sequences and chain.
+  r = Run({"item", "record", "document", "--sender", "UBND tỉnh Huế",
+           "--number", "78/UBND", "--dated", "2024-10-03", "--received",
+           "2024-10-04", "--title", "Sau khi khôi phục", "--lead", "TL"});
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("item 3 recorded"));
+  r = Run({"audit", "verify"});
+  EXPECT_EQ(r.code, 0) << r.out;
+}
+
 TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
   ASSERT_FALSE(StartServer().empty());
   SeedAssembly("2024-07-26");
