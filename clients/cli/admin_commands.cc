@@ -1,6 +1,8 @@
 // pqtrack user|token|whoami|login|logout: users, their passwords and
 // bearer tokens.
 #include <fcntl.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -153,6 +155,43 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
       }
       if (ctx.json()) return client::PrintJson(std::cout, resp);
       std::cout << "signed out (token " << resp.token().id() << " revoked)\n";
+    });
+  }
+  {
+    auto* c = app.add_subcommand(
+        "health",
+        "Ask the server's standard health check (no token needed): prints "
+        "SERVING (exit 0) or NOT_SERVING (exit 1), e.g. for a container's "
+        "health check");
+    c->callback([&ctx] {
+      // grpc.health.v1.Health/Check with the empty request (the whole
+      // server); the answer is field 1, a varint (1 SERVING, 2 NOT_SERVING).
+      grpc::Slice empty("");
+      const grpc::ByteBuffer request(&empty, 1);
+      grpc::ByteBuffer response;
+      auto call = ctx.conn().NewContext();
+      const grpc::Status st =
+          grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+              ctx.conn().channel().get(),
+              grpc::internal::RpcMethod("/grpc.health.v1.Health/Check",
+                                        grpc::internal::RpcMethod::NORMAL_RPC),
+              call.get(), request, &response);
+      if (!st.ok()) {
+        ctx.exit_code =
+            client::PrintCallError(st, ctx.conn().options().server, false);
+        return;
+      }
+      std::vector<grpc::Slice> slices;
+      std::string bytes;
+      if (response.Dump(&slices).ok()) {
+        for (const grpc::Slice& sl : slices) {
+          bytes.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+        }
+      }
+      const bool serving =
+          bytes.size() == 2 && bytes[0] == 0x08 && bytes[1] == 0x01;
+      std::cout << (serving ? "SERVING" : "NOT_SERVING") << "\n";
+      if (!serving) ctx.exit_code = 1;
     });
   }
   {

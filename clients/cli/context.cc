@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "clients/cli/cli.h"
+#include "clients/common/command_line.h"
 #include "google/protobuf/descriptor.h"
 #include "pqtrack/v1/assembly.grpc.pb.h"
 #include "services/common/crypto.h"
@@ -126,17 +127,7 @@ void AddConnectionOptions(CLI::App& app, Context& ctx) {
                  "Bearer token [env PQTRACK_TOKEN]");
   app.add_option("--token-file", ctx.connection.token_file,
                  "File whose first line is the token [env PQTRACK_TOKEN_FILE]");
-  app.add_option("--tls-ca", ctx.connection.tls_ca,
-                 "Speak TLS, trusting the CA certificates in this PEM file "
-                 "(\"system\": the system's CAs) [env PQTRACK_TLS_CA]");
-  app.add_option("--tls-server-name", ctx.connection.tls_server_name,
-                 "The name the server's certificate must carry, when not "
-                 "the host of --server");
-  app.add_option(
-      "--tls-cert", ctx.connection.tls_cert,
-      "A client certificate (PEM) to present [env PQTRACK_TLS_CERT]");
-  app.add_option("--tls-key", ctx.connection.tls_key,
-                 "The client certificate's key (PEM) [env PQTRACK_TLS_KEY]");
+  client::AddTlsOptions(app, ctx.connection);
   app.add_option("--output,-o", ctx.output, "Output format")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

@@ -9,6 +9,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "clients/common/connection.h"
+
 namespace pqtrack::client {
 
 // The version every binary reports (the project's, from CMake).
@@ -21,6 +23,22 @@ inline void StandardCommandLine(CLI::App& app, const std::string& name) {
   // A subcommand hands the options it does not know to its parent, so the
   // global ones (-o, --server, --token...) work anywhere on the line.
   app.fallthrough();
+}
+
+// The options of a TLS connection to pqtrack-server: --tls-ca,
+// --tls-server-name, --tls-cert and --tls-key (see ConnectionOptions).
+inline void AddTlsOptions(CLI::App& app, ConnectionOptions& c) {
+  app.add_option("--tls-ca", c.tls_ca,
+                 "Speak TLS, trusting the CA certificates in this PEM file "
+                 "(\"system\": the system's CAs) [env PQTRACK_TLS_CA]");
+  app.add_option("--tls-server-name", c.tls_server_name,
+                 "The name the server's certificate must carry, when not "
+                 "the host of --server");
+  app.add_option(
+      "--tls-cert", c.tls_cert,
+      "A client certificate (PEM) to present [env PQTRACK_TLS_CERT]");
+  app.add_option("--tls-key", c.tls_key,
+                 "The client certificate's key (PEM) [env PQTRACK_TLS_KEY]");
 }
 
 // Prints a failed parse (or the help and version asked for) and returns

@@ -95,11 +95,20 @@ absl::Status WriteConfig(const std::string& path,
   return absl::OkStatus();
 }
 
-absl::Status ResolveConnection(ConnectionOptions& o) {
-  if (o.server.empty()) o.server = Env(kServerEnv);
+namespace {
+
+void TlsFromEnv(ConnectionOptions& o) {
   if (o.tls_ca.empty()) o.tls_ca = Env(kTlsCaEnv);
   if (o.tls_cert.empty()) o.tls_cert = Env(kTlsCertEnv);
   if (o.tls_key.empty()) o.tls_key = Env(kTlsKeyEnv);
+}
+
+}  // namespace
+
+absl::Status ResolveConnection(ConnectionOptions& o) {
+  if (o.server.empty()) o.server = Env(kServerEnv);
+  // Before the config file: the environment's CA wins over the saved one.
+  TlsFromEnv(o);
   if (o.token.empty() && o.token_file.empty()) o.token = Env(kTokenEnv);
   if (o.token.empty() && o.token_file.empty())
     o.token_file = Env(kTokenFileEnv);
@@ -129,6 +138,11 @@ absl::Status ResolveConnection(ConnectionOptions& o) {
     }
     o.token = std::string(absl::StripAsciiWhitespace(line));
   }
+  return ResolveTls(o);
+}
+
+absl::Status ResolveTls(ConnectionOptions& o) {
+  TlsFromEnv(o);
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     return absl::FailedPreconditionError(
         "a TLS client certificate needs its key: give both --tls-cert and "

@@ -57,6 +57,15 @@ struct ConnectionOptions {
 // config file that is not valid TOML is ignored with a warning on stderr.
 absl::Status ResolveConnection(ConnectionOptions& options);
 
+// The TLS part of ResolveConnection alone (for a client whose users bring
+// their own tokens, the web desk): empty TLS fields from PQTRACK_TLS_CA,
+// PQTRACK_TLS_CERT and PQTRACK_TLS_KEY, the same checks, the files read.
+absl::Status ResolveTls(ConnectionOptions& options);
+
+// A channel to options.server: TLS when options.tls_ca is set (resolved
+// options), else plain text.
+std::shared_ptr<grpc::Channel> OpenChannel(const ConnectionOptions& options);
+
 // Where the user's config file is (it may not exist).
 std::string ConfigPath();
 

@@ -470,8 +470,9 @@ std::string CsrfFor(const std::string& session_secret) {
 }
 
 std::string SetCookie(const std::string& name, const std::string& value,
-                      bool expire_now) {
+                      bool secure, bool expire_now) {
   return absl::StrCat(name, "=", value, "; Path=/; HttpOnly; SameSite=Strict",
+                      secure ? "; Secure" : "",
                       expire_now ? "; Max-Age=0" : "");
 }
 

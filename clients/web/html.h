@@ -45,9 +45,10 @@ bool SameSecret(const std::string& a, const std::string& b);
 // The CSRF code of a session: derived from its secret, which a page cannot
 // read, so every pqtrack-web of one server agrees on it.
 std::string CsrfFor(const std::string& session_secret);
-// A Set-Cookie value: HttpOnly, SameSite=Strict, whole site.
+// A Set-Cookie value: HttpOnly, SameSite=Strict, whole site; `secure`
+// (over HTTPS) keeps the browser from sending it in clear.
 std::string SetCookie(const std::string& name, const std::string& value,
-                      bool expire_now = false);
+                      bool secure, bool expire_now = false);
 
 // A call context with a deadline, carrying the session's bearer token when
 // `secret` is not empty.

@@ -1,11 +1,10 @@
 // pqtrack-web: the responders' and leaders' desk in the browser. A thin
 // HTTP front of pqtrack-server (see web_desk.h); it keeps no data.
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <signal.h>
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -24,20 +23,36 @@ int main(int argc, char** argv) {
       "set-password`); they see their unit's queue, open an item, write and "
       "submit the draft, approve or return it, give coordination input, "
       "send the answer and attach files. The queue updates itself as their "
-      "unit's alerts arrive (Server-Sent Events from WatchAlerts).\n\nIt "
-      "serves plain "
-      "HTTP: keep it on loopback or behind a TLS proxy until TLS is wired in.",
+      "unit's alerts arrive (Server-Sent Events from WatchAlerts).\n\nWith "
+      "--https-cert and --https-key it serves HTTPS (cookies marked "
+      "Secure); plain HTTP only on a loopback address, unless "
+      "--allow-plaintext (behind a TLS proxy). --tls-ca makes it speak TLS "
+      "to pqtrack-server.",
       "pqtrack-web"};
   pqtrack::client::StandardCommandLine(app, "pqtrack-web");
   std::string listen = "127.0.0.1:8080";
   std::string server;
-  app.add_option("--listen", listen,
-                 "HTTP address host:port; port 0 picks a free one (the chosen "
-                 "address is printed as \"listening on http://HOST:PORT\")")
+  app.add_option(
+         "--listen", listen,
+         "HTTP(S) address host:port; port 0 picks a free one (the chosen "
+         "address is printed as \"listening on http[s]://HOST:PORT\")")
       ->capture_default_str();
   app.add_option("--server", server,
                  "pqtrack-server address host:port [env PQTRACK_SERVER, "
                  "default 127.0.0.1:50051]");
+  pqtrack::client::ConnectionOptions connection;
+  pqtrack::client::AddTlsOptions(app, connection);
+  std::string https_cert, https_key;
+  bool allow_plaintext = false;
+  app.add_option("--https-cert", https_cert,
+                 "Serve HTTPS with this PEM certificate chain (with "
+                 "--https-key); its names must include the ones browsers use");
+  app.add_option("--https-key", https_key,
+                 "The private key (PEM) of --https-cert");
+  app.add_flag("--allow-plaintext", allow_plaintext,
+               "Serve plain HTTP on an address that is not loopback "
+               "(passwords and session cookies then cross the network in "
+               "clear): behind a TLS proxy only");
   pqtrack::web::WebDesk::Options options;
   int threads = 0;
   app.add_option("--max-live", options.max_live,
@@ -70,6 +85,32 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string host = listen.substr(0, colon);
+  if (https_cert.empty() != https_key.empty()) {
+    std::cerr << "error: --https-cert and --https-key go together: give both "
+                 "or neither\n";
+    return 2;
+  }
+  const bool https = !https_cert.empty();
+  const bool loopback = host == "localhost" || host == "::1" ||
+                        host == "[::1]" || host.rfind("127.", 0) == 0;
+  if (!https && !loopback) {
+    if (!allow_plaintext) {
+      std::cerr << "error: refusing to serve plain HTTP on " << listen
+                << ", which is not a loopback address: passwords and session "
+                   "cookies would cross the network in clear. Give "
+                   "--https-cert and --https-key, listen on 127.0.0.1, or "
+                   "pass --allow-plaintext behind a TLS proxy\n";
+      return 2;
+    }
+    std::cerr << "pqtrack-web: WARNING: serving plain HTTP on " << listen
+              << " (--allow-plaintext)" << std::endl;
+  }
+  connection.server = server;
+  if (absl::Status st = pqtrack::client::ResolveTls(connection); !st.ok()) {
+    std::cerr << "error: " << st.message() << "\n";
+    return 2;
+  }
+  options.secure_cookies = https;
 
   // Signals are taken by a thread of their own, which stops the server.
   sigset_t stop_signals;
@@ -78,12 +119,25 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  httplib::Server http;
+  std::unique_ptr<httplib::Server> served;
+  if (https) {
+    auto ssl = std::make_unique<httplib::SSLServer>(https_cert.c_str(),
+                                                    https_key.c_str());
+    if (!ssl->is_valid()) {
+      std::cerr << "error: cannot serve HTTPS with " << https_cert << " and "
+                << https_key
+                << " (not readable, not PEM, or the key does not match)\n";
+      return 2;
+    }
+    served = std::move(ssl);
+  } else {
+    served = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& http = *served;
   http.new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
-  pqtrack::web::WebDesk desk(
-      grpc::CreateChannel(server, grpc::InsecureChannelCredentials()), options);
+  pqtrack::web::WebDesk desk(pqtrack::client::OpenChannel(connection), options);
   desk.Register(http);
   if (port == 0) {
     port = http.bind_to_any_port(host);
@@ -101,8 +155,10 @@ int main(int argc, char** argv) {
     desk.Shutdown();  // live streams hold HTTP threads
     http.stop();
   });
-  std::cout << "listening on http://" << host << ":" << port
-            << " (pqtrack-server at " << server << ")" << std::endl;
+  std::cout << "listening on " << (https ? "https" : "http") << "://" << host
+            << ":" << port << " (pqtrack-server at " << server
+            << (connection.tls_ca.empty() ? "" : " over TLS") << ")"
+            << std::endl;
   http.listen_after_bind();
   // Stopped by a signal, or the listener failed: wake the stopper either way.
   pthread_kill(stopper.native_handle(), SIGTERM);

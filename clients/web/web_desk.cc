@@ -231,7 +231,8 @@ void WebDesk::LoginPage(const httplib::Request& req, httplib::Response& res,
   std::string csrf = Cookie(req, kLoginCsrfCookie);
   if (csrf.size() != 43) {
     csrf = RandomSecret(32);
-    res.set_header("Set-Cookie", SetCookie(kLoginCsrfCookie, csrf));
+    res.set_header("Set-Cookie",
+                   SetCookie(kLoginCsrfCookie, csrf, options_.secure_cookies));
   }
   std::string body = absl::StrCat("<section class=\"login\"><h2>",
                                   Escape(T(lang, "login")), "</h2>");
@@ -271,7 +272,8 @@ void WebDesk::LoginPost(const httplib::Request& req, httplib::Response& res) {
     res.status = st.error_code() == grpc::RESOURCE_EXHAUSTED ? 429 : 401;
     return LoginPage(req, res, "wrong");
   }
-  res.set_header("Set-Cookie", SetCookie(kSessionCookie, resp.secret()));
+  res.set_header("Set-Cookie", SetCookie(kSessionCookie, resp.secret(),
+                                         options_.secure_cookies));
   res.set_redirect("/", 303);
 }
 
@@ -286,7 +288,8 @@ void WebDesk::LogoutPost(const httplib::Request& req, httplib::Response& res) {
   (void)v1::AdminService::NewStub(channel_)->Logout(Context(secret).get(), {},
                                                     &out);
   EndLiveStreamsOf(secret);
-  res.set_header("Set-Cookie", SetCookie(kSessionCookie, "", true));
+  res.set_header("Set-Cookie",
+                 SetCookie(kSessionCookie, "", options_.secure_cookies, true));
   res.set_redirect("/login", 303);
 }
 
@@ -299,7 +302,8 @@ void WebDesk::LangPost(const httplib::Request& req, httplib::Response& res) {
     return LoginPage(req, res, "refused");
   }
   const std::string to = req.get_param_value("to") == "en" ? "en" : "vi";
-  res.set_header("Set-Cookie", SetCookie(kLangCookie, to));
+  res.set_header("Set-Cookie",
+                 SetCookie(kLangCookie, to, options_.secure_cookies));
   // Back to the page it was asked from: a path of this site only.
   const std::string back = req.get_param_value("back");
   const bool local = !back.empty() && back[0] == '/' &&
@@ -350,7 +354,8 @@ std::optional<WebDesk::Session> WebDesk::SignedIn(const httplib::Request& req,
 
 void WebDesk::SessionEnded(const httplib::Request& req,
                            httplib::Response& res) {
-  res.set_header("Set-Cookie", SetCookie(kSessionCookie, "", true));
+  res.set_header("Set-Cookie",
+                 SetCookie(kSessionCookie, "", options_.secure_cookies, true));
   res.status = 401;
   LoginPage(req, res, "expired");
 }

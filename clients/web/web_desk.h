@@ -70,6 +70,8 @@ class WebDesk {
     absl::Duration stream_lifetime = absl::Minutes(15);
     // WatchAlerts heartbeats, which also notice a browser gone away.
     int heartbeat_seconds = 15;
+    // Cookies marked Secure (set when serving HTTPS).
+    bool secure_cookies = false;
   };
 
   // `channel`: to pqtrack-server.

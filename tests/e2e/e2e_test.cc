@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -43,8 +44,41 @@ struct Cli {
   std::string out;
 };
 
+void MakeCertificates(const std::string& dir);
+std::vector<std::string> TlsFlags(const std::string& d);
+
+// With PQTRACK_E2E_TLS=1 (ctest's e2e.EverythingOverTls) every test runs
+// over TLS: the server gets certificates made for the test, and every
+// client binary trusts their CA through PQTRACK_TLS_CA (as a user would
+// set it), the test's own channels through Channel().
+bool OverTls() {
+  const char* v = std::getenv("PQTRACK_E2E_TLS");
+  return v != nullptr && std::string(v) == "1";
+}
+
 class E2eTest : public ::testing::Test {
  protected:
+  void SetUp() override {
+    if (!OverTls()) return;
+    MakeCertificates(dir_.path());
+    setenv("PQTRACK_TLS_CA", (dir_.path() + "/ca.pem").c_str(), 1);
+  }
+  void TearDown() override {
+    if (OverTls()) unsetenv("PQTRACK_TLS_CA");
+  }
+
+  // A channel to the server, as the clients reach it.
+  std::shared_ptr<grpc::Channel> Channel() const {
+    if (!OverTls()) {
+      return grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+    }
+    std::ifstream in(dir_.path() + "/ca.pem");
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs.assign(std::istreambuf_iterator<char>(in),
+                              std::istreambuf_iterator<char>());
+    return grpc::CreateChannel(address_, grpc::SslCredentials(ssl));
+  }
+
   // Starts the server on `dir_` and returns its address; `listen` reuses
   // the address a previous server was given.
   // `more`: further flags.
@@ -58,6 +92,10 @@ class E2eTest : public ::testing::Test {
                                      "--alert-interval-seconds",
                                      "1"};
     argv.insert(argv.end(), more.begin(), more.end());
+    if (OverTls() &&
+        std::find(more.begin(), more.end(), "--tls-cert") == more.end()) {
+      for (const std::string& f : TlsFlags(dir_.path())) argv.push_back(f);
+    }
     server_ = std::make_unique<testing::Subprocess>(argv);
     const auto line = server_->WaitForLine("listening on ");
     if (!line) {
@@ -173,8 +211,7 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
   EXPECT_THAT(server_->output(), HasSubstr("first start: created user admin"));
 
   // Health without a token; reflection lists our services.
-  auto channel =
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto channel = Channel();
   {
     auto health = grpc::health::v1::Health::NewStub(channel);
     grpc::ClientContext ctx;
@@ -402,15 +439,24 @@ TEST_F(E2eTest, TheServerWaitsForItsDatabaseAndHealthFollowsIt) {
   testing::TempDir pg_dir;
   const std::string url =
       server::EmbeddedPostgres::ConnectionStringFor(pg_dir.path(), "pqtrack");
-  server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", dir_.path(),
-      "--database-url", url, "--health-interval-seconds", "1"});
+  std::vector<std::string> argv = {PQTRACK_SERVER_BIN,
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--data-dir",
+                                   dir_.path(),
+                                   "--database-url",
+                                   url,
+                                   "--health-interval-seconds",
+                                   "1"};
+  if (OverTls()) {
+    for (const std::string& f : TlsFlags(dir_.path())) argv.push_back(f);
+  }
+  server_ = std::make_unique<testing::Subprocess>(argv);
   const auto waiting = server_->WaitForLine("waiting for the database on ");
   ASSERT_TRUE(waiting) << server_->output();
   const size_t at = waiting->find(" on ") + 4;
   address_ = waiting->substr(at, waiting->find(" (") - at);
-  auto channel =
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto channel = Channel();
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::health::v1::HealthCheckRequest req;
   grpc::health::v1::HealthCheckResponse resp;
@@ -420,6 +466,10 @@ TEST_F(E2eTest, TheServerWaitsForItsDatabaseAndHealthFollowsIt) {
     EXPECT_EQ(resp.status(),
               grpc::health::v1::HealthCheckResponse::NOT_SERVING);
   }
+  // `pqtrack health` (a container's health check) says the same, no token.
+  Cli said = Run({"health"}, /*with_token=*/false);
+  EXPECT_EQ(said.code, 1) << said.out;
+  EXPECT_THAT(said.out, HasSubstr("NOT_SERVING"));
   {
     auto items = v1::ItemService::NewStub(channel);
     grpc::ClientContext ctx;
@@ -439,6 +489,9 @@ TEST_F(E2eTest, TheServerWaitsForItsDatabaseAndHealthFollowsIt) {
   EXPECT_THAT(server_->output(), HasSubstr("the database is unreachable"));
   Cli r = Run({"unit", "list"});
   EXPECT_EQ(r.code, 0) << r.out;
+  said = Run({"health"}, /*with_token=*/false);
+  EXPECT_EQ(said.code, 0) << said.out;
+  EXPECT_EQ(said.out, "SERVING\n");
 
   // An outage, then the recovery: health says each (the stream sends
   // every change).
@@ -501,6 +554,8 @@ std::vector<std::string> TlsFlags(const std::string& d) {
 TEST_F(E2eTest, TlsServesClientsThatTrustItsCaOnly) {
   const std::string d = dir_.path();
   MakeCertificates(d);
+  // Each client here says what it trusts (also in e2e.EverythingOverTls).
+  unsetenv("PQTRACK_TLS_CA");
   ASSERT_FALSE(StartServer("127.0.0.1:0", TlsFlags(d)).empty());
   EXPECT_THAT(server_->output(), HasSubstr("speaking TLS with "));
   const std::string port = address_.substr(address_.rfind(':') + 1);
@@ -586,8 +641,7 @@ TEST_F(E2eTest, ServerHelpListsItsFlags) {
 // a "libprotobuf ERROR" line for each).
 TEST_F(E2eTest, UnreadableRequestsDoNotFloodTheServerLog) {
   ASSERT_FALSE(StartServer().empty());
-  auto channel =
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto channel = Channel();
   // ListItemsRequest.lead_unit_code (field 4) that is not UTF-8.
   const std::string bad = std::string("\x22\x03\xff\xfe\xfd", 5);
   for (int i = 0; i < 200; ++i) {
@@ -934,6 +988,97 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   EXPECT_EQ(open.WaitForEnd(), 200);
 }
 
+// The web desk over TLS both ways: HTTPS to the browser (cookies marked
+// Secure), TLS to pqtrack-server. A browser that does not trust the CA
+// gets nothing; plain HTTP off loopback is refused unless asked for.
+TEST_F(E2eTest, WebDeskServesHttpsAndSpeaksTlsToTheServer) {
+  const std::string d = dir_.path();
+  MakeCertificates(d);
+  ASSERT_FALSE(StartServer("127.0.0.1:0", TlsFlags(d)).empty());
+  const std::vector<std::string> tls = {"--tls-ca", d + "/ca.pem"};
+  const auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), tls.begin(), tls.end());
+    return Run(args);
+  };
+  ASSERT_EQ(
+      run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
+      0);
+  ASSERT_EQ(run({"user", "create", "--login", "tl.nguyen", "--name", "Nguyễn",
+                 "--role", "responder", "--unit", "TL"})
+                .code,
+            0);
+  Cli r = RunWithInput("Mật khẩu đủ dài 2024", d + "/none.toml",
+                       "--server " + address_ + " --tls-ca " + d +
+                           "/ca.pem --token-file " + d +
+                           "/admin.token user set-password tl.nguyen "
+                           "--password-stdin");
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_EQ(run({"item", "record", "document", "--sender", "UBND tỉnh Huế",
+                 "--number", "5/UBND", "--dated", "2024-10-02", "--received",
+                 "2024-10-04", "--title", "Qua kết nối mã hóa", "--lead", "TL"})
+                .code,
+            0);
+
+  // Refused at start: plain HTTP off loopback, half a certificate.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--listen", "0.0.0.0:0"},
+        std::vector<std::string>{"--listen", "127.0.0.1:0", "--https-cert",
+                                 d + "/server.pem"},
+        std::vector<std::string>{"--listen", "127.0.0.1:0", "--https-cert",
+                                 d + "/server.pem", "--https-key",
+                                 d + "/other-ca.key"}}) {
+    std::vector<std::string> argv = {PQTRACK_WEB_BIN, "--server", address_};
+    argv.insert(argv.end(), bad.begin(), bad.end());
+    auto refused = server::RunProcess(argv, std::nullopt);
+    ASSERT_TRUE(refused.ok());
+    EXPECT_EQ(refused->exit_code, 2) << refused->output;
+  }
+
+  testing::Subprocess web({PQTRACK_WEB_BIN, "--listen", "127.0.0.1:0",
+                           "--server", address_, "--tls-ca", d + "/ca.pem",
+                           "--https-cert", d + "/server.pem", "--https-key",
+                           d + "/server.key"});
+  const auto line = web.WaitForLine("listening on https://");
+  ASSERT_TRUE(line) << web.output();
+  EXPECT_THAT(*line, HasSubstr("over TLS"));
+  const size_t at = line->find("https://") + 8;
+  const std::string hostport = line->substr(at, line->find(' ', at) - at);
+  httplib::Client https("https://" + hostport);
+  https.set_ca_cert_path((d + "/ca.pem").c_str());
+  https.enable_server_certificate_verification(true);
+  auto page = https.Get("/login");
+  ASSERT_TRUE(page) << httplib::to_string(page.error());
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(SetCookieLine(page, "pqtrack_login_csrf"), HasSubstr("Secure"));
+  const httplib::Headers with_login_cookie = {
+      {"Cookie", CookieFrom(page, "pqtrack_login_csrf")}};
+  auto signed_in =
+      https.Post("/login", with_login_cookie,
+                 httplib::Params{{"csrf", CsrfOf(page->body)},
+                                 {"user", "tl.nguyen"},
+                                 {"password", "Mật khẩu đủ dài 2024"}});
+  ASSERT_TRUE(signed_in);
+  ASSERT_EQ(signed_in->status, 303) << signed_in->body;
+  EXPECT_THAT(SetCookieLine(signed_in, "pqtrack_session"), HasSubstr("Secure"));
+  // The queue comes from pqtrack-server, over TLS.
+  auto queue =
+      https.Get("/", {{"Cookie", CookieFrom(signed_in, "pqtrack_session")}});
+  ASSERT_TRUE(queue);
+  EXPECT_EQ(queue->status, 200);
+  EXPECT_THAT(queue->body, HasSubstr("Qua kết nối mã hóa"));
+
+  // A browser trusting another CA, and one speaking plain HTTP.
+  httplib::Client stranger("https://" + hostport);
+  stranger.set_ca_cert_path((d + "/other-ca.pem").c_str());
+  stranger.enable_server_certificate_verification(true);
+  EXPECT_FALSE(stranger.Get("/login"));
+  httplib::Client plain("http://" + hostport);
+  auto clear = plain.Get("/login");
+  EXPECT_TRUE(!clear || clear->status != 200);
+  web.Signal(SIGTERM);
+  EXPECT_EQ(web.Wait(), 0) << web.output();
+}
+
 TEST_F(E2eTest, CliAttachesListsAndDownloadsFiles) {
   ASSERT_FALSE(StartServer().empty());
   SeedAssembly("2024-07-26");
@@ -1053,8 +1198,12 @@ TEST_F(E2eTest, ABackupRestoresIntoANewDataDirectoryAsTheSameDatabase) {
   EXPECT_THAT(r.out, HasSubstr("1 attachments; audit chain verified"));
 
   // The restored directory serves the same database to the same tokens.
-  server_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", restored});
+  std::vector<std::string> argv = {PQTRACK_SERVER_BIN, "--listen",
+                                   "127.0.0.1:0", "--data-dir", restored};
+  if (OverTls()) {
+    for (const std::string& f : TlsFlags(dir_.path())) argv.push_back(f);
+  }
+  server_ = std::make_unique<testing::Subprocess>(argv);
   const auto line = server_->WaitForLine("listening on ");
   ASSERT_TRUE(line) << server_->output();
   address_ = line->substr(line->find("listening on ") + 13);
@@ -1286,8 +1435,7 @@ TEST_F(E2eTest, AReplayOfSeveralAlertsArrivesOnAFreshConnection) {
   std::ifstream(dir_.path() + "/admin.token") >> token;
   const auto watch = [&](int64_t after, size_t n) {
     // A channel of its own: a connection nothing else has written on.
-    auto stub = v1::AlertService::NewStub(
-        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    auto stub = v1::AlertService::NewStub(Channel());
     grpc::ClientContext ctx;
     ctx.AddMetadata("authorization", "Bearer " + token);
     ctx.set_deadline(std::chrono::system_clock::now() +
@@ -1339,8 +1487,7 @@ TEST_F(E2eTest, KilledServerUnderConcurrentWritersLosesAndRepeatsNoAlert) {
       0);
   std::string token;
   std::ifstream(dir_.path() + "/admin.token") >> token;
-  auto channel =
-      grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  auto channel = Channel();
   const auto call = [&](int seconds) {
     auto ctx = std::make_unique<grpc::ClientContext>();
     ctx->AddMetadata("authorization", "Bearer " + token);
@@ -1729,8 +1876,7 @@ class NotifyTest : public E2eTest {
   }
 
   int64_t AckedCursor() {
-    v1::AlertService::Stub stub(
-        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+    v1::AlertService::Stub stub(Channel());
     std::ifstream in(service_);
     std::string token;
     std::getline(in, token);
