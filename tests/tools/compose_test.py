@@ -206,6 +206,12 @@ def check_image(source, binaries):
     dockerfile = open(os.path.join(source, "docker/Dockerfile")).read()
     stages = re.split(r"^FROM ", dockerfile, flags=re.M)
     runtime = stages[-1]
+    for stage in stages[1:-1]:
+        # The build set has no GoogleTest: the tests must be left out.
+        if re.search(r"install-deps build\b(?! run| test)", stage) and \
+                "PQTRACK_BUILD_TESTS=0" not in stage:
+            fail("a build stage installs the build set alone but builds "
+                 "the tests (set PQTRACK_BUILD_TESTS=0)")
     if not re.search(r"install-deps run\b", runtime):
         fail("the runtime stage does not install install-deps's run set")
     for word in ("build-essential", "clang-format", "libgtest", "-dev"):
