@@ -19,7 +19,6 @@
 #include <filesystem>
 #include <limits>
 #include <random>
-#include <regex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -567,11 +566,24 @@ bool SameField(const std::string& a, const std::string& b) {
 }
 
 // M of a rule that says "N-M characters" or "N to M characters"; else 0.
+// (By hand: std::regex trips GCC 12's -Wmaybe-uninitialized under ASan.)
 int LengthInRule(const std::string& rule) {
-  static const std::regex kLength(R"((\d+)(?:-| to )(\d+) characters)");
-  std::smatch m;
-  if (!std::regex_search(rule, m, kLength)) return 0;
-  return std::stoi(m[2].str());
+  const std::string unit = " characters";
+  for (size_t at = rule.find(unit); at != std::string::npos;
+       at = rule.find(unit, at + 1)) {
+    size_t m = at;
+    while (m > 0 && absl::ascii_isdigit(rule[m - 1])) --m;
+    if (m == at) continue;
+    const absl::string_view before(rule.data(), m);
+    const size_t sep = absl::EndsWith(before, "-")      ? 1
+                       : absl::EndsWith(before, " to ") ? 4
+                                                        : 0;
+    if (sep == 0 || m < sep + 1 || !absl::ascii_isdigit(rule[m - sep - 1])) {
+      continue;
+    }
+    return std::stoi(rule.substr(m, at - m));
+  }
+  return 0;
 }
 
 bool IsLengthRule(const std::string& description) {
