@@ -243,10 +243,12 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
   return pg;
 }
 
-absl::Status EmbeddedPostgres::Stop() {
+absl::Status EmbeddedPostgres::Stop(bool immediate) {
   if (!running_) return absl::OkStatus();
   running_ = false;
-  PQ_ASSIGN_OR_RETURN(ProcessResult stop, PgCtl({"-m", "fast", "-w", "stop"}));
+  PQ_ASSIGN_OR_RETURN(
+      ProcessResult stop,
+      PgCtl({"-m", immediate ? "immediate" : "fast", "-w", "stop"}));
   if (stop.exit_code != 0) {
     return absl::InternalError(
         absl::StrCat("pg_ctl stop failed: ", OutputTail(stop.output)));
@@ -255,5 +257,21 @@ absl::Status EmbeddedPostgres::Stop() {
 }
 
 EmbeddedPostgres::~EmbeddedPostgres() { (void)Stop(); }
+
+absl::Status EmbeddedPostgres::Promote() {
+  PQ_ASSIGN_OR_RETURN(ProcessResult promote, PgCtl({"-w", "promote"}));
+  if (promote.exit_code != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pg_ctl promote failed: ", OutputTail(promote.output)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ProcessResult> EmbeddedPostgres::RunTool(
+    const std::string& tool, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {options_.bin_dir + "/" + tool};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv, run_as_);
+}
 
 }  // namespace pqtrack::server

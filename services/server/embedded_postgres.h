@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "services/server/process.h"
@@ -51,7 +52,18 @@ class EmbeddedPostgres {
   ~EmbeddedPostgres();
 
   // Fast shutdown: open connections are closed, committed work is kept.
-  absl::Status Stop();
+  // `immediate`: as a crash (no checkpoint; recovery at the next start),
+  // for failover tests.
+  absl::Status Stop(bool immediate = false);
+
+  // Ends recovery of a standby (a cluster with standby.signal, as
+  // pg_basebackup -R writes): it becomes a primary. Waits until it is.
+  absl::Status Promote();
+
+  // Runs one of PostgreSQL's programs in the bin directory (pg_basebackup,
+  // say) as the cluster's user.
+  absl::StatusOr<ProcessResult> RunTool(const std::string& tool,
+                                        const std::vector<std::string>& args);
 
   // libpq connection string for `database` (default: Options::database).
   std::string ConnectionString(const std::string& database = "") const;

@@ -24,8 +24,10 @@ absl::Status MapDbException(const std::exception& e) {
     }
     if (state == "40001" || state == "40P01") return absl::AbortedError(what);
     if (state == "42501") return absl::PermissionDeniedError(what);
+    // 25006: a read-only transaction, as on a standby that a connection
+    // reached during a failover.
     if (absl::StartsWith(state, "08") || absl::StartsWith(state, "57P") ||
-        state == "53300") {
+        state == "53300" || state == "25006") {
       return absl::UnavailableError(
           absl::StrCat("the database is unavailable: ", what));
     }

@@ -13,12 +13,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pqtrack/v1/admin.grpc.pb.h"
@@ -1342,6 +1347,26 @@ TEST_F(E2eTest, PetitionFromRecordingToSentAnswerThroughTheCli) {
 
 // Reads `n` JSON alert lines from a running `pqtrack watch --json` and
 // returns their ids.
+// RecordItem of document w-i/UBND, received 2024-07-04, dated 2024-07-01.
+v1::RecordItemRequest DocumentRequest(const std::string& request_id, int w,
+                                      int i) {
+  v1::RecordItemRequest req;
+  req.set_request_id(request_id);
+  v1::Item* it = req.mutable_item();
+  it->set_kind(v1::ITEM_KIND_DOCUMENT);
+  it->set_title(absl::StrCat("Công văn ", w, "-", i));
+  it->mutable_received_on()->set_year(2024);
+  it->mutable_received_on()->set_month(7);
+  it->mutable_received_on()->set_day(4);
+  v1::DocumentDetails* doc = it->mutable_document();
+  doc->set_sender("UBND");
+  doc->set_document_number(absl::StrCat(w, "-", i, "/UBND"));
+  doc->mutable_document_date()->set_year(2024);
+  doc->mutable_document_date()->set_month(7);
+  doc->mutable_document_date()->set_day(1);
+  return req;
+}
+
 std::vector<int64_t> ReadAlertIds(testing::Subprocess& watch, int n) {
   std::vector<int64_t> ids;
   while (static_cast<int>(ids.size()) < n) {
@@ -1540,25 +1565,14 @@ TEST_F(E2eTest, KilledServerUnderConcurrentWritersLosesAndRepeatsNoAlert) {
     writers.emplace_back([&, w] {
       auto stub = v1::ItemService::NewStub(channel);
       for (int i = 0; i < kEach; ++i) {
-        v1::RecordItemRequest req;
-        req.set_request_id(absl::StrCat("e2e-w", w, "-", i));
+        v1::RecordItemRequest req =
+            DocumentRequest(absl::StrCat("e2e-w", w, "-", i), w, i);
         v1::Item* it = req.mutable_item();
-        it->set_kind(v1::ITEM_KIND_DOCUMENT);
-        it->set_title(absl::StrCat("Công văn ", w, "-", i));
         it->set_lead_unit_code("TL");
-        it->mutable_received_on()->set_year(2024);
-        it->mutable_received_on()->set_month(7);
-        it->mutable_received_on()->set_day(4);
         it->mutable_due_on()->set_year(2024);
         it->mutable_due_on()->set_month(9);
         it->mutable_due_on()->set_day(4);
-        v1::DocumentDetails* doc = it->mutable_document();
-        doc->set_sender("UBND");
-        doc->set_document_number(absl::StrCat(w, "-", i, "/UBND"));
-        doc->mutable_document_date()->set_year(2024);
-        doc->mutable_document_date()->set_month(7);
-        doc->mutable_document_date()->set_day(1);
-        doc->set_requires_response(true);
+        it->mutable_document()->set_requires_response(true);
         grpc::Status st;
         // A call cut by the kill is repeated with the same request id.
         for (int attempt = 0; attempt < 5; ++attempt) {
@@ -1610,6 +1624,128 @@ TEST_F(E2eTest, KilledServerUnderConcurrentWritersLosesAndRepeatsNoAlert) {
   EXPECT_EQ(audit.events_checked(), kWriters * kEach);
   server_->Signal(SIGTERM);
   server_->ReadToEnd();
+  EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
+
+// PostgreSQL failover (issue 15): a primary and a synchronous streaming
+// standby (two clusters made here, each on its own Unix socket), the server
+// on a multi-host URL with target_session_attrs=read-write. Writers record
+// items; the primary is killed (immediate stop, as a crash); calls answer
+// UNAVAILABLE; the standby is promoted; calls succeed again by themselves.
+// Every write the server acknowledged is on the new primary.
+TEST_F(E2eTest, FailoverToASynchronousStandbyLosesNoAcknowledgedWrite) {
+  testing::TempDir a_dir, b_dir;
+  server::EmbeddedPostgres::Options ao;
+  ao.data_dir = a_dir.path();
+  auto primary = server::EmbeddedPostgres::Start(ao);
+  ASSERT_TRUE(primary.ok()) << primary.status();
+  // The standby: a base backup of the primary, with standby.signal and
+  // primary_conninfo (-R), made by the clusters' user.
+  chmod(b_dir.path().c_str(), 0777);
+  auto copied = (*primary)->RunTool(
+      "pg_basebackup", {"-D", b_dir.path() + "/postgres", "-d",
+                        (*primary)->ConnectionString("postgres"), "-R", "-X",
+                        "stream", "-c", "fast"});
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  ASSERT_EQ(copied->exit_code, 0) << copied->output;
+  server::EmbeddedPostgres::Options bo;
+  bo.data_dir = b_dir.path();
+  auto standby = server::EmbeddedPostgres::Start(bo);
+  ASSERT_TRUE(standby.ok()) << standby.status();
+  // Synchronous from now on (set after the copy, so that the standby, once
+  // promoted, does not wait for a standby of its own).
+  {
+    pqxx::connection c((*primary)->ConnectionString("postgres"));
+    pqxx::nontransaction tx(c);
+    tx.exec("ALTER SYSTEM SET synchronous_standby_names = '*'");
+    tx.exec("SELECT pg_reload_conf()");
+    // Until the standby is streaming and synchronous (a minute at most).
+    const absl::Time give_up = absl::Now() + absl::Minutes(1);
+    for (;;) {
+      const pqxx::result r = tx.exec(
+          "SELECT 1 FROM pg_stat_replication WHERE sync_state = 'sync'");
+      if (!r.empty()) break;
+      ASSERT_LT(absl::Now(), give_up) << "the standby never became synchronous";
+      std::this_thread::yield();
+    }
+  }
+  const std::string url = absl::StrCat(
+      "postgresql://pqtrack@/pqtrack?host=", a_dir.path(), "/run,",
+      b_dir.path(), "/run&port=5432,5432&target_session_attrs=read-write");
+  std::vector<std::string> argv = {
+      PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", dir_.path(),
+      "--database-url",   url};
+  if (OverTls()) {
+    for (const std::string& f : TlsFlags(dir_.path())) argv.push_back(f);
+  }
+  server_ = std::make_unique<testing::Subprocess>(argv);
+  const auto line = server_->WaitForLine("listening on ");
+  ASSERT_TRUE(line) << server_->output();
+  address_ = line->substr(line->find("listening on ") + 13);
+  std::ifstream token_in(dir_.path() + "/admin.token");
+  std::string token;
+  std::getline(token_in, token);
+  auto channel = Channel();
+
+  std::mutex mu;
+  std::vector<int64_t> acked;
+  std::map<int, int> refused;  // by code
+  std::atomic<int> acked_n{0}, refused_n{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 3; ++w) {
+    writers.emplace_back([&, w] {
+      auto stub = v1::ItemService::NewStub(channel);
+      for (int i = 0; !stop; ++i) {
+        const v1::RecordItemRequest req =
+            DocumentRequest(absl::StrCat("failover-", w, "-", i), w, i);
+        grpc::ClientContext ctx;
+        ctx.AddMetadata("authorization", "Bearer " + token);
+        ctx.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+        v1::RecordItemResponse resp;
+        const grpc::Status st = stub->RecordItem(&ctx, req, &resp);
+        std::lock_guard<std::mutex> l(mu);
+        if (st.ok()) {
+          acked.push_back(resp.item().id());
+          ++acked_n;
+        } else {
+          ++refused[st.error_code()];
+          ++refused_n;
+        }
+      }
+    });
+  }
+  while (acked_n < 30) std::this_thread::yield();
+  ASSERT_TRUE((*primary)->Stop(/*immediate=*/true).ok());
+  // The switch: calls are refused while no primary answers.
+  while (refused_n < 3) std::this_thread::yield();
+  ASSERT_TRUE((*standby)->Promote().ok());
+  const int before = acked_n;
+  while (acked_n < before + 30) std::this_thread::yield();
+  stop = true;
+  for (std::thread& t : writers) t.join();
+
+  std::lock_guard<std::mutex> l(mu);
+  for (const auto& [code, n] : refused) {
+    EXPECT_EQ(code, grpc::StatusCode::UNAVAILABLE)
+        << n << " call(s) refused with code " << code;
+  }
+  // Every acknowledged item is on the new primary.
+  pqxx::connection c((*standby)->ConnectionString());
+  pqxx::nontransaction tx(c);
+  std::string ids;
+  for (int64_t id : acked) absl::StrAppend(&ids, ids.empty() ? "" : ",", id);
+  const int64_t found =
+      tx.exec1("SELECT count(*) FROM items WHERE id IN (" + ids + ")")[0]
+          .as<int64_t>();
+  EXPECT_EQ(found, static_cast<int64_t>(acked.size()))
+      << "acknowledged writes lost in the failover";
+  std::cout << acked.size() << " writes acknowledged (" << before
+            << " before the promotion), all on the new primary; " << refused_n
+            << " refused during the switch\n";
+  EXPECT_EQ(std::set<int64_t>(acked.begin(), acked.end()).size(), acked.size());
+  server_->Signal(SIGTERM);
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
 }
 
