@@ -29,6 +29,9 @@ bool Scheduler::Round() {
   if (!fired.ok()) {
     std::cerr << "alerts: firing failed (will retry): "
               << fired.status().message() << std::endl;
+  } else {
+    fired_ += *fired;
+    last_round_ns_ = absl::ToUnixNanos(clock_.Now());
   }
   return true;
 }

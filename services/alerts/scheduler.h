@@ -4,6 +4,9 @@
 #ifndef PQTRACK_SERVICES_ALERTS_SCHEDULER_H_
 #define PQTRACK_SERVICES_ALERTS_SCHEDULER_H_
 
+#include <atomic>
+#include <cstdint>
+
 #include "absl/time/time.h"
 #include "services/common/clock.h"
 #include "services/common/periodic.h"
@@ -25,13 +28,24 @@ class Scheduler {
   // Wakes the thread and waits for it to finish its current round.
   void Stop() { thread_.Stop(); }
 
+  // For the metrics: alerts fired by this scheduler, and when its last
+  // round ended (the clock's time; InfinitePast before the first).
+  int64_t fired() const { return fired_.load(); }
+  absl::Time last_round() const {
+    const int64_t ns = last_round_ns_.load();
+    return ns == kNever ? absl::InfinitePast() : absl::FromUnixNanos(ns);
+  }
+
  private:
+  static constexpr int64_t kNever = INT64_MIN;
   bool Round();
 
   store::AlertStore& store_;
   const Clock& clock_;
   const absl::Duration interval_;
   bool planned_ = false;
+  std::atomic<int64_t> fired_{0};
+  std::atomic<int64_t> last_round_ns_{kNever};
   PeriodicThread thread_;
 };
 

@@ -1,6 +1,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "services/api/call_log.h"
 #include "services/api/convert.h"
 #include "services/api/handler.h"
 #include "services/api/paging.h"
@@ -173,7 +174,7 @@ grpc::Status AdminServiceImpl::SetPassword(grpc::ServerContext* ctx,
   });
 }
 
-grpc::Status AdminServiceImpl::Login(grpc::ServerContext*,
+grpc::Status AdminServiceImpl::Login(grpc::ServerContext* ctx,
                                      const v1::LoginRequest* req,
                                      v1::LoginResponse* resp) {
   return Handle([&]() -> absl::Status {
@@ -220,6 +221,7 @@ grpc::Status AdminServiceImpl::Login(grpc::ServerContext*,
     ToProto(outcome.token, resp->mutable_token());
     resp->set_secret(secret);
     ToProto(outcome.user, resp->mutable_user());
+    NoteUser(ctx, outcome.user.login);  // a sign-in is logged with its user
     return absl::OkStatus();
   });
 }

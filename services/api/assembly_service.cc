@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 #include "pqtrack/v1/attachment.pb.h"
 #include "pqtrack/v1/bulk.pb.h"
@@ -131,9 +133,15 @@ int MaxRequestBytes() {
 
 }  // namespace
 
-void ApiServices::RegisterAll(grpc::ServerBuilder& builder) {
+void ApiServices::RegisterAll(grpc::ServerBuilder& builder,
+                              CallLogOptions call_log) {
   wire::QuietDecodeErrors();
   builder.SetMaxReceiveMessageSize(MaxRequestBytes());
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(NewCallLogFactory(call_log));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&assembly_);
   builder.RegisterService(&units_);
   builder.RegisterService(&items_);

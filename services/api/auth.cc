@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/api/call_log.h"
 #include "services/common/crypto.h"
 #include "services/common/status_macros.h"
 #include "services/core/access.h"
@@ -38,7 +39,9 @@ std::string HashTokenSecret(const std::string& secret) {
 absl::StatusOr<core::Principal> Authenticator::Authenticate(
     const grpc::ServerContextBase& context, core::User* user) const {
   PQ_ASSIGN_OR_RETURN(const std::string hash, TokenHashOf(context));
-  return AuthenticateHash(hash, user);
+  absl::StatusOr<core::Principal> who = AuthenticateHash(hash, user);
+  if (who.ok()) NoteUser(&context, who->login);  // for the call log
+  return who;
 }
 
 absl::StatusOr<std::string> Authenticator::TokenHashOf(

@@ -26,6 +26,7 @@
 #include "services/alerts/hub.h"
 #include "services/alerts/sequencer.h"
 #include "services/api/auth.h"
+#include "services/api/call_log.h"
 #include "services/common/clock.h"
 #include "services/store/alert_store.h"
 #include "services/store/assembly_store.h"
@@ -450,7 +451,9 @@ class ApiServices {
   alerts::AlertHub& hub() { return hub_; }
 
   // Registers every service; this object must outlive the server built.
-  void RegisterAll(grpc::ServerBuilder& builder);
+  // Every call goes through the call log (call_log.h).
+  void RegisterAll(grpc::ServerBuilder& builder,
+                   CallLogOptions call_log = CallLogOptions());
 
   ServiceDeps& deps() { return deps_; }
 

@@ -20,6 +20,7 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
+#include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +34,8 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -40,11 +43,13 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "services/alerts/scheduler.h"
 #include "services/api/auth.h"
+#include "services/api/metrics.h"
 #include "services/api/services.h"
 #include "services/common/clock.h"
 #include "services/common/pem.h"
@@ -100,6 +105,17 @@ ABSL_FLAG(bool, allow_plaintext, false,
           "Listen in plain text on an address that is not loopback (bearer "
           "tokens then cross the network in clear; the server says so at "
           "start). For a private network behind a TLS proxy only.");
+ABSL_FLAG(bool, log_calls, true,
+          "Write one JSON line to stderr for each call of an authenticated "
+          "user (time, level, rpc, user, status, latency_ms, request_id). "
+          "Unexpected failures are written either way, with their detail; "
+          "their client gets only the request id.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port to serve GET /metrics on (Prometheus' text format: rpc "
+          "counts and latency by method and code, open watchers, alerts "
+          "fired, scheduler lag, database pool use), plain HTTP; port 0 "
+          "picks a free port, printed as \"metrics on http://HOST:PORT/"
+          "metrics\". Empty: no metrics endpoint.");
 ABSL_FLAG(std::string, out, "",
           "backup: the file to write (PostgreSQL's custom archive format; "
           "written whole or not at all).");
@@ -327,6 +343,55 @@ int IssueAdminToken() {
   return 0;
 }
 
+// GET /metrics in Prometheus' text format on --metrics-listen, on a thread
+// of its own; nothing when the flag is empty.
+class MetricsServer {
+ public:
+  absl::Status Bind(const std::string& listen) {
+    if (listen.empty()) return absl::OkStatus();
+    const size_t colon = listen.rfind(':');
+    int port = -1;
+    if (colon == std::string::npos ||
+        !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
+        port > 65535) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--metrics-listen: expected host:port, got \"", listen, "\""));
+    }
+    host_ = listen.substr(0, colon);
+    http_ = std::make_unique<httplib::Server>();
+    http_->Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(api::Metrics::Get().Render(),
+                      "text/plain; version=0.0.4; charset=utf-8");
+    });
+    port_ = port == 0 ? http_->bind_to_any_port(host_)
+                      : (http_->bind_to_port(host_, port) ? port : -1);
+    if (port_ <= 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", listen,
+                       " for metrics (address in use or not valid?)"));
+    }
+    return absl::OkStatus();
+  }
+  void Start() {
+    if (http_ == nullptr) return;
+    thread_ = std::thread([this] { http_->listen_after_bind(); });
+    std::cout << "metrics on http://" << host_ << ":" << port_ << "/metrics"
+              << std::endl;
+  }
+  void Stop() {
+    if (http_ == nullptr) return;
+    http_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  ~MetricsServer() { Stop(); }
+
+ private:
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  std::string host_;
+  int port_ = 0;
+};
+
 int BackupCommand() {
   const std::string out = absl::GetFlag(FLAGS_out);
   if (out.empty()) {
@@ -468,7 +533,15 @@ int Serve() {
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
       std::max(2, absl::GetFlag(FLAGS_db_pool_size)));
-  services.RegisterAll(builder);
+  api::CallLogOptions call_log;
+  call_log.all_calls = absl::GetFlag(FLAGS_log_calls);
+  services.RegisterAll(builder, call_log);
+  // Metrics first: a wrong address stops the start before anything serves.
+  MetricsServer metrics;
+  if (absl::Status s = metrics.Bind(absl::GetFlag(FLAGS_metrics_listen));
+      !s.ok()) {
+    return Fail(s);
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return Fail(absl::UnavailableError(absl::StrCat(
@@ -482,6 +555,28 @@ int Serve() {
       absl::Seconds(std::max(1, absl::GetFlag(FLAGS_alert_interval_seconds))));
   scheduler.Start();
   services.StartStreams();
+  {
+    api::Metrics::Gauges g;
+    g.unreadable_requests = [] { return wire::UnreadableRequests(); };
+    g.open_watchers = [&services] {
+      return static_cast<int64_t>(services.hub().size());
+    };
+    g.alerts_fired = [&scheduler] { return scheduler.fired(); };
+    g.seconds_since_scheduler_round = [&scheduler] {
+      const absl::Time last = scheduler.last_round();
+      return last == absl::InfinitePast()
+                 ? -1.0
+                 : absl::ToDoubleSeconds(absl::Now() - last);
+    };
+    store::Db* pool = db->get();
+    g.db_open_idle = [pool] {
+      const auto [open, idle] = pool->OpenAndIdle();
+      return std::pair<int64_t, int64_t>(open, idle);
+    };
+    g.db_pool_max = pool->max_connections();
+    api::Metrics::Get().SetGauges(std::move(g));
+  }
+  metrics.Start();
   if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
     std::cout << "speaking TLS with " << absl::GetFlag(FLAGS_tls_cert)
               << (absl::GetFlag(FLAGS_tls_client_ca).empty()
@@ -526,6 +621,8 @@ int Serve() {
       std::chrono::system_clock::now() +
       std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->Wait();
+  metrics.Stop();
+  api::Metrics::Get().SetGauges({});  // they read what is stopped next
   scheduler.Stop();
   services.StopAll();
   server.reset();
@@ -576,7 +673,13 @@ int main(int argc, char** argv) {
   if (args.size() == 2 && command == "issue-admin-token") {
     return pqtrack::server::IssueAdminToken();
   }
-  if (args.size() == 2 && command == "backup") {
+  if (command == "backup") {
+    if (args.size() != 2) {
+      std::cerr << "pqtrack-server: backup takes no arguments; the file is "
+                   "--out FILE"
+                << std::endl;
+      return 2;
+    }
     return pqtrack::server::BackupCommand();
   }
   if (command == "restore") {

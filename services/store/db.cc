@@ -148,4 +148,9 @@ absl::Status Db::Autocommit(absl::FunctionRef<absl::Status(Tx&)> fn) {
   return result;
 }
 
+std::pair<int, int> Db::OpenAndIdle() {
+  absl::MutexLock lock(&mu_);
+  return {open_, static_cast<int>(idle_.size())};
+}
+
 }  // namespace pqtrack::store

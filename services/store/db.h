@@ -150,6 +150,9 @@ class Db {
   absl::Status Autocommit(absl::FunctionRef<absl::Status(Tx&)> fn);
 
   const std::string& url() const { return options_.url; }
+  // For the metrics: connections open (idle or in use), and idle.
+  std::pair<int, int> OpenAndIdle();
+  int max_connections() const { return options_.max_connections; }
 
  private:
   explicit Db(Options options) : options_(std::move(options)) {}

@@ -674,6 +674,107 @@ TEST_F(E2eTest, UnreadableRequestsDoNotFloodTheServerLog) {
   EXPECT_EQ(summaries.size(), 2u) << log;  // one line, at the first
 }
 
+// The server's call log: one JSON object a line per call of a signed-in
+// user; an unexpected failure is logged with its detail, and its client
+// gets only the request id to quote, not PostgreSQL's text.
+TEST_F(E2eTest, TheServerLogsCallsAsJsonAndKeepsAFailuresDetailToItself) {
+  ASSERT_FALSE(StartServer().empty());
+  ASSERT_EQ(Run({"whoami"}).code, 0);
+  auto line =
+      server_->WaitForLine("\"rpc\":\"/pqtrack.v1.AdminService/WhoAmI\"");
+  ASSERT_TRUE(line) << server_->output();
+  EXPECT_THAT(*line, HasSubstr("\"level\":\"info\""));
+  EXPECT_THAT(*line, HasSubstr("\"user\":\"admin\""));
+  EXPECT_THAT(*line, HasSubstr("\"status\":\"OK\""));
+  EXPECT_THAT(*line, HasSubstr("\"latency_ms\":"));
+  EXPECT_THAT(*line, HasSubstr("\"request_id\":\""));
+  EXPECT_EQ(line->front(), '{');
+
+  // Something no request can cause: a table gone.
+  {
+    pqxx::connection c(
+        server::EmbeddedPostgres::ConnectionStringFor(dir_.path(), "pqtrack"));
+    pqxx::nontransaction tx(c);
+    tx.exec("DROP TABLE units CASCADE");
+  }
+  const Cli r = Run({"unit", "list"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("internal error (request id "));
+  EXPECT_THAT(r.out, Not(HasSubstr("units")));
+  EXPECT_THAT(r.out, Not(HasSubstr("does not exist")));
+  const size_t at = r.out.find("request id ") + 11;
+  const std::string id = r.out.substr(at, r.out.find(';', at) - at);
+  ASSERT_FALSE(id.empty()) << r.out;
+  line = server_->WaitForLine("\"request_id\":\"" + id + "\"");
+  ASSERT_TRUE(line) << server_->output();
+  EXPECT_THAT(*line, HasSubstr("\"level\":\"error\""));
+  EXPECT_THAT(*line,
+              HasSubstr("\"rpc\":\"/pqtrack.v1.UnitService/ListUnits\""));
+  EXPECT_THAT(*line, HasSubstr("\"status\":\"INTERNAL\""));
+  EXPECT_THAT(*line, HasSubstr("does not exist"));
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  server_->Wait();
+}
+
+// GET /metrics on --metrics-listen, in Prometheus' text format: calls by
+// method and code with their latency, the refused-before-decoding count,
+// watchers, the scheduler and the database pool.
+TEST_F(E2eTest, MetricsAreScrapedInPrometheusTextFormat) {
+  ASSERT_FALSE(
+      StartServer("127.0.0.1:0", {"--metrics-listen", "127.0.0.1:0"}).empty());
+  const std::string out = server_->output();
+  const size_t at = out.find("metrics on http://");
+  ASSERT_NE(at, std::string::npos) << out;
+  const size_t from = at + 18;
+  const std::string hostport =
+      out.substr(from, out.find("/metrics", from) - from);
+  ASSERT_EQ(Run({"whoami"}).code, 0);
+  ASSERT_EQ(Run({"whoami"}).code, 0);
+  EXPECT_NE(Run({"item", "get", "999"}).code, 0);
+
+  httplib::Client http("http://" + hostport);
+  auto res = http.Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_THAT(res->get_header_value("Content-Type"),
+              HasSubstr("text/plain; version=0.0.4"));
+  const std::string& m = res->body;
+  EXPECT_THAT(m, HasSubstr("pqtrack_rpc_total{method=\"/pqtrack.v1."
+                           "AdminService/WhoAmI\",code=\"OK\"} 2\n"));
+  EXPECT_THAT(m, HasSubstr("pqtrack_rpc_total{method=\"/pqtrack.v1."
+                           "ItemService/GetItem\",code=\"NOT_FOUND\"} 1\n"));
+  EXPECT_THAT(m,
+              HasSubstr("pqtrack_rpc_duration_seconds_bucket{method=\"/"
+                        "pqtrack.v1.AdminService/WhoAmI\",le=\"+Inf\"} 2\n"));
+  EXPECT_THAT(m, HasSubstr("pqtrack_rpc_duration_seconds_count{method=\"/"
+                           "pqtrack.v1.AdminService/WhoAmI\"} 2\n"));
+  for (const char* name :
+       {"pqtrack_unreadable_requests_total ", "pqtrack_open_watchers 0\n",
+        "pqtrack_alerts_fired_total ", "pqtrack_scheduler_seconds_since_round ",
+        "pqtrack_db_connections{state=\"open\"} ",
+        "pqtrack_db_connections{state=\"idle\"} ", "pqtrack_db_pool_max 16\n",
+        "# TYPE pqtrack_rpc_duration_seconds histogram\n"}) {
+    EXPECT_THAT(m, HasSubstr(name)) << m;
+  }
+  // Every sample line is NAME{LABELS} VALUE, VALUE a number.
+  for (absl::string_view l : absl::StrSplit(m, '\n')) {
+    if (l.empty() || l[0] == '#') continue;
+    const size_t space = l.rfind(' ');
+    ASSERT_NE(space, absl::string_view::npos) << l;
+    const absl::string_view name = l.substr(0, l.find_first_of("{ "));
+    EXPECT_TRUE(!name.empty() &&
+                name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
+                    absl::string_view::npos)
+        << l;
+    double value = 0;
+    EXPECT_TRUE(absl::SimpleAtod(l.substr(space + 1), &value)) << l;
+  }
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  EXPECT_EQ(server_->Wait(), 0) << server_->output();
+}
+
 TEST_F(E2eTest, LoginSavesTheServerAndASessionForLaterCommands) {
   StartServer();
   const std::string config = dir_.path() + "/home/.config/pqtrack/config.toml";
