@@ -49,6 +49,18 @@ struct Cli {
   std::string out;
 };
 
+// Sets an environment variable for the child processes of one test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() { ::unsetenv(name_); }
+
+ private:
+  const char* name_;
+};
+
 void MakeCertificates(const std::string& dir);
 std::vector<std::string> TlsFlags(const std::string& d);
 
@@ -1101,25 +1113,14 @@ TEST_F(E2eTest, WebDeskServesHttpsAndSpeaksTlsToTheServer) {
   const std::string d = dir_.path();
   MakeCertificates(d);
   ASSERT_FALSE(StartServer("127.0.0.1:0", TlsFlags(d)).empty());
-  const std::vector<std::string> tls = {"--tls-ca", d + "/ca.pem"};
-  const auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), tls.begin(), tls.end());
-    return Run(args);
-  };
+  // The CLI trusts the CA as a user would set it.
+  ScopedEnv trust("PQTRACK_TLS_CA", d + "/ca.pem");
   ASSERT_EQ(
-      run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
+      Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
       0);
-  ASSERT_EQ(run({"user", "create", "--login", "tl.nguyen", "--name", "Nguyễn",
-                 "--role", "responder", "--unit", "TL"})
-                .code,
-            0);
-  Cli r = RunWithInput("Mật khẩu đủ dài 2024", d + "/none.toml",
-                       "--server " + address_ + " --tls-ca " + d +
-                           "/ca.pem --token-file " + d +
-                           "/admin.token user set-password tl.nguyen "
-                           "--password-stdin");
-  ASSERT_EQ(r.code, 0) << r.out;
-  ASSERT_EQ(run({"item", "record", "document", "--sender", "UBND tỉnh Huế",
+  UserWithToken("tl.nguyen", "responder", "TL");
+  SetPassword("tl.nguyen", "Mật khẩu đủ dài 2024");
+  ASSERT_EQ(Run({"item", "record", "document", "--sender", "UBND tỉnh Huế",
                  "--number", "5/UBND", "--dated", "2024-10-02", "--received",
                  "2024-10-04", "--title", "Qua kết nối mã hóa", "--lead", "TL"})
                 .code,
@@ -2129,18 +2130,6 @@ class NotifyTest : public E2eTest {
   testing::HttpSink hook_;
   testing::SmtpSink smtp_;
   std::string service_;
-};
-
-// Sets an environment variable for the child processes of one test.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() { ::unsetenv(name_); }
-
- private:
-  const char* name_;
 };
 
 // Over TLS end to end: the CLI (through PQTRACK_TLS_CA) records, and the
