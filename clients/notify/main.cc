@@ -12,11 +12,13 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "clients/common/command_line.h"
 #include "clients/common/connection.h"
 #include "clients/notify/config.h"
 #include "clients/notify/delivery.h"
 #include "clients/notify/notifier.h"
+#include "services/common/log.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -90,9 +92,16 @@ int main(int argc, char** argv) {
     sigwait(&signals, &sig);
     notifier.Stop();
   });
-  std::cerr << "pqtrack-notify: " << config->routes.size()
-            << " route(s), server " << conn.server << ", subscriber "
-            << config->subscriber << std::endl;
+  pqtrack::WriteLog(
+      pqtrack::LogLevel::kInfo,
+      absl::StrCat("started: ", config->routes.size(), " route(s), server ",
+                   conn.server, conn.tls_ca.empty() ? "" : " over TLS",
+                   ", subscriber ", config->subscriber),
+      pqtrack::JsonObject()
+          .Add("routes", static_cast<int64_t>(config->routes.size()))
+          .Add("server", conn.server)
+          .Add("tls", !conn.tls_ca.empty())
+          .Add("subscriber", config->subscriber));
   const int code = redrive->parsed() ? notifier.Redrive() : notifier.Run(once);
   pthread_kill(waiter.native_handle(), SIGTERM);  // ends the waiter
   waiter.join();

@@ -17,6 +17,7 @@
 #include "pqtrack/v1/unit.grpc.pb.h"
 #include "services/common/dates.h"
 #include "services/common/json.h"
+#include "services/common/log.h"
 
 namespace pqtrack::notify {
 namespace {
@@ -40,6 +41,16 @@ std::string OneLine(std::string s) {
 // The key a receiver can drop duplicates by.
 std::string Key(const v1::Alert& a) {
   return absl::StrCat("pqtrack-alert-", a.id());
+}
+
+// The log fields of one alert's delivery to `target`.
+JsonObject AlertFields(const v1::Alert& a, const std::string& target) {
+  JsonObject fields;
+  fields.Add("alert_id", a.id())
+      .Add("kind", KindName(a.kind()))
+      .Add("item_id", a.item_id())
+      .Add("receiver", target);
+  return fields;
 }
 
 }  // namespace
@@ -177,14 +188,6 @@ std::unique_ptr<grpc::ClientContext> Notifier::Context(bool stream) const {
   return ctx;
 }
 
-void Notifier::Log(const std::string& line) const {
-  const std::string text = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ ", absl::Now(), absl::UTCTimeZone()),
-      line, "\n");
-  absl::MutexLock lock(&log_mu_);
-  std::cerr << text << std::flush;
-}
-
 bool Notifier::Stopping() {
   absl::MutexLock lock(&mu_);
   return stopping_;
@@ -257,9 +260,14 @@ void Notifier::DeadLetter(const v1::Alert& alert, const std::string& target,
     out << line << "\n";
     out.flush();
   }
-  Log(absl::StrCat("alert ", alert.id(), " to ", target, " given up after ",
-                   attempts, " attempts (", reason, "); written to ",
-                   config_.dead_letter));
+  WriteLog(LogLevel::kError,
+           absl::StrCat("alert ", alert.id(), " to ", target,
+                        " given up after ", attempts, " attempts (", reason,
+                        "); written to ", config_.dead_letter),
+           AlertFields(alert, target)
+               .Add("attempts", attempts)
+               .Add("reason", reason)
+               .Add("dead_letter", config_.dead_letter));
 }
 
 bool Notifier::Attempt(const v1::Alert& alert, const std::string& target,
@@ -268,14 +276,20 @@ bool Notifier::Attempt(const v1::Alert& alert, const std::string& target,
   for (int attempt = 1;; ++attempt) {
     const absl::Status st = send();
     if (st.ok()) {
-      Log(absl::StrCat("delivered alert ", alert.id(), " (",
-                       KindName(alert.kind()), ", item ", alert.item_id(),
-                       ") to ", target));
+      WriteLog(LogLevel::kInfo,
+               absl::StrCat("delivered alert ", alert.id(), " (",
+                            KindName(alert.kind()), ", item ", alert.item_id(),
+                            ") to ", target),
+               AlertFields(alert, target).Add("attempt", attempt));
       return true;
     }
-    Log(absl::StrCat("alert ", alert.id(), " to ", target, ": attempt ",
-                     attempt, " of ", config_.max_attempts,
-                     " failed: ", st.message()));
+    WriteLog(LogLevel::kWarning,
+             absl::StrCat("alert ", alert.id(), " to ", target, ": attempt ",
+                          attempt, " of ", config_.max_attempts,
+                          " failed: ", st.message()),
+             AlertFields(alert, target)
+                 .Add("attempt", attempt)
+                 .Add("reason", st.message()));
     if (attempt >= config_.max_attempts) {
       DeadLetter(alert, target, std::string(st.message()), attempt);
       return true;
@@ -343,7 +357,10 @@ int Notifier::Redrive() {
       }
     }
     if (!readable) {
-      Log("dead letter: a line that is not a dead letter stays in the file");
+      WriteLog(LogLevel::kWarning,
+               "dead letter: a line that is not a dead letter stays in the "
+               "file",
+               JsonObject().Add("dead_letter", config_.dead_letter));
       kept.push_back(line);
       continue;
     }
@@ -355,9 +372,13 @@ int Notifier::Redrive() {
         done = true;
         break;
       }
-      Log(absl::StrCat("redrive alert ", alert.id(), " to ", target,
-                       ": attempt ", attempt, " of ", config_.max_attempts,
-                       " failed: ", st.message()));
+      WriteLog(LogLevel::kWarning,
+               absl::StrCat("redrive alert ", alert.id(), " to ", target,
+                            ": attempt ", attempt, " of ", config_.max_attempts,
+                            " failed: ", st.message()),
+               AlertFields(alert, target)
+                   .Add("attempt", attempt)
+                   .Add("reason", st.message()));
       if (st.code() == absl::StatusCode::kUnimplemented || !Wait(backoff)) {
         break;
       }
@@ -365,7 +386,9 @@ int Notifier::Redrive() {
     }
     if (done) {
       ++sent;
-      Log(absl::StrCat("redrove alert ", alert.id(), " to ", target));
+      WriteLog(LogLevel::kInfo,
+               absl::StrCat("redrove alert ", alert.id(), " to ", target),
+               AlertFields(alert, target));
     } else {
       kept.push_back(line);
     }
@@ -377,20 +400,27 @@ int Notifier::Redrive() {
     for (const std::string& k : kept) out << k << "\n";
     out.flush();
     if (!out) {
-      Log(absl::StrCat("cannot write ", tmp, "; ", config_.dead_letter,
-                       " is left as it was"));
+      WriteLog(LogLevel::kError,
+               absl::StrCat("cannot write ", tmp, "; ", config_.dead_letter,
+                            " is left as it was"));
       return 1;
     }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, config_.dead_letter, ec);
   if (ec) {
-    Log(absl::StrCat("cannot replace ", config_.dead_letter, ": ",
-                     ec.message()));
+    WriteLog(LogLevel::kError,
+             absl::StrCat("cannot replace ", config_.dead_letter, ": ",
+                          ec.message()));
     return 1;
   }
-  Log(absl::StrCat("redrive: ", sent, " sent, ", kept.size(), " left in ",
-                   config_.dead_letter));
+  WriteLog(kept.empty() ? LogLevel::kInfo : LogLevel::kWarning,
+           absl::StrCat("redrive: ", sent, " sent, ", kept.size(), " left in ",
+                        config_.dead_letter),
+           JsonObject()
+               .Add("sent", sent)
+               .Add("left", static_cast<int64_t>(kept.size()))
+               .Add("dead_letter", config_.dead_letter));
   return kept.empty() ? 0 : 1;
 }
 
@@ -469,8 +499,10 @@ void Notifier::AckDone() {
   }
   if (cursor <= acked_) return;
   if (absl::Status st = Ack(cursor); !st.ok()) {
-    Log(absl::StrCat("cannot acknowledge alert ", cursor, " (", st.message(),
-                     "); it will be acknowledged later"));
+    WriteLog(LogLevel::kWarning,
+             absl::StrCat("cannot acknowledge alert ", cursor, " (",
+                          st.message(), "); it will be acknowledged later"),
+             JsonObject().Add("cursor", cursor));
     return;
   }
   acked_ = cursor;
@@ -533,12 +565,18 @@ void Notifier::SendDigestsIfDue() {
         absl::StrCat(absl::StrJoin(lines, "\n"), "\n"),
         absl::StrCat("pqtrack-digest-", today, "-", to));
     if (!st.ok()) {
-      Log(absl::StrCat("daily digest to ", to, " failed (", st.message(),
-                       "); kept for the next try"));
+      WriteLog(LogLevel::kWarning,
+               absl::StrCat("daily digest to ", to, " failed (", st.message(),
+                            "); kept for the next try"),
+               JsonObject().Add("receiver", to).Add("reason", st.message()));
       return;
     }
-    Log(absl::StrCat("sent the daily digest (", lines.size(), " alerts) to ",
-                     to));
+    WriteLog(LogLevel::kInfo,
+             absl::StrCat("sent the daily digest (", lines.size(),
+                          " alerts) to ", to),
+             JsonObject()
+                 .Add("receiver", to)
+                 .Add("alerts", static_cast<int64_t>(lines.size())));
   }
   std::error_code ec;
   std::filesystem::create_directories(config_.state_dir, ec);
@@ -567,8 +605,9 @@ int Notifier::Run(bool once) {
   AckDone();
   SendDigestsIfDue();
   if (code == 0) {
-    Log(drained && !Stopping() ? "drained: every alert so far is handled"
-                               : "stopped");
+    WriteLog(LogLevel::kInfo, drained && !Stopping()
+                                  ? "drained: every alert so far is handled"
+                                  : "stopped");
   }
   return code;
 }
@@ -585,16 +624,19 @@ int Notifier::Watch(bool once, bool* drained) {
     if (absl::Status st = LoadUnits(); !st.ok()) {
       if (st.code() == absl::StatusCode::kUnauthenticated ||
           st.code() == absl::StatusCode::kPermissionDenied) {
-        Log(absl::StrCat("the server refused us: ", st.message()));
+        WriteLog(LogLevel::kError,
+                 absl::StrCat("the server refused us: ", st.message()));
         return 1;
       }
       if (once && ++failures >= kOnceAttempts) {
-        Log(absl::StrCat("cannot reach the server (", st.message(),
-                         "); giving up after ", failures, " attempts"));
+        WriteLog(LogLevel::kError,
+                 absl::StrCat("cannot reach the server (", st.message(),
+                              "); giving up after ", failures, " attempts"));
         return 1;
       }
-      Log(absl::StrCat("cannot reach the server (", st.message(),
-                       "); retrying in ", absl::FormatDuration(backoff)));
+      WriteLog(LogLevel::kWarning,
+               absl::StrCat("cannot reach the server (", st.message(),
+                            "); retrying in ", absl::FormatDuration(backoff)));
       if (!Wait(backoff)) break;
       backoff = std::min(backoff * 2, absl::Seconds(30));
       continue;
@@ -606,8 +648,13 @@ int Notifier::Watch(bool once, bool* drained) {
       for (size_t i = 0; i < config_.routes.size(); ++i) {
         for (const std::string& unit : config_.routes[i].units) {
           if (parents_.count(unit) == 0) {
-            Log(absl::StrCat("configuration: route ", i + 1, " names unit \"",
-                             unit, "\", which the server does not know"));
+            WriteLog(
+                LogLevel::kError,
+                absl::StrCat("configuration: route ", i + 1, " names unit ",
+                             unit, ", which the server does not know"),
+                JsonObject()
+                    .Add("route", static_cast<int64_t>(i + 1))
+                    .Add("unit", unit));
             return 2;
           }
         }
@@ -617,8 +664,9 @@ int Notifier::Watch(bool once, bool* drained) {
     if (!started) {
       absl::StatusOr<int64_t> acked = AckedCursor();
       if (!acked.ok()) {
-        Log(absl::StrCat("cannot read the acknowledged cursor (",
-                         acked.status().message(), "); retrying"));
+        WriteLog(LogLevel::kWarning,
+                 absl::StrCat("cannot read the acknowledged cursor (",
+                              acked.status().message(), "); retrying"));
         if (!Wait(backoff)) break;
         continue;
       }
@@ -631,8 +679,12 @@ int Notifier::Watch(bool once, bool* drained) {
         read_cursor_ = done_cursor_ = *acked;
       }
       started = true;
-      Log(absl::StrCat("subscriber ", config_.subscriber,
-                       ": resuming after alert ", *acked));
+      WriteLog(LogLevel::kInfo,
+               absl::StrCat("subscriber ", config_.subscriber,
+                            ": resuming after alert ", *acked),
+               JsonObject()
+                   .Add("subscriber", config_.subscriber)
+                   .Add("cursor", *acked));
     }
     auto ctx = Context(true);
     v1::WatchAlertsRequest req;
@@ -672,17 +724,21 @@ int Notifier::Watch(bool once, bool* drained) {
     if (st.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
         st.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
         st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-      Log(absl::StrCat("the server refused the stream: ", st.error_message()));
+      WriteLog(LogLevel::kError, absl::StrCat("the server refused the stream: ",
+                                              st.error_message()));
       return 1;
     }
     if (once && ++failures >= kOnceAttempts) {
-      Log(absl::StrCat("stream ended (", st.error_message(),
-                       "); giving up after ", failures, " attempts"));
+      WriteLog(LogLevel::kError,
+               absl::StrCat("stream ended (", st.error_message(),
+                            "); giving up after ", failures, " attempts"));
       return 1;
     }
-    Log(absl::StrCat("stream ended (", st.error_message(),
-                     "); reconnecting after alert ", cursor, " in ",
-                     absl::FormatDuration(backoff)));
+    WriteLog(LogLevel::kWarning,
+             absl::StrCat("stream ended (", st.error_message(),
+                          "); reconnecting after alert ", cursor, " in ",
+                          absl::FormatDuration(backoff)),
+             JsonObject().Add("cursor", cursor));
     if (!Wait(backoff)) break;
     backoff = std::min(backoff * 2, absl::Seconds(30));
   }

@@ -90,7 +90,6 @@ class Notifier {
   };
 
   std::unique_ptr<grpc::ClientContext> Context(bool stream) const;
-  void Log(const std::string& line) const;
   // Waits up to `d`; false when stopping.
   bool Wait(absl::Duration d);
   bool Stopping();
@@ -152,7 +151,6 @@ class Notifier {
   int64_t acked_ ABSL_GUARDED_BY(ack_mu_) = 0;
   absl::Mutex dead_mu_;   // the dead-letter file
   absl::Mutex spool_mu_;  // the digest spool
-  mutable absl::Mutex log_mu_;
 };
 
 }  // namespace pqtrack::notify

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/web/html.h"
+#include "clients/web/request_log.h"
 #include "clients/web/web_desk.h"
 #include "google/protobuf/util/json_util.h"
 #include "pqtrack/v1/admin.grpc.pb.h"
@@ -196,7 +197,14 @@ void WebDesk::EventsGet(const httplib::Request& req, httplib::Response& res) {
   if (me.error_code() == grpc::UNAUTHENTICATED) {
     return plain(401, "session ended");
   }
-  if (!me.ok()) return plain(502, me.error_message());
+  if (!me.ok()) {
+    NoteRequestFailure("WhoAmI", me);
+    return plain(502,
+                 "pqtrack-server failed or cannot be reached (request "
+                 "id " +
+                     RequestId() + ")");
+  }
+  NoteRequestUser(who.user().login());
   // EventSource sends the last id it saw when it reconnects.
   v1::WatchAlertsRequest watch;
   const std::string last = req.get_header_value("Last-Event-ID");
@@ -222,6 +230,7 @@ void WebDesk::EventsGet(const httplib::Request& req, httplib::Response& res) {
     absl::MutexLock lock(&mu_);
     if (stopping_ || static_cast<int>(live_.size()) >= options_.max_live) {
       res.set_header("Retry-After", "30");
+      NoteRequestFailure(stopping_ ? "stopping" : "--max-live streams open");
       return plain(503,
                    "too many live pages open; the queue still works "
                    "by reloading it");
@@ -241,7 +250,11 @@ void WebDesk::EventsGet(const httplib::Request& req, httplib::Response& res) {
     if (st.error_code() == grpc::UNAUTHENTICATED) {
       return plain(401, "session ended");
     }
-    return plain(502, st.error_message());
+    NoteRequestFailure("WatchAlerts", st);
+    return plain(502,
+                 "pqtrack-server failed or cannot be reached (request "
+                 "id " +
+                     RequestId() + ")");
   }
   res.set_header("X-Accel-Buffering", "no");
   res.set_chunked_content_provider(

@@ -10,10 +10,13 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "clients/common/command_line.h"
 #include "clients/common/connection.h"
 #include "clients/web/web_desk.h"
+#include "services/common/address.h"
+#include "services/common/log.h"
 
 int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
@@ -60,6 +63,13 @@ int main(int argc, char** argv) {
                  "thread; beyond it a page still works by reloading)")
       ->capture_default_str()
       ->check(CLI::Range(0, 10000));
+  app.add_option("--log-requests", options.log_requests,
+                 "Write one JSON line to stderr for each request (time, level, "
+                 "method, path, status, latency_ms, user, remote, "
+                 "request_id); false: only requests that failed on the "
+                 "server's side, which are written either way with their "
+                 "detail (their page shows only the request id)")
+      ->capture_default_str();
   app.add_option("--threads", threads,
                  "HTTP threads [default: --max-live + 16, so pages are "
                  "served while every live stream is open]")
@@ -91,8 +101,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const bool https = !https_cert.empty();
-  const bool loopback = host == "localhost" || host == "::1" ||
-                        host == "[::1]" || host.rfind("127.", 0) == 0;
+  const bool loopback = pqtrack::IsLoopbackHost(host);
   if (!https && !loopback) {
     if (!allow_plaintext) {
       std::cerr << "error: refusing to serve plain HTTP on " << listen
@@ -102,8 +111,11 @@ int main(int argc, char** argv) {
                    "pass --allow-plaintext behind a TLS proxy\n";
       return 2;
     }
-    std::cerr << "pqtrack-web: WARNING: serving plain HTTP on " << listen
-              << " (--allow-plaintext)" << std::endl;
+    pqtrack::WriteLog(pqtrack::LogLevel::kWarning,
+                      absl::StrCat("serving plain HTTP on ", listen,
+                                   " (--allow-plaintext): passwords and "
+                                   "session cookies cross the network in "
+                                   "clear"));
   }
   connection.server = server;
   if (absl::Status st = pqtrack::client::ResolveTls(connection); !st.ok()) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -17,6 +18,7 @@
 #include "absl/strings/strip.h"
 #include "clients/common/output.h"
 #include "clients/web/html.h"
+#include "clients/web/request_log.h"
 #include "pqtrack/v1/admin.grpc.pb.h"
 #include "pqtrack/v1/assembly.grpc.pb.h"
 #include "pqtrack/v1/workflow.grpc.pb.h"
@@ -30,6 +32,58 @@ namespace {
 constexpr int kQueuePage = 50;
 // The largest request body taken: one attachment and the form around it.
 constexpr size_t kMaxPost = core::kMaxAttachmentBytes + (size_t{1} << 20);
+
+// The request's id on a page that failed on the server's side, to quote.
+std::string RequestIdNote(const std::string& lang) {
+  return absl::StrCat("<p class=\"request-id\">", Escape(T(lang, "request_id")),
+                      " <code>", Escape(RequestId()), "</code></p>");
+}
+
+// The HTTP status of a page whose call of pqtrack-server failed with `st`:
+// 4xx when the request was the user's mistake, 502 when the server failed
+// or cannot be reached.
+int HttpStatusOf(const grpc::Status& st) {
+  switch (st.error_code()) {
+    case grpc::INVALID_ARGUMENT:
+    case grpc::OUT_OF_RANGE:
+      return 400;
+    case grpc::UNAUTHENTICATED:
+      return 401;
+    case grpc::PERMISSION_DENIED:
+      return 403;
+    case grpc::NOT_FOUND:
+      return 404;
+    case grpc::ABORTED:
+    case grpc::ALREADY_EXISTS:
+      return 409;
+    case grpc::FAILED_PRECONDITION:
+      return 422;
+    case grpc::RESOURCE_EXHAUSTED:
+      return 429;
+    default:
+      return 502;
+  }
+}
+
+// What a page says of a failure on the server's side: a sentence (the
+// server's own for an internal error, which carries only its request id)
+// and this request's id; the detail is in the log.
+std::string FailureNote(const std::string& lang, const grpc::Status& st) {
+  std::string said;
+  switch (st.error_code()) {
+    case grpc::UNAVAILABLE:
+    case grpc::DEADLINE_EXCEEDED:
+      said = T(lang, "unavailable");
+      break;
+    case grpc::INTERNAL:
+      said = st.error_message();
+      break;
+    default:
+      said = T(lang, "failed");
+  }
+  return absl::StrCat("<p class=\"error\" role=\"alert\">", Escape(said),
+                      "</p>", RequestIdNote(lang));
+}
 
 // The queue's views: the `view` parameter, its label, what it asks
 // ListInbox for and its count.
@@ -194,6 +248,39 @@ void WebDesk::Register(httplib::Server& server) {
                FileGet(req, res, std::stoll(req.matches[1]),
                        std::stoll(req.matches[2]));
              });
+  // The request log; an exception in a handler is a 500 page with the
+  // request id (httplib would otherwise put its text in a header).
+  server.set_pre_routing_handler(
+      [](const httplib::Request&, httplib::Response&) {
+        BeginRequest();
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+  server.set_logger(
+      [all = options_.log_requests](const httplib::Request& req,
+                                    const httplib::Response& res) {
+        LogRequest(req, res, all);
+      });
+  server.set_exception_handler([](const httplib::Request& req,
+                                  httplib::Response& res,
+                                  std::exception_ptr failure) {
+    std::string what = "an exception that is not a std::exception";
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    NoteRequestFailure(what);
+    const std::string lang = Lang(req);
+    res.status = 500;
+    res.set_content(Page(lang, T(lang, "app"),
+                         absl::StrCat("<p class=\"error\" role=\"alert\">",
+                                      Escape(T(lang, "failed")), "</p>",
+                                      RequestIdNote(lang), "<p><a href=\"/\">",
+                                      Escape(T(lang, "back")), "</a></p>"),
+                         ""),
+                    "text/html; charset=utf-8");
+  });
   // A file of at most 20 MiB, with the form around it; a larger request
   // is cut short by httplib with 413, and gets a page saying why.
   server.set_payload_max_length(kMaxPost);
@@ -268,10 +355,20 @@ void WebDesk::LoginPost(const httplib::Request& req, httplib::Response& res) {
   v1::LoginResponse resp;
   const grpc::Status st = v1::AdminService::NewStub(channel_)->Login(
       Context("").get(), login, &resp);
+  if (!st.ok() && HttpStatusOf(st) >= 500) {
+    // Not the user's password: the server failed or cannot be reached.
+    res.status = 502;
+    NoteRequestFailure("Login", st);
+    const std::string lang = Lang(req);
+    res.set_content(Page(lang, T(lang, "login"), FailureNote(lang, st), ""),
+                    "text/html; charset=utf-8");
+    return;
+  }
   if (!st.ok()) {
     res.status = st.error_code() == grpc::RESOURCE_EXHAUSTED ? 429 : 401;
     return LoginPage(req, res, "wrong");
   }
+  NoteRequestUser(login.user_login());
   res.set_header("Set-Cookie", SetCookie(kSessionCookie, resp.secret(),
                                          options_.secure_cookies));
   res.set_redirect("/", 303);
@@ -330,13 +427,12 @@ std::optional<WebDesk::Session> WebDesk::SignedIn(const httplib::Request& req,
   }
   if (!st.ok()) {
     res.status = 502;
-    res.set_content(Page(s.lang, T(s.lang, "app"),
-                         absl::StrCat("<p class=\"error\" role=\"alert\">",
-                                      Escape(st.error_message()), "</p>"),
-                         ""),
+    NoteRequestFailure("WhoAmI", st);
+    res.set_content(Page(s.lang, T(s.lang, "app"), FailureNote(s.lang, st), ""),
                     "text/html; charset=utf-8");
     return std::nullopt;
   }
+  NoteRequestUser(s.who.user().login());
   s.csrf = CsrfFor(s.secret);
   s.path = req.path;
   if (!req.params.empty() && req.method == "GET") {
@@ -374,13 +470,18 @@ std::string WebDesk::HeaderBar(const Session& s) const {
 void WebDesk::ServerError(httplib::Response& res, const Session& s,
                           const std::string& title,
                           const grpc::Status& st) const {
-  // A bad address (a forged page, say) is the browser's; the rest is the
-  // server's side.
-  res.status = st.error_code() == grpc::INVALID_ARGUMENT ? 400 : 502;
-  res.set_content(Page(s.lang, title,
-                       absl::StrCat("<p class=\"error\" role=\"alert\">",
-                                    Escape(st.error_message()), "</p>"),
-                       HeaderBar(s)),
+  res.status = HttpStatusOf(st);
+  std::string body;
+  if (res.status < 500) {
+    // A bad address (a forged page, say), an item the user may not see or
+    // that does not exist, a move refused: the reason is the user's.
+    body = absl::StrCat("<p class=\"error\" role=\"alert\">",
+                        Escape(st.error_message()), "</p>");
+  } else {
+    NoteRequestFailure(title, st);
+    body = FailureNote(s.lang, st);
+  }
+  res.set_content(Page(s.lang, title, body, HeaderBar(s)),
                   "text/html; charset=utf-8");
 }
 

@@ -37,6 +37,10 @@
 // works by reloading); each ends after Options::stream_lifetime and the
 // browser reconnects, which checks the session again.
 //
+// Log: each request is a JSON line on stderr (request_log.h); a request
+// that fails on the server's side (5xx, an exception in a handler) is logged
+// with its detail, and its page shows only the request id.
+//
 // Thread-safety: httplib calls the handlers on its pool; WebDesk holds
 // immutable state, a thread-safe gRPC channel and, under its mutex, the
 // set of live streams.
@@ -72,6 +76,8 @@ class WebDesk {
     int heartbeat_seconds = 15;
     // Cookies marked Secure (set when serving HTTPS).
     bool secure_cookies = false;
+    // Every request in the log (request_log.h); false: only failures.
+    bool log_requests = true;
   };
 
   // `channel`: to pqtrack-server.
@@ -117,8 +123,9 @@ class WebDesk {
   void SessionEnded(const httplib::Request& req, httplib::Response& res);
   // The top bar: who is signed in, the language switch, sign out.
   std::string HeaderBar(const Session& s) const;
-  // A page saying the server refused or failed (its message; 502 unless
-  // the request itself was bad).
+  // A page saying the server refused or failed: its message, and 400, 403
+  // or 404 for a bad request, a denied or unknown item; otherwise 502,
+  // logged with the detail, the page showing the request id.
   void ServerError(httplib::Response& res, const Session& s,
                    const std::string& title, const grpc::Status& st) const;
 

@@ -1,12 +1,12 @@
 #include "services/alerts/hub.h"
 
 #include <algorithm>
-#include <iostream>
 #include <iterator>
 #include <pqxx/pqxx>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/log.h"
 
 namespace pqtrack::alerts {
 namespace {
@@ -189,8 +189,9 @@ void AlertHub::Run() {
       }
       conn->await_notification(0, 100000);
     } catch (const std::exception& e) {
-      std::cerr << "alerts: LISTEN connection lost (" << e.what()
-                << "); retrying" << std::endl;
+      WriteLog(LogLevel::kWarning,
+               absl::StrCat("alerts: LISTEN connection lost (", e.what(),
+                            "); retrying"));
       receiver.reset();
       conn.reset();
       absl::MutexLock lock(&mu_);

@@ -1,6 +1,7 @@
 #include "services/alerts/scheduler.h"
 
-#include <iostream>
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
 
 namespace pqtrack::alerts {
 
@@ -16,8 +17,9 @@ bool Scheduler::Round() {
   while (!planned_) {
     auto planned = store_.PlanMissing(kBatch);
     if (!planned.ok()) {
-      std::cerr << "alerts: planning missing ladders failed: "
-                << planned.status().message() << std::endl;
+      WriteLog(LogLevel::kError,
+               absl::StrCat("alerts: planning missing ladders failed: ",
+                            planned.status().message()));
       planned_ = true;
     } else if (*planned < kBatch) {
       planned_ = true;
@@ -27,8 +29,9 @@ bool Scheduler::Round() {
   }
   auto fired = store_.FireDue(clock_.Now());
   if (!fired.ok()) {
-    std::cerr << "alerts: firing failed (will retry): "
-              << fired.status().message() << std::endl;
+    WriteLog(LogLevel::kError,
+             absl::StrCat("alerts: firing failed (will retry): ",
+                          fired.status().message()));
   } else {
     fired_ += *fired;
     last_round_ns_ = absl::ToUnixNanos(clock_.Now());

@@ -1,6 +1,7 @@
 #include "services/alerts/sequencer.h"
 
-#include <iostream>
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
 
 namespace pqtrack::alerts {
 
@@ -15,10 +16,11 @@ void Sequencer::Start() {
 bool Sequencer::Round() {
   auto sealed = log_.Seal(clock_.Now());
   if (!sealed.ok() && !failing_) {
-    std::cerr << "log: sealing failed (will retry): "
-              << sealed.status().message() << std::endl;
+    WriteLog(LogLevel::kError,
+             absl::StrCat("log: sealing failed (will retry): ",
+                          sealed.status().message()));
   } else if (sealed.ok() && failing_) {
-    std::cerr << "log: sealing works again" << std::endl;
+    WriteLog(LogLevel::kInfo, "log: sealing works again");
   }
   failing_ = !sealed.ok();
   return true;

@@ -13,6 +13,7 @@
 #include "services/api/metrics.h"
 #include "services/common/crypto.h"
 #include "services/common/json.h"
+#include "services/common/log.h"
 
 namespace pqtrack::api {
 namespace {
@@ -44,8 +45,6 @@ Users& TheUsers() {
   static Users* users = new Users;
   return *users;
 }
-
-absl::Mutex write_mu(absl::kConstInit);
 
 bool Unexpected(grpc::StatusCode code) {
   return code == grpc::StatusCode::INTERNAL ||
@@ -83,10 +82,7 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
     if (!unexpected && (!options_.all_calls || user.empty())) return;
     const std::string request_id = RandomSecret(8);
     JsonObject line;
-    line.Add("time",
-             absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now, absl::UTCTimeZone()))
-        .Add("level", unexpected ? "error" : "info")
-        .Add("rpc", info_->method())
+    line.Add("rpc", info_->method())
         .Add("user", user)
         .Add("status", absl::StatusCodeToString(
                            static_cast<absl::StatusCode>(st.error_code())))
@@ -100,10 +96,8 @@ class CallLogInterceptor final : public grpc::experimental::Interceptor {
       methods->ModifySendStatus(
           grpc::Status(st.error_code(), InternalErrorMessage(request_id)));
     }
-    const std::string text = line.Build() + "\n";
-    absl::MutexLock lock(&write_mu);
-    std::fwrite(text.data(), 1, text.size(), options_.out);
-    std::fflush(options_.out);
+    WriteLog(unexpected ? LogLevel::kError : LogLevel::kInfo, "", line,
+             options_.out);
   }
 
   grpc::experimental::ServerRpcInfo* const info_;

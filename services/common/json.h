@@ -32,6 +32,9 @@ class JsonObject {
   JsonObject& Add(absl::string_view key, const std::vector<int64_t>& list);
   // `json` must already be valid JSON.
   JsonObject& AddRaw(absl::string_view key, absl::string_view json);
+  // Appends the members of `other`, in their order.
+  JsonObject& Merge(const JsonObject& other);
+  bool empty() const { return body_.empty(); }
   std::string Build() const { return "{" + body_ + "}"; }
 
  private:

@@ -51,7 +51,9 @@
 #include "services/api/auth.h"
 #include "services/api/metrics.h"
 #include "services/api/services.h"
+#include "services/common/address.h"
 #include "services/common/clock.h"
+#include "services/common/log.h"
 #include "services/common/pem.h"
 #include "services/common/status_macros.h"
 #include "services/server/backup.h"
@@ -62,8 +64,10 @@
 #include "services/store/user_store.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "Address to serve gRPC on, host:port. Port 0 picks a free port; the "
-          "chosen address is printed as \"listening on HOST:PORT\".");
+          "Address to serve gRPC on, host:port, or a Unix socket "
+          "unix:PATH (plain text allowed, as on loopback). Port 0 picks a "
+          "free port; the chosen address is printed as \"listening on "
+          "HOST:PORT\".");
 ABSL_FLAG(std::string, database_url, "",
           "PostgreSQL connection URL or libpq string. Default: the "
           "PQTRACK_DATABASE_URL environment variable; when both are empty, "
@@ -164,11 +168,6 @@ std::string DatabaseUrl() {
   return url;
 }
 
-bool IsLoopback(absl::string_view host) {
-  return host == "localhost" || host == "[::1]" || host == "::1" ||
-         absl::StartsWith(host, "127.");
-}
-
 // TLS when --tls-cert is given; plain text only on loopback unless
 // --allow-plaintext.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenCredentials(
@@ -186,7 +185,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenCredentials(
           "--tls-client-ca needs TLS: give --tls-cert and --tls-key too");
     }
     const std::string host = listen.substr(0, listen.rfind(':'));
-    if (!IsLoopback(host)) {
+    if (!IsUnixSocket(listen) && !IsLoopbackHost(host)) {
       if (!absl::GetFlag(FLAGS_allow_plaintext)) {
         return absl::InvalidArgumentError(absl::StrCat(
             "refusing to listen in plain text on ", listen,
@@ -194,11 +193,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenCredentials(
             "the network in clear. Give --tls-cert and --tls-key, listen on "
             "127.0.0.1, or pass --allow-plaintext behind a TLS proxy"));
       }
-      std::cerr << "pqtrack-server: WARNING: listening in plain text on "
-                << listen
-                << " (--allow-plaintext): bearer tokens cross the network in "
-                   "clear"
-                << std::endl;
+      WriteLog(LogLevel::kWarning,
+               absl::StrCat("listening in plain text on ", listen,
+                            " (--allow-plaintext): bearer tokens cross the "
+                            "network in clear"));
     }
     return grpc::InsecureServerCredentials();
   }
@@ -478,14 +476,17 @@ int Serve() {
     }
     early->GetHealthCheckService()->SetServingStatus(false);
     // The real server takes the same address.
-    listen = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
+    if (!IsUnixSocket(listen)) {
+      listen = absl::StrCat(listen.substr(0, listen.rfind(':')), ":", port);
+    }
     std::cout << "waiting for the database on " << listen
               << " (health NOT_SERVING)" << std::endl;
     absl::Duration backoff = absl::Seconds(1);
     while (!db.ok() && db.status().code() == absl::StatusCode::kUnavailable) {
-      std::cerr << "pqtrack-server: the database is unreachable ("
-                << db.status().message() << "); retrying in "
-                << absl::FormatDuration(backoff) << std::endl;
+      WriteLog(
+          LogLevel::kWarning,
+          absl::StrCat("the database is unreachable (", db.status().message(),
+                       "); retrying in ", absl::FormatDuration(backoff)));
       int sig = 0;
       if (SignalWithin(signals, backoff, &sig)) {
         early->Shutdown();
@@ -585,7 +586,11 @@ int Serve() {
                             absl::GetFlag(FLAGS_tls_client_ca))
               << std::endl;
   }
-  std::cout << "listening on " << host << ":" << port << std::endl;
+  if (IsUnixSocket(listen)) {
+    std::cout << "listening on " << listen << std::endl;
+  } else {
+    std::cout << "listening on " << host << ":" << port << std::endl;
+  }
 
   // Until a signal: the database is checked now and then, and health
   // follows it.
@@ -603,12 +608,11 @@ int Serve() {
       serving = up.ok();
       health->SetServingStatus(serving);
       if (serving) {
-        std::cerr << "pqtrack-server: the database answers again; health "
-                     "SERVING"
-                  << std::endl;
+        WriteLog(LogLevel::kInfo, "the database answers again; health SERVING");
       } else {
-        std::cerr << "pqtrack-server: the database is unreachable ("
-                  << up.message() << "); health NOT_SERVING" << std::endl;
+        WriteLog(LogLevel::kError,
+                 absl::StrCat("the database is unreachable (", up.message(),
+                              "); health NOT_SERVING"));
       }
     }
   }

@@ -1,11 +1,12 @@
 #include "services/store/listener.h"
 
-#include <iostream>
 #include <memory>
 #include <pqxx/pqxx>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "services/common/log.h"
 
 namespace pqtrack::store {
 namespace {
@@ -74,8 +75,8 @@ void NotificationListener::Run() {
       conn->await_notification(0, 100000);
     } catch (const std::exception& e) {
       if (listening) {
-        std::cerr << "listener: connection lost (" << e.what() << "); retrying"
-                  << std::endl;
+        WriteLog(LogLevel::kWarning, absl::StrCat("listener: connection lost (",
+                                                  e.what(), "); retrying"));
       }
       set_state(false);
       receivers.clear();

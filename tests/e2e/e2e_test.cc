@@ -503,7 +503,9 @@ TEST_F(E2eTest, TheServerWaitsForItsDatabaseAndHealthFollowsIt) {
   auto pg = server::EmbeddedPostgres::Start(o);
   ASSERT_TRUE(pg.ok()) << pg.status();
   ASSERT_TRUE(server_->WaitForLine("listening on ")) << server_->output();
-  EXPECT_THAT(server_->output(), HasSubstr("the database is unreachable"));
+  EXPECT_THAT(server_->output(),
+              HasSubstr("\"level\":\"warning\",\"msg\":\"the database is "
+                        "unreachable"));
   Cli r = Run({"unit", "list"});
   EXPECT_EQ(r.code, 0) << r.out;
   said = Run({"health"}, /*with_token=*/false);
@@ -634,7 +636,10 @@ TEST_F(E2eTest, PlainTextOffLoopbackIsRefusedOrAnnounced) {
       std::vector<std::string>{PQTRACK_SERVER_BIN, "--listen", "0.0.0.0:0",
                                "--data-dir", dir_.path(), "--allow-plaintext"});
   ASSERT_TRUE(server_->WaitForLine("listening on ")) << server_->output();
-  EXPECT_THAT(server_->output(), HasSubstr("WARNING: listening in plain text"));
+  // Said in the log, as a warning.
+  EXPECT_THAT(server_->output(),
+              HasSubstr("\"level\":\"warning\",\"msg\":\"listening in "
+                        "plain text on 0.0.0.0:"));
   server_->Signal(SIGTERM);
   server_->ReadToEnd();
   server_->Wait();
@@ -689,6 +694,23 @@ TEST_F(E2eTest, UnreadableRequestsDoNotFloodTheServerLog) {
 // The server's call log: one JSON object a line per call of a signed-in
 // user; an unexpected failure is logged with its detail, and its client
 // gets only the request id to quote, not PostgreSQL's text.
+// A Unix socket is reachable from this machine only, like loopback: plain
+// text is allowed on it without a warning, and clients reach the server by
+// its unix: address.
+TEST_F(E2eTest, ServesOnAUnixSocket) {
+  if (OverTls()) GTEST_SKIP() << "a Unix socket is served in plain text";
+  const std::string socket = "unix:" + dir_.path() + "/pqtrack.sock";
+  ASSERT_EQ(StartServer(socket), socket);
+  EXPECT_THAT(server_->output(), Not(HasSubstr("plain text")));
+  EXPECT_EQ(Run({"health"}, /*with_token=*/false).code, 0);
+  const Cli r = Run({"whoami"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("admin"));
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  EXPECT_EQ(server_->Wait(), 0);
+}
+
 TEST_F(E2eTest, TheServerLogsCallsAsJsonAndKeepsAFailuresDetailToItself) {
   ASSERT_FALSE(StartServer().empty());
   ASSERT_EQ(Run({"whoami"}).code, 0);
@@ -1104,6 +1126,79 @@ TEST_F(E2eTest, WebDeskSignsInShowsTheUnitsQueueAndSignsOut) {
   web.Signal(SIGTERM);
   EXPECT_EQ(web.Wait(), 0);
   EXPECT_EQ(open.WaitForEnd(), 200);
+}
+
+// The desk's log: a JSON line a request, with the user and without the
+// query. When pqtrack-server fails or is gone, the page says so in words
+// with the request id only; the log has the detail under that id.
+TEST_F(E2eTest, WebDeskLogsRequestsAndKeepsAFailuresDetailToItsLog) {
+  StartServer();
+  ASSERT_EQ(
+      Run({"unit", "import", PQTRACK_SOURCE_DIR "/data/moha-units.csv"}).code,
+      0);
+  UserWithToken("tl.nguyen", "responder", "TL");
+  SetPassword("tl.nguyen", "Mật khẩu đủ dài 2024");
+  testing::Subprocess web(
+      {PQTRACK_WEB_BIN, "--listen", "127.0.0.1:0", "--server", address_});
+  const auto listening = web.WaitForLine("listening on http://");
+  ASSERT_TRUE(listening) << web.output();
+  const size_t from = listening->find("http://") + 7;
+  httplib::Client http(
+      "http://" + listening->substr(from, listening->find(' ', from) - from));
+  auto page = http.Get("/login");
+  ASSERT_TRUE(page);
+  const httplib::Headers with_login_cookie = {
+      {"Cookie", CookieFrom(page, "pqtrack_login_csrf")}};
+  const httplib::Params credentials = {{"csrf", CsrfOf(page->body)},
+                                       {"user", "tl.nguyen"},
+                                       {"password", "Mật khẩu đủ dài 2024"}};
+  auto r = http.Post("/login", with_login_cookie, credentials);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 303);
+  const httplib::Headers signed_in = {
+      {"Cookie", CookieFrom(r, "pqtrack_session")}};
+  auto queue = http.Get("/?view=overdue", signed_in);
+  ASSERT_TRUE(queue);
+  EXPECT_EQ(queue->status, 200);
+  auto line = web.WaitForLine("\"path\":\"/\",\"status\":200");
+  ASSERT_TRUE(line) << web.output();
+  EXPECT_EQ(line->front(), '{');
+  EXPECT_THAT(*line, HasSubstr("\"level\":\"info\""));
+  EXPECT_THAT(*line, HasSubstr("\"method\":\"GET\""));
+  EXPECT_THAT(*line, HasSubstr("\"user\":\"tl.nguyen\""));
+  EXPECT_THAT(*line, HasSubstr("\"latency_ms\":"));
+  EXPECT_THAT(*line, HasSubstr("\"remote\":\"127.0.0.1\""));
+  EXPECT_THAT(*line, Not(HasSubstr("overdue")));
+
+  // pqtrack-server goes away.
+  server_->Signal(SIGTERM);
+  server_->ReadToEnd();
+  server_->Wait();
+  for (const bool signing_in : {false, true}) {
+    r = signing_in ? http.Post("/login", with_login_cookie, credentials)
+                   : http.Get("/", signed_in);
+    ASSERT_TRUE(r);
+    // Not "wrong password": the server cannot be reached.
+    EXPECT_EQ(r->status, 502) << r->body;
+    EXPECT_THAT(r->body, HasSubstr("Không kết nối được máy chủ theo dõi"));
+    EXPECT_THAT(r->body, Not(HasSubstr("UNAVAILABLE")));
+    EXPECT_THAT(r->body, Not(HasSubstr(address_)));
+    const size_t at = r->body.find("class=\"request-id\"");
+    ASSERT_NE(at, std::string::npos) << r->body;
+    const size_t code = r->body.find("<code>", at) + 6;
+    const std::string id =
+        r->body.substr(code, r->body.find("</code>", code) - code);
+    ASSERT_EQ(id.size(), 11u) << r->body;
+    line = web.WaitForLine("\"request_id\":\"" + id + "\"");
+    ASSERT_TRUE(line) << web.output();
+    EXPECT_THAT(*line, HasSubstr("\"level\":\"error\""));
+    EXPECT_THAT(*line, HasSubstr("\"status\":502"));
+    EXPECT_THAT(*line,
+                HasSubstr(signing_in ? "\"detail\":\"Login: UNAVAILABLE: "
+                                     : "\"detail\":\"WhoAmI: UNAVAILABLE: "));
+  }
+  web.Signal(SIGTERM);
+  EXPECT_EQ(web.Wait(), 0);
 }
 
 // The web desk over TLS both ways: HTTPS to the browser (cookies marked
@@ -2186,6 +2281,16 @@ TEST_F(NotifyTest, DeliversEveryAlertThroughAFailingReceiverAndRestarts) {
   EXPECT_EQ(AlertIds(hook_.accepted()), (std::vector<int64_t>{1, 2, 3}));
   EXPECT_EQ(hook_.attempts(), 5);  // two failures, retried
   EXPECT_THAT(run->output, HasSubstr("attempt 1 of 3 failed: HTTP status 503"));
+  // The notifier's log: JSON lines with the alert's fields.
+  EXPECT_THAT(run->output,
+              HasSubstr("\"level\":\"warning\",\"msg\":\"alert 1 to webhook "));
+  EXPECT_THAT(run->output,
+              HasSubstr("\"alert_id\":1,\"kind\":\"ASSIGNED\",\"item_id\":1"));
+  for (absl::string_view l :
+       absl::StrSplit(run->output, '\n', absl::SkipEmpty())) {
+    EXPECT_EQ(l.front(), '{') << l;
+    EXPECT_EQ(l.back(), '}') << l;
+  }
   // Per alert: one e-mail; then one digest of the three.
   const auto mails = smtp_.messages();
   ASSERT_EQ(mails.size(), 4u) << run->output;
@@ -2259,8 +2364,9 @@ TEST_F(NotifyTest, RefusesAnUnknownUnitAndGivesUpOnceUnreachable) {
   testing::Subprocess bad({PQTRACK_NOTIFY_BIN, "--config", config, "--once"});
   bad.ReadToEnd();
   EXPECT_EQ(bad.Wait(), 2);
-  EXPECT_THAT(bad.output(), HasSubstr("route 1 names unit \"NOPE\", which "
-                                      "the server does not know"));
+  EXPECT_THAT(bad.output(), HasSubstr("route 1 names unit NOPE, which the "
+                                      "server does not know"));
+  EXPECT_THAT(bad.output(), HasSubstr("\"route\":1,\"unit\":\"NOPE\""));
 
   WriteConfig(config, "[[route]]\nwebhook = \"" + hook_.url() + "\"\n");
   server_->Signal(SIGTERM);

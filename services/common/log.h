@@ -1,0 +1,42 @@
+// Provides the structured log every pqtrack daemon writes (pqtrack-server,
+// pqtrack-web, pqtrack-notify): one JSON object a line on stderr,
+//
+//   {"time":"2026-12-04T09:15:02.120Z","level":"info","msg":"...", ...}
+//
+// time in UTC with milliseconds, level "info", "warning" or "error", an
+// optional human sentence `msg`, then the entry's own fields (rpc, user,
+// status, latency_ms, request_id, alert_id, ...). Lines are written whole
+// and flushed, so threads never interleave and a collector (journald,
+// docker logs, Loki) sees each one as it happens.
+//
+// Command-line mistakes a program reports before it starts (exit 2) are not
+// log entries: they stay plain sentences for the person who typed them.
+//
+// Thread-safe.
+#ifndef PQTRACK_SERVICES_COMMON_LOG_H_
+#define PQTRACK_SERVICES_COMMON_LOG_H_
+
+#include <cstdio>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/common/json.h"
+
+namespace pqtrack {
+
+enum class LogLevel { kInfo, kWarning, kError };
+
+absl::string_view LogLevelName(LogLevel level);
+
+// The line (no newline) of an entry written at `now`; `msg` left out when
+// empty.
+std::string LogLine(absl::Time now, LogLevel level, absl::string_view msg,
+                    const JsonObject& fields);
+
+// Writes the entry, stamped now, to `out` (stderr unless told).
+void WriteLog(LogLevel level, absl::string_view msg,
+              const JsonObject& fields = JsonObject(), FILE* out = stderr);
+
+}  // namespace pqtrack
+
+#endif  // PQTRACK_SERVICES_COMMON_LOG_H_
