@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "services/common/status_macros.h"
+#include "services/server/conninfo.h"
 #include "services/server/process.h"
 #include "services/store/db.h"
 #include "services/store/log_store.h"
@@ -72,6 +73,12 @@ absl::Status RequireProgram(const std::string& path) {
   return absl::OkStatus();
 }
 
+// The password for pg_dump and pg_restore, in their environment.
+std::vector<std::string> PasswordEnv(const ToolConnection& db) {
+  if (db.password.empty()) return {};
+  return {"PGPASSWORD=" + db.password};
+}
+
 }  // namespace
 
 absl::StatusOr<BackupSummary> Backup(const std::string& url,
@@ -83,11 +90,12 @@ absl::StatusOr<BackupSummary> Backup(const std::string& url,
   const std::string partial = out + ".partial";
   // One snapshot for the whole archive (pg_dump's own transaction); the
   // counts above may be a moment older.
+  PQ_ASSIGN_OR_RETURN(const ToolConnection tool, SplitPassword(url));
   PQ_ASSIGN_OR_RETURN(
       ProcessResult dump,
       RunProcess({pg_dump, "--format=custom", "--no-owner", "--no-privileges",
-                  "--file=" + partial, "--dbname=" + url},
-                 std::nullopt));
+                  "--file=" + partial, "--dbname=" + tool.conninfo},
+                 std::nullopt, PasswordEnv(tool)));
   if (dump.exit_code != 0) {
     std::remove(partial.c_str());
     return absl::FailedPreconditionError(
@@ -171,12 +179,13 @@ absl::StatusOr<BackupSummary> Restore(const std::string& file,
     return absl::FailedPreconditionError(
         absl::StrCat("cannot read the database: ", e.what()));
   }
+  PQ_ASSIGN_OR_RETURN(const ToolConnection tool, SplitPassword(url));
   PQ_ASSIGN_OR_RETURN(
       ProcessResult restored,
       RunProcess(
           {bin_dir + "/pg_restore", "--single-transaction", "--exit-on-error",
-           "--no-owner", "--no-privileges", "--dbname=" + url, file},
-          std::nullopt));
+           "--no-owner", "--no-privileges", "--dbname=" + tool.conninfo, file},
+          std::nullopt, PasswordEnv(tool)));
   if (restored.exit_code != 0) {
     return absl::FailedPreconditionError(
         absl::StrCat("pg_restore failed (nothing was restored): ",

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
@@ -15,7 +16,30 @@ namespace pqtrack::server {
 
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          const std::optional<RunAs>& run_as) {
+  return RunProcess(argv, run_as, {});
+}
+
+absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
+                                         const std::optional<RunAs>& run_as,
+                                         const std::vector<std::string>& env) {
   if (argv.empty()) return absl::InvalidArgumentError("empty command");
+  // The child's environment, made before fork (only async-signal-safe
+  // calls after it).
+  std::vector<std::string> vars = env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const absl::string_view var(*e);
+    const absl::string_view name = var.substr(0, var.find('='));
+    bool replaced = false;
+    for (const std::string& mine : env) {
+      replaced =
+          replaced || (absl::StartsWith(mine, name) &&
+                       mine.size() > name.size() && mine[name.size()] == '=');
+    }
+    if (!replaced) vars.emplace_back(var);
+  }
+  std::vector<char*> envp;
+  for (std::string& v : vars) envp.push_back(v.data());
+  envp.push_back(nullptr);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) {
     return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
@@ -46,7 +70,7 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
         _exit(126);
       }
     }
-    execv(args[0], args.data());
+    execve(args[0], args.data(), envp.data());
     const char msg[] = "cannot execute the program\n";
     (void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
     _exit(127);

@@ -32,6 +32,12 @@ struct ProcessResult {
 // reported in the result.
 absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          const std::optional<RunAs>& run_as);
+// As above, the child's environment being this process's with `env`
+// (NAME=VALUE each) added or replacing: where a secret goes rather than
+// the command line.
+absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
+                                         const std::optional<RunAs>& run_as,
+                                         const std::vector<std::string>& env);
 
 // The end of a program's output for an error message: at most `max` bytes,
 // "..." first when cut, trailing white space removed.

@@ -1368,6 +1368,37 @@ TEST_F(E2eTest, ABackupRestoresIntoANewDataDirectoryAsTheSameDatabase) {
   EXPECT_THAT(r.out, HasSubstr("(2 items, "));
   EXPECT_THAT(r.out, HasSubstr("1 attachments) written to " + file));
   EXPECT_FALSE(std::filesystem::exists(file + ".partial"));
+  {
+    // With a URL that holds a password, pg_dump gets it in its environment
+    // and never on its command line (which `ps` shows to everyone): a
+    // pg_dump that notes both, then runs the real one.
+    auto bin = server::EmbeddedPostgres::FindBinDir("");
+    ASSERT_TRUE(bin.ok()) << bin.status();
+    const std::string tools = dir_.path() + "/pgbin";
+    std::filesystem::create_directories(tools);
+    std::ofstream(tools + "/pg_dump")
+        << "#!/bin/sh\nprintf '%s\\n' \"$@\" > " << tools << "/args\nenv > "
+        << tools << "/env\nexec " << *bin << "/pg_dump \"$@\"\n";
+    std::filesystem::permissions(tools + "/pg_dump",
+                                 std::filesystem::perms::owner_all);
+    // --pg-bin-dir is the directory of pg_ctl too.
+    std::filesystem::create_symlink(*bin + "/pg_ctl", tools + "/pg_ctl");
+    r = server_cmd(
+        {"backup", "--out", dir_.path() + "/by-url.backup", "--pg-bin-dir",
+         tools, "--database-url",
+         server::EmbeddedPostgres::ConnectionStringFor(dir_.path(), "pqtrack") +
+             " password=s3cr3t-pw"});
+    ASSERT_EQ(r.code, 0) << r.out;
+    std::ifstream args(tools + "/args"), env(tools + "/env");
+    const std::string argv_seen((std::istreambuf_iterator<char>(args)),
+                                std::istreambuf_iterator<char>());
+    const std::string env_seen((std::istreambuf_iterator<char>(env)),
+                               std::istreambuf_iterator<char>());
+    EXPECT_THAT(argv_seen, HasSubstr("--dbname="));
+    EXPECT_THAT(argv_seen, HasSubstr("dbname='pqtrack'"));
+    EXPECT_THAT(argv_seen, Not(HasSubstr("s3cr3t-pw")));
+    EXPECT_THAT(env_seen, HasSubstr("PGPASSWORD=s3cr3t-pw\n"));
+  }
   const auto state = [&] {
     std::string all = Run({"export", "--format", "jsonl"}).out;
     for (const char* id : {"1", "2"}) all += Run({"item", "history", id}).out;
