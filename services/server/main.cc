@@ -341,21 +341,30 @@ int IssueAdminToken() {
   return 0;
 }
 
+// --metrics-listen as host and port; INVALID_ARGUMENT when it is neither
+// empty nor host:port.
+absl::StatusOr<std::pair<std::string, int>> MetricsAddress(
+    const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  int port = -1;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--metrics-listen: expected host:port, got \"", listen, "\""));
+  }
+  return std::make_pair(listen.substr(0, colon), port);
+}
+
 // GET /metrics in Prometheus' text format on --metrics-listen, on a thread
 // of its own; nothing when the flag is empty.
 class MetricsServer {
  public:
   absl::Status Bind(const std::string& listen) {
     if (listen.empty()) return absl::OkStatus();
-    const size_t colon = listen.rfind(':');
-    int port = -1;
-    if (colon == std::string::npos ||
-        !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
-        port > 65535) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--metrics-listen: expected host:port, got \"", listen, "\""));
-    }
-    host_ = listen.substr(0, colon);
+    PQ_ASSIGN_OR_RETURN(const auto address, MetricsAddress(listen));
+    host_ = address.first;
+    const int port = address.second;
     http_ = std::make_unique<httplib::Server>();
     http_->Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(api::Metrics::Get().Render(),
@@ -442,6 +451,13 @@ int Serve() {
     return credentials.status().code() == absl::StatusCode::kInvalidArgument
                ? 2
                : 1;
+  }
+  if (const std::string metrics = absl::GetFlag(FLAGS_metrics_listen);
+      !metrics.empty()) {
+    if (auto address = MetricsAddress(metrics); !address.ok()) {
+      Fail(address.status());
+      return 2;
+    }
   }
 
   const std::string data_dir = DataDir();

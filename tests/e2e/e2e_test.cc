@@ -755,6 +755,15 @@ TEST_F(E2eTest, TheServerLogsCallsAsJsonAndKeepsAFailuresDetailToItself) {
 // method and code with their latency, the refused-before-decoding count,
 // watchers, the scheduler and the database pool.
 TEST_F(E2eTest, MetricsAreScrapedInPrometheusTextFormat) {
+  // A malformed address is a usage error, said before anything starts.
+  auto bad = server::RunProcess(
+      {PQTRACK_SERVER_BIN, "--listen", "127.0.0.1:0", "--data-dir", dir_.path(),
+       "--metrics-listen", "9464"},
+      std::nullopt);
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->exit_code, 2) << bad->output;
+  EXPECT_THAT(bad->output, HasSubstr("--metrics-listen: expected host:port"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/postgres"));
   ASSERT_FALSE(
       StartServer("127.0.0.1:0", {"--metrics-listen", "127.0.0.1:0"}).empty());
   const std::string out = server_->output();
