@@ -17,6 +17,9 @@
 // to it once. After a crash, alerts past the acknowledged cursor that some
 // receivers already had are sent to them again (with the same key).
 //
+// What it does is logged as JSON lines on stderr (services/common/log.h),
+// with the alert's id, kind, item and receiver as fields where they apply.
+//
 // Thread-safety: Run() on one thread; Stop() from any other.
 #ifndef PQTRACK_CLIENTS_NOTIFY_NOTIFIER_H_
 #define PQTRACK_CLIENTS_NOTIFY_NOTIFIER_H_
