@@ -68,12 +68,14 @@ absl::StatusOr<std::unique_ptr<BenchServer>> BenchServer::Start(
         absl::StrCat("pqtrack-server did not start:\n", s->process_->output()));
   }
   s->address_ = line->substr(line->find("listening on ") + 13);
+  s->drain_ = std::thread([p = s->process_.get()] { p->ReadToEnd(); });
   return s;
 }
 
 BenchServer::~BenchServer() {
   if (process_) {
     process_->Signal(SIGTERM);
+    if (drain_.joinable()) drain_.join();  // the output ends as it exits
     process_->Wait();
   }
 }

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -53,6 +54,9 @@ class BenchServer {
 
  private:
   std::unique_ptr<testing::Subprocess> process_;
+  // Reads the server's output (its call log: a line a call) as it comes, so
+  // that a full pipe never stops the server mid-benchmark.
+  std::thread drain_;
   std::string address_;
 };
 
