@@ -25,9 +25,12 @@ absl::Status MapDbException(const std::exception& e) {
     if (state == "40001" || state == "40P01") return absl::AbortedError(what);
     if (state == "42501") return absl::PermissionDeniedError(what);
     // 25006: a read-only transaction, as on a standby that a connection
-    // reached during a failover.
-    if (absl::StartsWith(state, "08") || absl::StartsWith(state, "57P") ||
-        state == "53300" || state == "25006") {
+    // reached during a failover. No SQLSTATE at all: the error is libpq's
+    // own, not the server's ("server closed the connection unexpectedly"
+    // while the connection still looked open), as a killed primary gives.
+    if (state.empty() || absl::StartsWith(state, "08") ||
+        absl::StartsWith(state, "57P") || state == "53300" ||
+        state == "25006") {
       return absl::UnavailableError(
           absl::StrCat("the database is unavailable: ", what));
     }

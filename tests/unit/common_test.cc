@@ -1,5 +1,7 @@
 // services/common and api helpers without I/O: dates, UTF-8, hashing,
-// status macros, page tokens.
+// status macros, page tokens, database error mapping.
+#include <pqxx/pqxx>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pqtrack/v1/item.pb.h"
@@ -9,6 +11,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/status_macros.h"
 #include "services/common/utf8.h"
+#include "services/store/errors.h"
 
 namespace pqtrack {
 namespace {
@@ -108,3 +111,32 @@ TEST(GrpcStatusTest, LongMessagesAreCutAtACharacter) {
 
 }  // namespace
 }  // namespace pqtrack
+
+namespace pqtrack::store {
+namespace {
+
+// What a database failure becomes for the client: a connection that failed
+// (libpq's own error, without a SQLSTATE, included) is UNAVAILABLE, so the
+// client retries; the server's own errors keep their meaning.
+TEST(DbErrorsTest, ConnectionFailuresAreUnavailable) {
+  EXPECT_EQ(MapDbException(
+                pqxx::sql_error("server closed the connection unexpectedly",
+                                "COMMIT", ""))
+                .code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(
+      MapDbException(pqxx::sql_error("terminating connection", "", "57P01"))
+          .code(),
+      absl::StatusCode::kUnavailable);
+  EXPECT_EQ(MapDbException(pqxx::sql_error("read-only", "", "25006")).code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(MapDbException(pqxx::broken_connection("gone")).code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(MapDbException(pqxx::sql_error("duplicate", "", "23505")).code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(MapDbException(pqxx::sql_error("no table", "", "42P01")).code(),
+            absl::StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace pqtrack::store
