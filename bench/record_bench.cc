@@ -7,7 +7,8 @@
 // For each register size the register is first filled (in SQL: items of
 // every kind, about 3% still awaiting an answer, titles from a Vietnamese
 // vocabulary, one event each; these generated events are written with the
-// triggers off, so they are outside the audit chain), then, against one
+// triggers off, so they are outside the audit chain; their state history
+// is written as the trigger would), then, against one
 // pqtrack-server child process (durability on: PostgreSQL's defaults):
 //   - RecordItem (a petition with its lead unit: routing, due date, event,
 //     ladder, ASSIGNED alert, duplicate suggestions) and one workflow move
@@ -121,6 +122,28 @@ INSERT INTO events (item_id, at, kind, after)
 SELECT i.id, now(), 'RECORDED', to_jsonb(i) - 'search_doc' - 'title_folded'
   FROM items i WHERE i.id > $1
 )sql"};
+
+// The state history (item_states) of the generated items, one interval
+// from -infinity each, as the events_track_state trigger would have kept
+// it: the triggers' own queries then run on a table of the register's size.
+constexpr store::Statement kFillStates{"bench_fill_states", R"sql(
+INSERT INTO item_states (item_id, valid_from, valid_to, kind, received_on,
+                         batch_id, requires_response, status, lead_code,
+                         due_on, extensions, transfers, event_id)
+SELECT e.item_id, '-infinity', NULL, e.after->>'kind',
+       (e.after->>'received_on')::date, (e.after->>'batch_id')::bigint,
+       coalesce((e.after->>'requires_response')::boolean, true),
+       e.after->>'status', u.code, (e.after->>'due_on')::date, 0, 0, e.id
+  FROM events e
+  LEFT JOIN units u ON u.id = (e.after->>'lead_unit_id')::bigint
+ WHERE e.item_id > $1
+)sql"};
+// What kAnswerOld changed, in the current state intervals.
+constexpr store::Statement kAnswerOldStates{
+    "bench_answer_old_states",
+    "UPDATE item_states s SET status = 'ANSWERED' FROM items i"
+    " WHERE s.item_id = i.id AND s.valid_to IS NULL"
+    " AND i.status = 'ANSWERED' AND s.status <> 'ANSWERED'"};
 
 constexpr store::Statement kMaxId{"bench_max_id",
                                   "SELECT coalesce(max(id), 0) FROM items"};
@@ -319,6 +342,8 @@ void PrintRow(const char* what, int clients, const Point& p) {
 int Main(int argc, char** argv) {
   // As the server does (services/server/main.cc): no lock-order graph.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // A row appears as soon as it is measured, also when piped to a file.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   CLI::App app{
       "record_bench: RecordItem and a workflow move at several client "
       "counts and register sizes beside pgbench's single-row INSERT, GetItem "
@@ -401,8 +426,10 @@ int Main(int argc, char** argv) {
       max_id = tx.Run(kMaxId)[0][0].as<int64_t>();
       tx.ExecScript("SET LOCAL session_replication_role = replica");
       tx.Run(kAnswerOld);
+      tx.Run(kAnswerOldStates);
       tx.Run(kFill, filled, size);
       tx.Run(kFillEvents, max_id);
+      tx.Run(kFillStates, max_id);
       return absl::OkStatus();
     });
     // As autovacuum would: answered items leave the open-items index.
@@ -468,6 +495,7 @@ int Main(int argc, char** argv) {
   st = (*db)->db().Transact([&](store::Tx& tx) -> absl::Status {
     tx.ExecScript("SET LOCAL session_replication_role = replica");
     tx.Run(kAnswerOld);
+    tx.Run(kAnswerOldStates);
     for (const pqxx::row& r : tx.Run(kSomeIds)) {
       ids.push_back(r[0].as<int64_t>());
     }
@@ -476,7 +504,7 @@ int Main(int argc, char** argv) {
   });
   if (st.ok()) {
     st = (*db)->db().Autocommit([&](store::Tx& tx) -> absl::Status {
-      tx.ExecScript("VACUUM ANALYZE items");
+      tx.ExecScript("VACUUM ANALYZE items, item_states");
       return absl::OkStatus();
     });
   }
