@@ -140,21 +140,28 @@ constexpr Statement kSearchItems{
     " ORDER BY k.key DESC, i.id DESC LIMIT $11"};
 
 // Items awaiting an answer similar to a title: $3 the title folded,
-// $4 excluded id, $5 min score, $6 limit, $7 kind (NULL: any). The folded
-// titles are stored and indexed (items_similar_open, GiST): the inner scan
-// walks nearest first and stops after $6 rows, which are the $6 most
-// similar; those below the min score are then dropped.
-constexpr Statement kSimilar{"item_similar", PQTRACK_SCOPE_CTE
-                             "SELECT id, title, status, score FROM ("
-                             " SELECT i.id, i.title, i.status,"
-                             " similarity(i.title_folded, $3) AS score"
-                             " FROM items i"
-                             " WHERE " PQTRACK_VISIBLE
-                             " AND i.id <> $4"
-                             " AND i.status IN " PQTRACK_SQL_AWAITING_ANSWER
-                             " AND ($7::text IS NULL OR i.kind = $7)"
-                             " ORDER BY i.title_folded <-> $3 LIMIT $6) nearest"
-                             " WHERE score >= $5 ORDER BY score DESC, id DESC"};
+// $4 excluded id, $5 min score, $6 limit, then $7 the kind in
+// kSimilarOfKind. The folded titles are stored and indexed by kind
+// (items_similar_open, GiST, migration 0019): the inner scan walks nearest
+// first within the kind and stops after $6 rows, which are the $6 most
+// similar; those below the min score are then dropped. A lookup of no kind
+// has its own statement, so that the kind's equality is never behind an
+// OR the index cannot use.
+#define PQTRACK_SIMILAR(kind_condition)                          \
+  PQTRACK_SCOPE_CTE                                              \
+  "SELECT id, title, status, score FROM ("                       \
+  " SELECT i.id, i.title, i.status,"                             \
+  " similarity(i.title_folded, $3) AS score"                     \
+  " FROM items i"                                                \
+  " WHERE " PQTRACK_VISIBLE                                      \
+  " AND i.id <> $4"                                              \
+  " AND i.status IN " PQTRACK_SQL_AWAITING_ANSWER kind_condition \
+  " ORDER BY i.title_folded <-> $3 LIMIT $6) nearest"            \
+  " WHERE score >= $5 ORDER BY score DESC, id DESC"
+constexpr Statement kSimilarOfKind{"item_similar_of_kind",
+                                   PQTRACK_SIMILAR(" AND i.kind = $7")};
+constexpr Statement kSimilarAnyKind{"item_similar_any_kind",
+                                    PQTRACK_SIMILAR("")};
 
 constexpr Statement kHistory{
     "item_history",
@@ -271,12 +278,20 @@ std::vector<core::SimilarItem> Similar(
     Tx& tx, const std::optional<std::string>& scope_unit,
     const std::string& title, core::ItemKind kind, int64_t exclude_id,
     int limit, double min_score) {
-  std::optional<std::string> kind_name;
-  if (kind != core::ItemKind::kUnspecified) kind_name = core::Name(kind);
+  Params p;
+  p.Add(scope_unit);
+  p.Add(Null{});
+  p.Add(core::Fold(title));
+  p.Add(exclude_id);
+  p.Add(absl::StrCat(min_score));
+  p.Add(limit);
+  if (kind != core::ItemKind::kUnspecified)
+    p.Add(std::string(core::Name(kind)));
   std::vector<core::SimilarItem> out;
   for (const pqxx::row& r :
-       tx.Run(kSimilar, scope_unit, Null{}, core::Fold(title), exclude_id,
-              absl::StrCat(min_score), limit, kind_name)) {
+       tx.Exec(kind == core::ItemKind::kUnspecified ? kSimilarAnyKind
+                                                    : kSimilarOfKind,
+               p)) {
     out.push_back({Int(r[0]), Text(r[1]),
                    core::ParseEnum<core::ItemStatus>(Text(r[2]))
                        .value_or(core::ItemStatus::kUnspecified),

@@ -742,8 +742,15 @@ TEST_F(StoreTest, SuggestionsAreOpenItemsOfTheSameKindFromTheIndex) {
       "IN " PQTRACK_SQL_AWAITING_ANSWER
       " AND i.kind = 'PETITION' AND i.title_folded % 'giao vien'");
   std::string text;
-  for (const pqxx::row& r : plan) text += r[0].as<std::string>() + "\n";
+  std::string index_condition;
+  for (const pqxx::row& r : plan) {
+    const std::string line = r[0].as<std::string>();
+    text += line + "\n";
+    if (line.find("Index Cond") != std::string::npos) index_condition = line;
+  }
   EXPECT_THAT(text, HasSubstr("items_similar_open")) << text;
+  // The kind is matched inside the index, not filtered afterwards.
+  EXPECT_THAT(index_condition, HasSubstr("kind = 'PETITION'")) << text;
 }
 
 TEST_F(StoreTest, ReferenceDataKeptPerConnectionIsReadAgainWhenItChanges) {
