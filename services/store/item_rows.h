@@ -88,7 +88,7 @@
 #define PQTRACK_SQL_STATUS_LIST(LIST) \
   "(" LIST(PQTRACK_SQL_STATUS_FIRST, PQTRACK_SQL_STATUS_NEXT) ")"
 // core::IsAwaitingAnswer (also the predicate of the index
-// items_similar_open, migration 0007; a test compares the two).
+// items_similar_open, migrations 0007 and 0019; a test compares the two).
 #define PQTRACK_SQL_AWAITING_ANSWER \
   PQTRACK_SQL_STATUS_LIST(PQTRACK_AWAITING_ANSWER_STATUSES)
 // core::IsOpenAsOf's statuses.
