@@ -2389,13 +2389,14 @@ TEST_F(NotifyTest, DeliversEveryAlertThroughAFailingReceiverAndRestarts) {
   EXPECT_EQ(run->exit_code, 0) << run->output;
   // It resumes after what was acknowledged: at least `acked` (an Ack sent
   // just before the kill may land after it was read).
-  const size_t at = run->output.find("resuming after alert ");
+  constexpr std::string_view kResuming = "resuming after alert ";
+  const size_t at = run->output.find(kResuming);
   ASSERT_NE(at, std::string::npos) << run->output;
+  const size_t digits = at + kResuming.size();
   int64_t resumed = -1;
   ASSERT_TRUE(absl::SimpleAtoi(
       run->output.substr(
-          at + 21,
-          run->output.find_first_not_of("0123456789", at + 21) - (at + 21)),
+          digits, run->output.find_first_not_of("0123456789", digits) - digits),
       &resumed))
       << run->output;
   EXPECT_GE(resumed, acked);
