@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <iostream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -15,14 +16,18 @@
 
 namespace pqtrack::bench {
 
-absl::StatusOr<std::unique_ptr<BenchDatabase>> BenchDatabase::Start() {
+absl::StatusOr<std::unique_ptr<BenchDatabase>> BenchDatabase::Start(
+    const std::vector<std::string>& pg_settings) {
   std::unique_ptr<BenchDatabase> b(new BenchDatabase());
   // PostgreSQL runs as an unprivileged user when we are root.
   chmod(b->dir_.path().c_str(), 0755);
   server::EmbeddedPostgres::Options options;
   options.data_dir = b->dir_.path() + "/pg";
+  options.settings = pg_settings;
   PQ_ASSIGN_OR_RETURN(b->pg_, server::EmbeddedPostgres::Start(options));
   b->url_ = b->pg_->ConnectionString();
+  std::cerr << "PostgreSQL of this run (connect as the OS user it runs as): "
+            << b->url_ << std::endl;
   store::Db::Options db_options;
   db_options.url = b->url_;
   PQ_ASSIGN_OR_RETURN(b->db_, store::Db::Connect(db_options));
@@ -78,6 +83,16 @@ BenchServer::~BenchServer() {
     if (drain_.joinable()) drain_.join();  // the output ends as it exits
     process_->Wait();
   }
+}
+
+void AddPgSettingFlag(CLI::App& app, std::vector<std::string>* settings) {
+  app.add_option("--pg-setting", *settings,
+                 "A PostgreSQL run-time parameter NAME=VALUE for the run's "
+                 "cluster, repeatable (for profiling, e.g. "
+                 "shared_preload_libraries=pg_stat_statements)")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->take_all();
 }
 
 std::unique_ptr<grpc::ClientContext> Authorized(const std::string& token) {

@@ -7,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,7 +23,11 @@ namespace pqtrack::bench {
 
 class BenchDatabase {
  public:
-  static absl::StatusOr<std::unique_ptr<BenchDatabase>> Start();
+  // `pg_settings`: further PostgreSQL run-time parameters, "name=value"
+  // (EmbeddedPostgres::Options::settings), from --pg-setting. The
+  // connection string goes to stderr, for a psql beside the run.
+  static absl::StatusOr<std::unique_ptr<BenchDatabase>> Start(
+      const std::vector<std::string>& pg_settings = {});
   ~BenchDatabase();
 
   const std::string& url() const { return url_; }
@@ -61,6 +66,9 @@ class BenchServer {
 };
 
 std::unique_ptr<grpc::ClientContext> Authorized(const std::string& token);
+
+// Adds the benchmarks' repeatable --pg-setting NAME=VALUE flag to `app`.
+void AddPgSettingFlag(CLI::App& app, std::vector<std::string>* settings);
 
 // SQL that creates what a generated register hangs off: the ministry BNV
 // with departments D1..D10, term XV, regular session 7 and its batch 1.

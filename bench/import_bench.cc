@@ -145,9 +145,11 @@ int Main(int argc, char** argv) {
   app.add_option("--rows", rows, "Rows to import")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  std::vector<std::string> pg_settings;
+  AddPgSettingFlag(app, &pg_settings);
   CLI11_PARSE(app, argc, argv);
 
-  auto db = BenchDatabase::Start();
+  auto db = BenchDatabase::Start(pg_settings);
   if (!db.ok()) {
     std::cerr << "cannot start PostgreSQL: " << db.status().message() << "\n";
     return 1;

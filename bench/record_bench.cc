@@ -360,6 +360,8 @@ int Main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "Seconds per measurement")
       ->check(CLI::Range(1.0, 60.0))
       ->capture_default_str();
+  std::vector<std::string> pg_settings;
+  AddPgSettingFlag(app, &pg_settings);
   CLI11_PARSE(app, argc, argv);
   const auto registers_or =
       ParseCounts(registers_flag, "--registers", 1000, 20000000);
@@ -374,7 +376,7 @@ int Main(int argc, char** argv) {
   std::sort(registers.begin(), registers.end());
   std::vector<int> clients(clients_or->begin(), clients_or->end());
 
-  auto db = BenchDatabase::Start();
+  auto db = BenchDatabase::Start(pg_settings);
   if (!db.ok()) {
     std::cerr << "cannot start PostgreSQL: " << db.status().message() << "\n";
     return 1;

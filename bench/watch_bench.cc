@@ -399,6 +399,8 @@ int Main(int argc, char** argv) {
   app.add_option("--alerts", alerts, "Alerts fired per round")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
+  std::vector<std::string> pg_settings;
+  AddPgSettingFlag(app, &pg_settings);
   CLI11_PARSE(app, argc, argv);
   const auto counts = ParseCounts(watchers_flag, "--watchers", 1, 100000);
   if (!counts.ok()) {
@@ -412,7 +414,7 @@ int Main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &lim);
   }
 
-  auto db = BenchDatabase::Start();
+  auto db = BenchDatabase::Start(pg_settings);
   if (!db.ok()) {
     std::cerr << "cannot start PostgreSQL: " << db.status().message() << "\n";
     return 1;

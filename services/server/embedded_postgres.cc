@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -140,8 +141,47 @@ absl::StatusOr<ProcessResult> EmbeddedPostgres::PgCtl(
   return RunProcess(argv, run_as_);
 }
 
+namespace {
+
+// The settings as postgres options ("-c 'name=value' ..."), or the first
+// malformed one named. pg_ctl hands the options to a shell: the value is
+// single-quoted, so it must hold no quote (nor a backslash, which
+// PostgreSQL's own option parsing would take as an escape).
+absl::StatusOr<std::string> SettingOptions(
+    const std::vector<std::string>& settings) {
+  std::string out;
+  for (const std::string& s : settings) {
+    const size_t eq = s.find('=');
+    const std::string name = s.substr(0, eq);
+    const bool name_ok = eq != std::string::npos && !name.empty() &&
+                         std::isalpha(static_cast<unsigned char>(name[0])) &&
+                         std::all_of(name.begin(), name.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) ||
+                                  c == '_' || c == '.';
+                         });
+    if (!name_ok) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "PostgreSQL setting \"", s,
+          "\": expected name=value, the name of letters, digits, '_' and "
+          "'.'"));
+    }
+    const std::string value = s.substr(eq + 1);
+    if (value.find_first_of("'\\") != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("PostgreSQL setting \"", s,
+                       "\": the value may not hold a quote or a backslash"));
+    }
+    absl::StrAppend(&out, " -c '", name, "=", value, "'");
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
     Options options) {
+  PQ_ASSIGN_OR_RETURN(const std::string extra_options,
+                      SettingOptions(options.settings));
   std::unique_ptr<EmbeddedPostgres> pg(new EmbeddedPostgres());
   PQ_ASSIGN_OR_RETURN(options.bin_dir, FindPgBinDir(options.bin_dir));
   PQ_ASSIGN_OR_RETURN(pg->run_as_, ResolveRunAs(options.run_as_user));
@@ -217,7 +257,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedPostgres>> EmbeddedPostgres::Start(
 
   const std::string server_options =
       absl::StrCat("-c listen_addresses='' -k '", pg->socket_dir_, "' -p ",
-                   kPort, " -c unix_socket_permissions=0700");
+                   kPort, " -c unix_socket_permissions=0700", extra_options);
   PQ_ASSIGN_OR_RETURN(ProcessResult start,
                       pg->PgCtl({"-l", pg->log_file_, "-w", "-t", "120", "-o",
                                  server_options, "start"}));

@@ -39,6 +39,12 @@ class EmbeddedPostgres {
     std::string run_as_user;
     // Database created for pqtrack.
     std::string database = "pqtrack";
+    // Further run-time parameters, each "name=value", given to the server
+    // as -c name=value (for profiling: shared_preload_libraries=
+    // pg_stat_statements, say). A name is letters, digits, '_' and '.'; a
+    // value holds no quote or backslash. A malformed one is refused with
+    // INVALID_ARGUMENT before anything is started.
+    std::vector<std::string> settings;
   };
 
   // Initialises the cluster if needed, starts it (stopping first a cluster

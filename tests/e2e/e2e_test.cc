@@ -449,6 +449,40 @@ TEST_F(E2eTest, ServerAndCliFromRecordingToListing) {
   EXPECT_EQ(server_->Wait(), 0) << server_->output();
 }
 
+// The embedded cluster takes further run-time parameters (the benchmarks'
+// --pg-setting), a value with spaces included, and refuses a malformed one
+// before it starts anything.
+TEST(EmbeddedPostgresSettings, AreGivenToTheServerOrRefused) {
+  for (const std::string bad : {"work_mem", "=7MB", "7work_mem=1", "work mem=1",
+                                "work_mem=1'; true", "work_mem=1\\"}) {
+    testing::TempDir dir;
+    server::EmbeddedPostgres::Options o;
+    o.data_dir = dir.path() + "/pg";
+    o.settings = {"work_mem=7MB", bad};
+    auto pg = server::EmbeddedPostgres::Start(o);
+    ASSERT_FALSE(pg.ok()) << bad;
+    EXPECT_EQ(pg.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(pg.status().message(), HasSubstr("\"" + bad + "\"")) << bad;
+    EXPECT_FALSE(std::filesystem::exists(o.data_dir)) << bad;
+  }
+
+  testing::TempDir dir;
+  chmod(dir.path().c_str(), 0755);  // for PostgreSQL's own user, when root
+  server::EmbeddedPostgres::Options o;
+  o.data_dir = dir.path() + "/pg";
+  o.settings = {"work_mem=7MB", "search_path=public, pg_catalog"};
+  auto pg = server::EmbeddedPostgres::Start(o);
+  ASSERT_TRUE(pg.ok()) << pg.status();
+  {
+    pqxx::connection c((*pg)->ConnectionString());
+    pqxx::nontransaction tx(c);
+    EXPECT_EQ(tx.exec1("SHOW work_mem")[0].as<std::string>(), "7MB");
+    EXPECT_EQ(tx.exec1("SHOW search_path")[0].as<std::string>(),
+              "public, pg_catalog");
+  }
+  ASSERT_TRUE((*pg)->Stop().ok());
+}
+
 // Started while its database is down, the server listens at once, says
 // NOT_SERVING (and UNAVAILABLE to calls), and serves once the database
 // comes up; later, health follows an outage and the recovery.
