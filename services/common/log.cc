@@ -1,15 +1,117 @@
 #include "services/common/log.h"
 
+#include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
-#include "absl/base/const_init.h"
+#include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 
 namespace pqtrack {
 namespace {
 
-absl::Mutex write_mu(absl::kConstInit);
+// The lines written, gathered per stream. An info line waits for the writer
+// thread, which writes everything gathered by the time it runs in one write
+// and flush: a busy server makes one write (and wakes its collector once)
+// for many calls instead of one each, and an idle one writes each line as
+// it comes. A warning or an error is written at once, after the lines that
+// wait before it, by the thread that logs it. Never destroyed: the writer
+// thread runs until the process ends, and FlushLog runs at exit.
+class Writer {
+ public:
+  static Writer& Get() {
+    static Writer* w = [] {
+      auto* created = new Writer;
+      std::atexit([] { Get().FlushAll(); });
+      return created;
+    }();
+    return *w;
+  }
+
+  void Add(FILE* out, std::string line, bool at_once) {
+    if (!at_once) {
+      absl::MutexLock lock(&mu_);
+      std::string& buffer = Buffer(out);
+      // Past the bound (the stream blocks: a stalled collector), the
+      // logging thread writes itself and waits, as a direct write would.
+      if (buffer.size() < kMostWaiting) {
+        const bool was_empty = waiting_ == 0;
+        buffer.append(line);
+        ++waiting_;
+        if (was_empty) ready_.Signal();
+        return;
+      }
+    }
+    absl::MutexLock write(&write_mu_);
+    std::vector<Pending> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      Buffer(out).append(line);
+      batch.swap(pending_);
+      waiting_ = 0;
+    }
+    WriteOut(batch);
+  }
+
+  void FlushAll() {
+    absl::MutexLock write(&write_mu_);
+    std::vector<Pending> batch;
+    {
+      absl::MutexLock lock(&mu_);
+      batch.swap(pending_);
+      waiting_ = 0;
+    }
+    WriteOut(batch);
+  }
+
+ private:
+  static constexpr size_t kMostWaiting = 1 << 20;  // bytes a stream
+
+  struct Pending {
+    FILE* out;
+    std::string text;
+  };
+
+  Writer() {
+    std::thread([this] { Run(); }).detach();
+  }
+
+  std::string& Buffer(FILE* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (Pending& p : pending_) {
+      if (p.out == out) return p.text;
+    }
+    pending_.push_back({out, ""});
+    return pending_.back().text;
+  }
+
+  [[noreturn]] void Run() {
+    for (;;) {
+      {
+        absl::MutexLock lock(&mu_);
+        while (waiting_ == 0) ready_.Wait(&mu_);
+      }
+      FlushAll();
+    }
+  }
+
+  static void WriteOut(const std::vector<Pending>& batch) {
+    for (const Pending& p : batch) {
+      std::fwrite(p.text.data(), 1, p.text.size(), p.out);
+      std::fflush(p.out);
+    }
+  }
+
+  // Held while lines are written, so that batches keep their order.
+  absl::Mutex write_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  absl::Mutex mu_;
+  absl::CondVar ready_;
+  std::vector<Pending> pending_ ABSL_GUARDED_BY(mu_);
+  int64_t waiting_ ABSL_GUARDED_BY(mu_) = 0;  // lines in pending_
+};
 
 }  // namespace
 
@@ -37,10 +139,10 @@ std::string LogLine(absl::Time now, LogLevel level, absl::string_view msg,
 
 void WriteLog(LogLevel level, absl::string_view msg, const JsonObject& fields,
               FILE* out) {
-  const std::string text = LogLine(absl::Now(), level, msg, fields) + "\n";
-  absl::MutexLock lock(&write_mu);
-  std::fwrite(text.data(), 1, text.size(), out);
-  std::fflush(out);
+  Writer::Get().Add(out, LogLine(absl::Now(), level, msg, fields) + "\n",
+                    level != LogLevel::kInfo);
 }
+
+void FlushLog() { Writer::Get().FlushAll(); }
 
 }  // namespace pqtrack
