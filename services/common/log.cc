@@ -1,6 +1,5 @@
 #include "services/common/log.h"
 
-#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -32,16 +31,17 @@ class Writer {
     return *w;
   }
 
-  void Add(FILE* out, std::string line, bool at_once) {
+  void Add(FILE* out, const std::string& line, bool at_once) {
     if (!at_once) {
       absl::MutexLock lock(&mu_);
       std::string& buffer = Buffer(out);
       // Past the bound (the stream blocks: a stalled collector), the
       // logging thread writes itself and waits, as a direct write would.
       if (buffer.size() < kMostWaiting) {
-        const bool was_empty = waiting_ == 0;
+        // pending_ holds only streams with lines waiting: an empty buffer
+        // is a new entry, and the writer may be waiting for one.
+        const bool was_empty = buffer.empty();
         buffer.append(line);
-        ++waiting_;
         if (was_empty) ready_.Signal();
         return;
       }
@@ -52,7 +52,6 @@ class Writer {
       absl::MutexLock lock(&mu_);
       Buffer(out).append(line);
       batch.swap(pending_);
-      waiting_ = 0;
     }
     WriteOut(batch);
   }
@@ -63,7 +62,6 @@ class Writer {
     {
       absl::MutexLock lock(&mu_);
       batch.swap(pending_);
-      waiting_ = 0;
     }
     WriteOut(batch);
   }
@@ -92,7 +90,7 @@ class Writer {
     for (;;) {
       {
         absl::MutexLock lock(&mu_);
-        while (waiting_ == 0) ready_.Wait(&mu_);
+        while (pending_.empty()) ready_.Wait(&mu_);
       }
       FlushAll();
     }
@@ -110,7 +108,6 @@ class Writer {
   absl::Mutex mu_;
   absl::CondVar ready_;
   std::vector<Pending> pending_ ABSL_GUARDED_BY(mu_);
-  int64_t waiting_ ABSL_GUARDED_BY(mu_) = 0;  // lines in pending_
 };
 
 }  // namespace

@@ -36,6 +36,17 @@ TEST(JsonTest, BuildsEscapedObjects) {
             "{\"b\":2,\"c\":3}");
 }
 
+// What `f` holds, from its start.
+std::string ReadAll(std::FILE* f) {
+  std::fflush(f);
+  std::rewind(f);
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  return text;
+}
+
 // The daemons' log line: time (UTC, milliseconds), level, the sentence
 // when there is one, then the fields, escaped.
 TEST(LogTest, WritesOneJsonObjectALine) {
@@ -55,24 +66,11 @@ TEST(LogTest, WritesOneJsonObjectALine) {
   WriteLog(LogLevel::kInfo, "một\nhai", JsonObject(), out);
   WriteLog(LogLevel::kInfo, "ba", JsonObject(), out);
   FlushLog();
-  std::rewind(out);
-  char buf[256];
-  std::string lines;
-  while (std::fgets(buf, sizeof buf, out) != nullptr) lines += buf;
+  const std::string lines = ReadAll(out);
   std::fclose(out);
   // Two lines: the newline inside the sentence is escaped.
   EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 2) << lines;
   EXPECT_NE(lines.find("\"msg\":\"một\\nhai\""), std::string::npos) << lines;
-}
-
-std::string ReadAll(std::FILE* f) {
-  std::fflush(f);
-  std::rewind(f);
-  std::string text;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  return text;
 }
 
 // Info lines may wait for the writer thread; a warning or an error is
